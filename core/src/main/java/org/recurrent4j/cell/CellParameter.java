@@ -1,0 +1,32 @@
+package org.recurrent4j.cell;
+
+/**
+ * One parameter of a cell besides the input projection.
+ *
+ * @param key the parameter key as seen by DL4J ({@code net.getParam("0_" + key)})
+ * @param rows number of rows (or the length, for a vector)
+ * @param columns number of columns, or 0 for a vector
+ * @param kind what the parameter is, which decides its initialization and regularization
+ */
+public record CellParameter(String key, long rows, long columns, Kind kind) {
+
+    /** What a parameter is. */
+    public enum Kind {
+        /** Recurrent weights {@code [G·H, H]}: initialized block by block with the recurrent init. */
+        RECURRENT_WEIGHT,
+        /** A bias vector: initialized to zero, not regularized. */
+        BIAS,
+        /** Peephole weights: initialized to zero, regularized like weights. */
+        PEEPHOLE
+    }
+
+    /** The number of values. */
+    public long length() {
+        return columns == 0 ? rows : rows * columns;
+    }
+
+    /** The shape of the parameter array. */
+    public long[] shape() {
+        return columns == 0 ? new long[] {rows} : new long[] {rows, columns};
+    }
+}

@@ -1,0 +1,111 @@
+package org.recurrent4j.conf;
+
+import java.util.Objects;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.recurrent4j.cell.CellSpec;
+import org.recurrent4j.cell.GruCell;
+
+/**
+ * A gated recurrent unit layer. By default it is PyTorch's {@code nn.GRU} (the reset gate applied
+ * after the recurrent product, as cuDNN does); {@code resetAfter(false)} gives the form of Cho et
+ * al. (2014), with the reset gate applied to the state before the product.
+ *
+ * <pre>
+ *   r_t = σ(W_ir x_t + b_ir + W_hr h_{t-1} + b_hr)
+ *   z_t = σ(W_iz x_t + b_iz + W_hz h_{t-1} + b_hz)
+ *   n_t = act(W_in x_t + b_in + r_t ⊙ (W_hn h_{t-1} + b_hn))        reset after (default)
+ *   n_t = act(W_in x_t + b_in + W_hn (r_t ⊙ h_{t-1}) + b_hn)        reset before
+ *   h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t-1}
+ * </pre>
+ *
+ * <p>Parameters: {@code Wih [3H, nIn]}, {@code bih [3H]}, {@code Whh [3H, H]}, {@code bhh [3H]},
+ * gate blocks in the order r, z, n.
+ *
+ * <pre>{@code
+ * new Gru.Builder().nIn(128).nOut(256).weightInitRecurrent(new OrthogonalInit()).build();
+ * }</pre>
+ */
+public class Gru extends RecurrentCellLayer {
+
+    private boolean resetAfter = true;
+    private IActivation gateActivationFn = new ActivationSigmoid();
+
+    private Gru() {}
+
+    private Gru(Builder builder) {
+        super(builder);
+        this.resetAfter = builder.resetAfter;
+        this.gateActivationFn = builder.gateActivationFn;
+    }
+
+    @Override
+    public CellSpec cellSpec() {
+        return new GruCell.Spec(getActivationFn(), gateActivationFn, resetAfter);
+    }
+
+    public boolean isResetAfter() {
+        return resetAfter;
+    }
+
+    public void setResetAfter(boolean resetAfter) {
+        this.resetAfter = resetAfter;
+    }
+
+    public IActivation getGateActivationFn() {
+        return gateActivationFn;
+    }
+
+    public void setGateActivationFn(IActivation gateActivationFn) {
+        this.gateActivationFn = gateActivationFn;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof Gru other) || !super.equals(o)) {
+            return false;
+        }
+        return resetAfter == other.resetAfter && Objects.equals(gateActivationFn, other.gateActivationFn);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(super.hashCode(), resetAfter, gateActivationFn);
+    }
+
+    /** Builds a {@link Gru}. */
+    public static class Builder extends RecurrentCellLayer.Builder<Builder> {
+        private boolean resetAfter = true;
+        private IActivation gateActivationFn = new ActivationSigmoid();
+
+        /**
+         * Where the reset gate acts: true (default) after the recurrent product, as PyTorch and
+         * cuDNN; false before it, as Cho et al. (2014).
+         */
+        public Builder resetAfter(boolean resetAfter) {
+            this.resetAfter = resetAfter;
+            return this;
+        }
+
+        /** The activation of the r and z gates (default sigmoid). */
+        public Builder gateActivationFunction(Activation activation) {
+            return gateActivationFunction(activation.getActivationFunction());
+        }
+
+        /** The activation of the r and z gates (default sigmoid). */
+        public Builder gateActivationFunction(IActivation activation) {
+            this.gateActivationFn = activation;
+            return this;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Gru build() {
+            return new Gru(this);
+        }
+    }
+}

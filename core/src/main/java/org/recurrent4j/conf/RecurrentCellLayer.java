@@ -1,0 +1,119 @@
+package org.recurrent4j.conf;
+
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.Map;
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.recurrent4j.cell.CellSpec;
+import org.recurrent4j.layer.CellLoopLayer;
+import org.recurrent4j.params.CellParamInitializer;
+
+/**
+ * The configuration shared by every recurrent4j layer built from a cell: a DL4J {@link
+ * BaseRecurrentLayer}, so it works in {@code MultiLayerNetwork} and {@code ComputationGraph},
+ * inside {@code Bidirectional}, {@code LastTimeStep}, {@code TimeDistributed} and {@code
+ * MaskZeroLayer}, and survives JSON and {@code ModelSerializer}.
+ *
+ * <p>Subclasses say which cell they run ({@link #cellSpec()}); the layer implementation ({@link
+ * CellLoopLayer}) and the parameter layout ({@link CellParamInitializer}) are the same for all.
+ * Input and output follow DL4J: {@code [batch, size, time]} (NCW, the default) or {@code [batch,
+ * time, size]} (NWC).
+ */
+public abstract class RecurrentCellLayer extends BaseRecurrentLayer {
+
+    protected RecurrentCellLayer() {}
+
+    protected RecurrentCellLayer(Builder<?> builder) {
+        super(builder);
+    }
+
+    /** The cell this layer runs over time. */
+    public abstract CellSpec cellSpec();
+
+    /**
+     * Sets the initial input bias {@code bih [G·H]}; the recurrent bias starts at zero. The
+     * default fills it with the configured bias init; LSTM overrides it for the forget gate.
+     */
+    public void initializeInputBias(INDArray inputBias) {
+        inputBias.assign(getBiasInit());
+    }
+
+    /** The hidden size {@code H}. */
+    public int hiddenSize() {
+        return Math.toIntExact(getNOut());
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> trainingListeners,
+            int layerIndex,
+            INDArray layerParamsView,
+            boolean initializeParams,
+            DataType networkDataType) {
+        LayerValidation.assertNInNOutSet(getClass().getSimpleName(), getLayerName(), layerIndex, getNIn(), getNOut());
+        CellLoopLayer layer = new CellLoopLayer(conf, networkDataType);
+        layer.setListeners(trainingListeners);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
+        layer.setParamTable(paramTable);
+        layer.setConf(conf);
+        return layer;
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return CellParamInitializer.getInstance();
+    }
+
+    /**
+     * Memory estimate per example: inference keeps the gate projections and the states of all
+     * steps ({@code (G + 2)·H·T}); training also keeps the cell's per-step storage and the
+     * gradients of the projections (about twice that again). Nothing is cached across passes.
+     */
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        InputType outputType = getOutputType(-1, inputType);
+        long steps = ((InputType.InputTypeRecurrent) inputType).getTimeSeriesLength();
+        CellSpec spec = cellSpec();
+        long h = getNOut();
+        long perStep = (spec.gates() + (spec.hasCellState() ? 4L : 2L)) * h;
+        long inference = steps * (perStep + getNIn());
+        long training = 3 * inference;
+        long params = initializer().numParams(this);
+        long updaterState = getIUpdater() == null ? 0 : getIUpdater().stateSize(params);
+        Map<CacheMode, Long> trainingByMode = new EnumMap<>(CacheMode.class);
+        Map<CacheMode, Long> noCache = new EnumMap<>(CacheMode.class);
+        for (CacheMode mode : CacheMode.values()) {
+            trainingByMode.put(mode, training);
+            noCache.put(mode, 0L);
+        }
+        return new LayerMemoryReport.Builder(getLayerName(), getClass(), inputType, outputType)
+                .standardMemory(params, updaterState)
+                .workingMemory(0, inference, MemoryReport.cacheModeMapFor(0), trainingByMode)
+                .cacheMemory(noCache, noCache)
+                .build();
+    }
+
+    /**
+     * The builder shared by all cell layers; it defaults the activation to tanh (DL4J's global
+     * default, sigmoid, is not what any recurrent cell wants).
+     */
+    public abstract static class Builder<T extends Builder<T>> extends BaseRecurrentLayer.Builder<T> {
+        protected Builder() {
+            this.activationFn = new ActivationTanH();
+        }
+    }
+}

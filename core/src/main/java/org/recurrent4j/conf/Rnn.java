@@ -1,0 +1,44 @@
+package org.recurrent4j.conf;
+
+import org.recurrent4j.cell.CellSpec;
+import org.recurrent4j.cell.RnnCell;
+
+/**
+ * A vanilla (Elman) recurrent layer, as PyTorch's {@code nn.RNN}:
+ *
+ * <pre>
+ *   h_t = act(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)
+ * </pre>
+ *
+ * <p>{@code act} is the layer's activation: tanh (the default) or ReLU, or any DL4J activation.
+ * Parameters (keys as in {@code net.getParam("0_Whh")}): {@code Wih [H, nIn]}, {@code bih [H]},
+ * {@code Whh [H, H]}, {@code bhh [H]}. Input {@code [batch, nIn, time]}, output {@code [batch, H,
+ * time]} (NCW; NWC with {@code dataFormat(RNNFormat.NWC)}).
+ *
+ * <pre>{@code
+ * new Rnn.Builder().nIn(10).nOut(32).activation(Activation.RELU)
+ *         .weightInitRecurrent(new OrthogonalInit()).build();
+ * }</pre>
+ */
+public class Rnn extends RecurrentCellLayer {
+
+    private Rnn() {}
+
+    private Rnn(Builder builder) {
+        super(builder);
+    }
+
+    @Override
+    public CellSpec cellSpec() {
+        return new RnnCell.Spec(getActivationFn());
+    }
+
+    /** Builds an {@link Rnn}. */
+    public static class Builder extends RecurrentCellLayer.Builder<Builder> {
+        @Override
+        @SuppressWarnings("unchecked")
+        public Rnn build() {
+            return new Rnn(this);
+        }
+    }
+}
