@@ -24,19 +24,17 @@ public interface CellSpec extends Serializable {
     List<CellParameter> parameters(int hidden);
 
     /**
-     * Prepares the input projection of all steps before the loop, e.g. by adding a recurrent bias
-     * that does not depend on the state.
+     * Prepares the input projections of all steps ({@code state.z}) before the loop, e.g. by
+     * adding a recurrent bias that does not depend on the state.
      *
-     * @param z input projections {@code [T, G·H, B]}
      * @param params the cell's parameters by key
      */
-    void prepareProjection(INDArray z, Map<String, INDArray> params);
+    void prepareProjection(SequenceState state, Map<String, INDArray> params);
 
     /**
-     * Starts a pass over {@code steps} steps of a batch of {@code batch} sequences.
+     * Starts a pass over the sequences of {@code state}.
      *
      * @param params the cell's parameters by key (after any weight noise)
-     * @param training whether the pass is for training (the cell keeps what backward needs)
      */
-    RecurrentCell begin(Map<String, INDArray> params, int hidden, int steps, int batch, boolean training);
+    RecurrentCell begin(Map<String, INDArray> params, SequenceState state);
 }

@@ -1,10 +1,6 @@
 package org.recurrent4j.cell;
 
-import static org.recurrent4j.cell.FeatureMajor.multiply;
-import static org.recurrent4j.cell.FeatureMajor.rows;
-import static org.recurrent4j.cell.FeatureMajor.step;
-import static org.recurrent4j.cell.FeatureMajor.stepRows;
-
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.activations.IActivation;
@@ -43,6 +39,8 @@ public final class GruCell implements RecurrentCell {
         private final boolean resetAfter;
 
         public Spec(IActivation activation, IActivation gateActivation, boolean resetAfter) {
+            ScalarActivation.of(activation, "GRU activation");
+            ScalarActivation.of(gateActivation, "GRU gate activation");
             this.activation = activation;
             this.gateActivation = gateActivation;
             this.resetAfter = resetAfter;
@@ -67,138 +65,219 @@ public final class GruCell implements RecurrentCell {
         }
 
         @Override
-        public void prepareProjection(INDArray z, Map<String, INDArray> params) {
-            if (!resetAfter) {
-                // Only with the reset gate before the product is b_hn outside r's reach.
-                FeatureMajor.addToEveryStep(z, params.get(CellKeys.RECURRENT_BIAS));
-            }
+        public void prepareProjection(SequenceState state, Map<String, INDArray> params) {
+            // With the reset gate after the product, b_hn sits under r and is added per step.
+            int rows = (resetAfter ? 2 : 3) * state.hidden;
+            state.addRowBias(params.get(CellKeys.RECURRENT_BIAS).toDoubleVector(), 0, rows);
         }
 
         @Override
-        public RecurrentCell begin(Map<String, INDArray> params, int hidden, int steps, int batch, boolean training) {
-            return new GruCell(this, params, hidden, steps, batch, training);
+        public RecurrentCell begin(Map<String, INDArray> params, SequenceState state) {
+            return new GruCell(this, params, state);
         }
     }
 
-    private final Spec spec;
-    private final int h;
-    private final boolean training;
-    private final INDArray wHh;
-    private final INDArray bHh;
-    /** Gate activations r, z, n of every step {@code [T, 3H, B]}. */
-    private final INDArray gates;
+    private final boolean resetAfter;
+    private final ScalarActivation gate;
+    private final ScalarActivation act;
+    private final NativeArray wHh;
+    /** b_hn, added under the reset gate (reset after only). */
+    private final double[] bHn;
     /**
-     * Per step, what the recurrent weights were multiplied with beyond {@code h_{t-1}}: with the
-     * reset gate after, {@code Whh h_{t-1} + b_hh} {@code [T, 3H, B]} (replaced by its gradient in
-     * backward); before, {@code r_t ⊙ h_{t-1}} {@code [T, H, B]}.
+     * Per step, what the recurrent weights multiplied besides {@code h_{t-1}}: with the reset gate
+     * after, {@code W_hh h_{t-1}} {@code [3H, T, B]} (its n rows with b_hn added), replaced by its
+     * gradient in backward; before, {@code r_t ⊙ h_{t-1}} {@code [H, T, B]}.
      */
-    private final INDArray recurrent;
+    private final NativeArray recurrent;
+    /** With the reset gate before: {@code W_hn^T dz_n} of the current backward step {@code [H, B]}. */
+    private final NativeArray dResetState;
 
-    private final INDArray scratch;
-    private final INDArray scratch2;
-    private final INDArray dGates;
-
-    private GruCell(Spec spec, Map<String, INDArray> params, int hidden, int steps, int batch, boolean training) {
-        this.spec = spec;
-        this.h = hidden;
-        this.training = training;
-        this.wHh = params.get(CellKeys.RECURRENT_WEIGHT);
-        this.bHh = params.get(CellKeys.RECURRENT_BIAS);
-        var type = wHh.dataType();
-        gates = Nd4j.create(type, steps, 3L * h, batch);
-        recurrent = Nd4j.create(type, steps, spec.resetAfter ? 3L * h : h, batch);
-        scratch = Nd4j.create(type, h, batch);
-        scratch2 = Nd4j.create(type, h, batch);
-        dGates = Nd4j.create(type, 3L * h, batch);
+    private GruCell(Spec spec, Map<String, INDArray> params, SequenceState state) {
+        this.resetAfter = spec.resetAfter;
+        this.gate = ScalarActivation.of(spec.gateActivation, "GRU gate activation");
+        this.act = ScalarActivation.of(spec.activation, "GRU activation");
+        this.wHh = RecurrentWeights.of(params, state);
+        int h = state.hidden;
+        double[] bHh = params.get(CellKeys.RECURRENT_BIAS).toDoubleVector();
+        this.bHn = Arrays.copyOfRange(bHh, 2 * h, 3 * h);
+        recurrent = state.sequenceBuffer(resetAfter ? "gru.Whh h" : "gru.r*h", resetAfter ? 3 * h : h);
+        dResetState = resetAfter ? null : state.buffers.get("gru.dRh", state.type, h, state.batch);
     }
 
     @Override
-    public void forward(int t, INDArray z, INDArray hPrev, INDArray cPrev, INDArray hOut, INDArray cOut) {
-        INDArray a = step(gates, t);
-        INDArray zRz = rows(z, 0, 2L * h);
-        INDArray zN = rows(z, 2L * h, 3L * h);
-        INDArray rec = step(recurrent, t);
-        if (spec.resetAfter) {
-            Nd4j.gemm(wHh, hPrev, rec, false, false, 1.0, 0.0);
-            FeatureMajor.addColumn(rec, bHh);
-            zRz.addi(rows(rec, 0, 2L * h));
-            Activations.apply(spec.gateActivation, zRz, rows(a, 0, 2L * h), training);
-            zN.addi(multiply(rows(a, 0, h), rows(rec, 2L * h, 3L * h), scratch));
+    public void forward(int t, SequenceState s) {
+        int h = s.hidden;
+        int b = s.batch;
+        int ld = s.zStride();
+        NativeArray z = s.z;
+        if (resetAfter) {
+            Blas.gemm(
+                    false,
+                    false,
+                    3 * h,
+                    b,
+                    h,
+                    1.0,
+                    wHh,
+                    0,
+                    h,
+                    s.h,
+                    s.stateAt(0, t),
+                    s.stateStride(),
+                    0.0,
+                    recurrent,
+                    s.zAt(0, t),
+                    ld);
+            for (int j = 0; j < h; j++) {
+                int rAt = s.zAt(j, t);
+                int uAt = s.zAt(h + j, t);
+                int nAt = s.zAt(2 * h + j, t);
+                int prev = s.stateAt(j, t);
+                int next = s.stateAt(j, t + 1);
+                for (int k = 0; k < b; k++) {
+                    double hn = recurrent.get(nAt + k) + bHn[j];
+                    double r = gate.apply(z.get(rAt + k) + recurrent.get(rAt + k));
+                    double u = gate.apply(z.get(uAt + k) + recurrent.get(uAt + k));
+                    double n = act.apply(z.get(nAt + k) + r * hn);
+                    recurrent.set(nAt + k, hn);
+                    z.set(rAt + k, r);
+                    z.set(uAt + k, u);
+                    z.set(nAt + k, n);
+                    s.h.set(next + k, n + u * (s.h.get(prev + k) - n));
+                }
+            }
         } else {
-            Nd4j.gemm(rows(wHh, 0, 2L * h), hPrev, zRz, false, false, 1.0, 1.0);
-            Activations.apply(spec.gateActivation, zRz, rows(a, 0, 2L * h), training);
-            multiply(rows(a, 0, h), hPrev, rec);
-            Nd4j.gemm(rows(wHh, 2L * h, 3L * h), rec, zN, false, false, 1.0, 1.0);
+            Blas.gemm(
+                    false,
+                    false,
+                    2 * h,
+                    b,
+                    h,
+                    1.0,
+                    wHh,
+                    0,
+                    h,
+                    s.h,
+                    s.stateAt(0, t),
+                    s.stateStride(),
+                    1.0,
+                    z,
+                    s.zAt(0, t),
+                    ld);
+            for (int j = 0; j < h; j++) {
+                int rAt = s.zAt(j, t);
+                int uAt = s.zAt(h + j, t);
+                int prev = s.stateAt(j, t);
+                for (int k = 0; k < b; k++) {
+                    double r = gate.apply(z.get(rAt + k));
+                    z.set(rAt + k, r);
+                    z.set(uAt + k, gate.apply(z.get(uAt + k)));
+                    recurrent.set(rAt + k, r * s.h.get(prev + k));
+                }
+            }
+            Blas.gemm(
+                    false,
+                    false,
+                    h,
+                    b,
+                    h,
+                    1.0,
+                    wHh,
+                    2L * h * h,
+                    h,
+                    recurrent,
+                    s.zAt(0, t),
+                    ld,
+                    1.0,
+                    z,
+                    s.zAt(2 * h, t),
+                    ld);
+            for (int j = 0; j < h; j++) {
+                int uAt = s.zAt(h + j, t);
+                int nAt = s.zAt(2 * h + j, t);
+                int prev = s.stateAt(j, t);
+                int next = s.stateAt(j, t + 1);
+                for (int k = 0; k < b; k++) {
+                    double n = act.apply(z.get(nAt + k));
+                    z.set(nAt + k, n);
+                    s.h.set(next + k, n + z.get(uAt + k) * (s.h.get(prev + k) - n));
+                }
+            }
         }
-        INDArray n = rows(a, 2L * h, 3L * h);
-        Activations.apply(spec.activation, zN, n, training);
-        // h = n + z ⊙ (h_prev − n)
-        multiply(rows(a, h, 2L * h), hPrev.sub(n), hOut).addi(n);
     }
 
     @Override
-    public void backward(
-            int t,
-            INDArray dh,
-            INDArray dc,
-            INDArray hPrev,
-            INDArray cPrev,
-            INDArray cOut,
-            INDArray dz,
-            INDArray dhPrev,
-            INDArray dcPrev) {
-        INDArray a = step(gates, t);
-        INDArray r = rows(a, 0, h);
-        INDArray zg = rows(a, h, 2L * h);
-        INDArray n = rows(a, 2L * h, 3L * h);
-        INDArray rec = step(recurrent, t);
-
-        INDArray dN = rows(dGates, 2L * h, 3L * h);
-        multiply(dh, zg, scratch);
-        dh.sub(scratch, dN); // dh ⊙ (1 − z)
-        multiply(dh, hPrev.sub(n), rows(dGates, h, 2L * h));
-        INDArray dzN = rows(dz, 2L * h, 3L * h);
-        Activations.backpropInPlace(spec.activation, dzN, dN);
-
-        INDArray dR = rows(dGates, 0, h);
-        INDArray dzRz = rows(dz, 0, 2L * h);
-        if (spec.resetAfter) {
-            multiply(dzN, rows(rec, 2L * h, 3L * h), dR);
-            Activations.backpropInPlace(spec.gateActivation, dzRz, rows(dGates, 0, 2L * h));
-            // rec becomes the gradient of W_hh h + b_hh: the r, z rows as dz, the n rows gated by r.
-            rows(rec, 0, 2L * h).assign(dzRz);
-            multiply(dzN, r, rows(rec, 2L * h, 3L * h));
-            Nd4j.gemm(wHh, rec, dhPrev, true, false, 1.0, 0.0);
+    public void backward(int t, SequenceState s) {
+        int h = s.hidden;
+        int b = s.batch;
+        int ld = s.zStride();
+        NativeArray z = s.z;
+        if (resetAfter) {
+            for (int j = 0; j < h; j++) {
+                int rAt = s.zAt(j, t);
+                int uAt = s.zAt(h + j, t);
+                int nAt = s.zAt(2 * h + j, t);
+                int prev = s.stateAt(j, t);
+                for (int k = 0; k < b; k++) {
+                    double r = z.get(rAt + k);
+                    double u = z.get(uAt + k);
+                    double n = z.get(nAt + k);
+                    double dh = s.dh.get(j * b + k);
+                    double dzN = dh * (1.0 - u) * act.derivativeFromOutput(n);
+                    double dzR = dzN * recurrent.get(nAt + k) * gate.derivativeFromOutput(r);
+                    double dzU = dh * (s.h.get(prev + k) - n) * gate.derivativeFromOutput(u);
+                    z.set(rAt + k, dzR);
+                    z.set(uAt + k, dzU);
+                    z.set(nAt + k, dzN);
+                    // Gradient of W_hh h: the r and z rows as dz, the n rows gated by r.
+                    recurrent.set(rAt + k, dzR);
+                    recurrent.set(uAt + k, dzU);
+                    recurrent.set(nAt + k, dzN * r);
+                    s.dhPrev.set(j * b + k, dh * u);
+                }
+            }
+            Blas.gemm(true, false, h, b, 3 * h, 1.0, wHh, 0, h, recurrent, s.zAt(0, t), ld, 1.0, s.dhPrev, 0, b);
         } else {
-            INDArray dRh = scratch2;
-            Nd4j.gemm(rows(wHh, 2L * h, 3L * h), dzN, dRh, true, false, 1.0, 0.0);
-            multiply(dRh, hPrev, dR);
-            Activations.backpropInPlace(spec.gateActivation, dzRz, rows(dGates, 0, 2L * h));
-            Nd4j.gemm(rows(wHh, 0, 2L * h), dzRz, dhPrev, true, false, 1.0, 0.0);
-            dhPrev.addi(multiply(dRh, r, scratch));
+            for (int j = 0; j < h; j++) {
+                int uAt = s.zAt(h + j, t);
+                int nAt = s.zAt(2 * h + j, t);
+                int prev = s.stateAt(j, t);
+                for (int k = 0; k < b; k++) {
+                    double u = z.get(uAt + k);
+                    double n = z.get(nAt + k);
+                    double dh = s.dh.get(j * b + k);
+                    z.set(nAt + k, dh * (1.0 - u) * act.derivativeFromOutput(n));
+                    z.set(uAt + k, dh * (s.h.get(prev + k) - n) * gate.derivativeFromOutput(u));
+                    s.dhPrev.set(j * b + k, dh * u);
+                }
+            }
+            Blas.gemm(true, false, h, b, h, 1.0, wHh, 2L * h * h, h, z, s.zAt(2 * h, t), ld, 0.0, dResetState, 0, b);
+            for (int j = 0; j < h; j++) {
+                int rAt = s.zAt(j, t);
+                int prev = s.stateAt(j, t);
+                for (int k = 0; k < b; k++) {
+                    double r = z.get(rAt + k);
+                    double dRh = dResetState.get(j * b + k);
+                    z.set(rAt + k, dRh * s.h.get(prev + k) * gate.derivativeFromOutput(r));
+                    s.dhPrev.add(j * b + k, dRh * r);
+                }
+            }
+            Blas.gemm(true, false, h, b, 2 * h, 1.0, wHh, 0, h, z, s.zAt(0, t), ld, 1.0, s.dhPrev, 0, b);
         }
-        dhPrev.addi(multiply(dh, zg, scratch));
     }
 
     @Override
-    public void parameterGradients(
-            int from, INDArray dz, INDArray hPrev, INDArray cPrev, INDArray cOut, Map<String, INDArray> gradients) {
-        dz = FeatureMajor.fromStep(dz, from);
-        hPrev = FeatureMajor.fromStep(hPrev, from);
-        cPrev = FeatureMajor.fromStep(cPrev, from);
-        cOut = FeatureMajor.fromStep(cOut, from);
+    public void parameterGradients(int from, SequenceState s, Map<String, INDArray> gradients) {
+        int h = s.hidden;
         INDArray dW = gradients.get(CellKeys.RECURRENT_WEIGHT);
         INDArray dB = gradients.get(CellKeys.RECURRENT_BIAS);
-        if (spec.resetAfter) {
-            INDArray dRec = FeatureMajor.fromStep(recurrent, from);
-            dW.assign(FeatureMajor.outerSum(dRec, hPrev));
-            dB.assign(dRec.sum(0, 2));
+        if (resetAfter) {
+            RecurrentWeights.gradient(s, from, recurrent, 0, 3 * h, s.h, s.stateStride(), dW, 0);
+            dB.assign(Nd4j.createFromArray(s.rowSums(recurrent, 3 * h, from)));
         } else {
-            rows(dW, 0, 2L * h).assign(FeatureMajor.outerSum(stepRows(dz, 0, 2L * h), hPrev));
-            rows(dW, 2L * h, 3L * h)
-                    .assign(FeatureMajor.outerSum(
-                            stepRows(dz, 2L * h, 3L * h), FeatureMajor.fromStep(recurrent, from)));
-            dB.assign(dz.sum(0, 2));
+            RecurrentWeights.gradient(s, from, s.z, 0, 2 * h, s.h, s.stateStride(), dW, 0);
+            RecurrentWeights.gradient(s, from, s.z, 2 * h, h, recurrent, s.zStride(), dW, 2 * h);
+            dB.assign(Nd4j.createFromArray(s.rowSums(s.z, 3 * h, from)));
         }
     }
 }

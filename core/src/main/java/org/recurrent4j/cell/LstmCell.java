@@ -1,18 +1,12 @@
 package org.recurrent4j.cell;
 
-import static org.recurrent4j.cell.FeatureMajor.multiply;
-import static org.recurrent4j.cell.FeatureMajor.multiplyColumn;
-import static org.recurrent4j.cell.FeatureMajor.rows;
-import static org.recurrent4j.cell.FeatureMajor.step;
-import static org.recurrent4j.cell.FeatureMajor.stepRows;
-
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The long short-term memory cell, as PyTorch's {@code nn.LSTM}, with optional peephole
@@ -45,6 +39,8 @@ public final class LstmCell implements RecurrentCell {
         private final boolean coupled;
 
         public Spec(IActivation activation, IActivation gateActivation, boolean peephole, boolean coupled) {
+            ScalarActivation.of(activation, "LSTM activation");
+            ScalarActivation.of(gateActivation, "LSTM gate activation");
             this.activation = activation;
             this.gateActivation = gateActivation;
             this.peephole = peephole;
@@ -80,172 +76,184 @@ public final class LstmCell implements RecurrentCell {
         }
 
         @Override
-        public void prepareProjection(INDArray z, Map<String, INDArray> params) {
-            FeatureMajor.addToEveryStep(z, params.get(CellKeys.RECURRENT_BIAS));
+        public void prepareProjection(SequenceState state, Map<String, INDArray> params) {
+            state.addRowBias(params.get(CellKeys.RECURRENT_BIAS).toDoubleVector(), 0, gates() * state.hidden);
         }
 
         @Override
-        public RecurrentCell begin(Map<String, INDArray> params, int hidden, int steps, int batch, boolean training) {
-            return new LstmCell(this, params, hidden, steps, batch, training);
+        public RecurrentCell begin(Map<String, INDArray> params, SequenceState state) {
+            return new LstmCell(this, params, state);
         }
     }
 
-    private final Spec spec;
-    private final int h;
-    private final boolean training;
-    private final INDArray wHh;
-    private final INDArray wCi;
-    private final INDArray wCf;
-    private final INDArray wCo;
-    /** Row offsets of the gate blocks. */
-    private final long i0;
+    private final boolean coupled;
+    private final ScalarActivation gate;
+    private final ScalarActivation act;
+    private final NativeArray wHh;
+    /** Peephole weights (w_ci, w_cf, w_co), each of length H (zeros when absent). */
+    private final double[] wCi;
 
-    private final long f0;
-    private final long g0;
-    private final long o0;
-    /** Gate activations of every step {@code [T, G·H, B]}, and act(c_t) {@code [T, H, B]}. */
-    private final INDArray gates;
+    private final double[] wCf;
+    private final double[] wCo;
+    /** act(c_t) of every step {@code [H, T, B]}. */
+    private final NativeArray cellActivation;
 
-    private final INDArray cellActivation;
-    private final INDArray scratch;
-    private final INDArray scratch2;
-    private final INDArray dGates;
-
-    private LstmCell(Spec spec, Map<String, INDArray> params, int hidden, int steps, int batch, boolean training) {
-        this.spec = spec;
-        this.h = hidden;
-        this.training = training;
-        this.wHh = params.get(CellKeys.RECURRENT_WEIGHT);
-        INDArray peep = params.get(CellKeys.PEEPHOLE);
+    private LstmCell(Spec spec, Map<String, INDArray> params, SequenceState state) {
+        this.coupled = spec.coupled;
+        this.gate = ScalarActivation.of(spec.gateActivation, "LSTM gate activation");
+        this.act = ScalarActivation.of(spec.activation, "LSTM activation");
+        this.wHh = RecurrentWeights.of(params, state);
+        int h = state.hidden;
         if (spec.peephole) {
-            wCi = peep.get(NDArrayIndex.interval(0, h));
-            wCf = spec.coupled ? null : peep.get(NDArrayIndex.interval(h, 2L * h));
-            wCo = peep.get(NDArrayIndex.interval(spec.coupled ? h : 2L * h, spec.coupled ? 2L * h : 3L * h));
+            double[] peep = params.get(CellKeys.PEEPHOLE).toDoubleVector();
+            wCi = Arrays.copyOfRange(peep, 0, h);
+            wCf = coupled ? new double[h] : Arrays.copyOfRange(peep, h, 2 * h);
+            wCo = Arrays.copyOfRange(peep, coupled ? h : 2 * h, coupled ? 2 * h : 3 * h);
         } else {
-            wCi = wCf = wCo = null;
+            wCi = wCf = wCo = new double[h];
         }
-        i0 = 0;
-        f0 = spec.coupled ? -1 : h;
-        g0 = spec.coupled ? h : 2L * h;
-        o0 = g0 + h;
-        var type = wHh.dataType();
-        gates = Nd4j.create(type, steps, (long) spec.gates() * h, batch);
-        cellActivation = Nd4j.create(type, steps, h, batch);
-        scratch = Nd4j.create(type, h, batch);
-        scratch2 = Nd4j.create(type, h, batch);
-        dGates = Nd4j.create(type, (long) spec.gates() * h, batch);
+        cellActivation = state.sequenceBuffer("lstm.act(c)", h);
+    }
+
+    /** Row of gate block {@code g} (0 = i; then f, g, o, or g, o when coupled), hidden unit j. */
+    private int row(int block, int j, int h) {
+        return block * h + j;
     }
 
     @Override
-    public void forward(int t, INDArray z, INDArray hPrev, INDArray cPrev, INDArray hOut, INDArray cOut) {
-        Nd4j.gemm(wHh, hPrev, z, false, false, 1.0, 1.0);
-        if (spec.peephole) {
-            rows(z, i0, i0 + h).addi(multiplyColumn(cPrev, wCi, scratch));
-            if (!spec.coupled) {
-                rows(z, f0, f0 + h).addi(multiplyColumn(cPrev, wCf, scratch));
+    public void forward(int t, SequenceState s) {
+        int h = s.hidden;
+        int b = s.batch;
+        Blas.gemm(
+                false,
+                false,
+                s.gates * h,
+                b,
+                h,
+                1.0,
+                wHh,
+                0,
+                h,
+                s.h,
+                s.stateAt(0, t),
+                s.stateStride(),
+                1.0,
+                s.z,
+                s.zAt(0, t),
+                s.zStride());
+        NativeArray z = s.z;
+        int gBlock = coupled ? 1 : 2;
+        for (int j = 0; j < h; j++) {
+            int iAt = s.zAt(row(0, j, h), t);
+            int fAt = s.zAt(row(1, j, h), t);
+            int gAt = s.zAt(row(gBlock, j, h), t);
+            int oAt = s.zAt(row(gBlock + 1, j, h), t);
+            int prev = s.stateAt(j, t);
+            int next = s.stateAt(j, t + 1);
+            int tcAt = s.zAt(j, t);
+            for (int k = 0; k < b; k++) {
+                double cPrev = s.c.get(prev + k);
+                double in = gate.apply(z.get(iAt + k) + wCi[j] * cPrev);
+                double forget = coupled ? 1.0 - in : gate.apply(z.get(fAt + k) + wCf[j] * cPrev);
+                double g = act.apply(z.get(gAt + k));
+                double c = forget * cPrev + in * g;
+                double o = gate.apply(z.get(oAt + k) + wCo[j] * c);
+                double tc = act.apply(c);
+                z.set(iAt + k, in);
+                if (!coupled) {
+                    z.set(fAt + k, forget);
+                }
+                z.set(gAt + k, g);
+                z.set(oAt + k, o);
+                s.c.set(next + k, c);
+                cellActivation.set(tcAt + k, tc);
+                s.h.set(next + k, o * tc);
             }
         }
-        INDArray a = step(gates, t);
-        // i and f are adjacent, so one activation call covers both.
-        Activations.apply(spec.gateActivation, rows(z, i0, g0), rows(a, i0, g0), training);
-        INDArray in = rows(a, i0, i0 + h);
-        INDArray g = rows(a, g0, g0 + h);
-        Activations.apply(spec.activation, rows(z, g0, g0 + h), g, training);
-        if (spec.coupled) {
-            // c = c_prev + i ⊙ (g − c_prev), which is f ⊙ c_prev + i ⊙ g with f = 1 − i.
-            multiply(in, g.sub(cPrev), cOut).addi(cPrev);
-        } else {
-            multiply(rows(a, f0, f0 + h), cPrev, cOut).addi(multiply(in, g, scratch));
-        }
-        INDArray zo = rows(z, o0, o0 + h);
-        if (spec.peephole) {
-            zo.addi(multiplyColumn(cOut, wCo, scratch));
-        }
-        INDArray o = rows(a, o0, o0 + h);
-        Activations.apply(spec.gateActivation, zo, o, training);
-        INDArray tc = step(cellActivation, t);
-        Activations.apply(spec.activation, cOut, tc, training);
-        multiply(o, tc, hOut);
     }
 
     @Override
-    public void backward(
-            int t,
-            INDArray dh,
-            INDArray dc,
-            INDArray hPrev,
-            INDArray cPrev,
-            INDArray cOut,
-            INDArray dz,
-            INDArray dhPrev,
-            INDArray dcPrev) {
-        INDArray a = step(gates, t);
-        INDArray in = rows(a, i0, i0 + h);
-        INDArray g = rows(a, g0, g0 + h);
-        INDArray o = rows(a, o0, o0 + h);
-        INDArray tc = step(cellActivation, t);
+    public void backward(int t, SequenceState s) {
+        int h = s.hidden;
+        int b = s.batch;
+        NativeArray z = s.z;
+        int gBlock = coupled ? 1 : 2;
+        for (int j = 0; j < h; j++) {
+            int iAt = s.zAt(row(0, j, h), t);
+            int fAt = s.zAt(row(1, j, h), t);
+            int gAt = s.zAt(row(gBlock, j, h), t);
+            int oAt = s.zAt(row(gBlock + 1, j, h), t);
+            int prev = s.stateAt(j, t);
+            int tcAt = s.zAt(j, t);
+            for (int k = 0; k < b; k++) {
+                double in = z.get(iAt + k);
+                double forget = coupled ? 1.0 - in : z.get(fAt + k);
+                double g = z.get(gAt + k);
+                double o = z.get(oAt + k);
+                double tc = cellActivation.get(tcAt + k);
+                double cPrev = s.c.get(prev + k);
+                double dh = s.dh.get(j * b + k);
 
-        // Output gate.
-        INDArray dO = rows(dGates, o0, o0 + h);
-        multiply(dh, tc, dO);
-        INDArray dzO = rows(dz, o0, o0 + h);
-        Activations.backpropInPlace(spec.gateActivation, dzO, dO);
-
-        // Total gradient reaching c_t: from h_t through act(c_t), from the future, from the o peephole.
-        INDArray dcTotal = scratch2;
-        dcTotal.assign(cOut);
-        Activations.backpropInPlace(spec.activation, dcTotal, multiply(dh, o, scratch));
-        if (dc != null) {
-            dcTotal.addi(dc);
-        }
-        if (spec.peephole) {
-            dcTotal.addi(multiplyColumn(dzO, wCo, scratch));
-        }
-
-        INDArray dI = rows(dGates, i0, i0 + h);
-        if (spec.coupled) {
-            multiply(dcTotal, g.sub(cPrev), dI);
-            // dc_{t-1} = dc_t ⊙ (1 − i)
-            multiply(dcTotal, in.rsub(1.0), dcPrev);
-        } else {
-            INDArray f = rows(a, f0, f0 + h);
-            multiply(dcTotal, g, dI);
-            multiply(dcTotal, cPrev, rows(dGates, f0, f0 + h));
-            multiply(dcTotal, f, dcPrev);
-        }
-        multiply(dcTotal, in, rows(dGates, g0, g0 + h));
-
-        Activations.backpropInPlace(spec.gateActivation, rows(dz, i0, g0), rows(dGates, i0, g0));
-        Activations.backpropInPlace(spec.activation, rows(dz, g0, g0 + h), rows(dGates, g0, g0 + h));
-        if (spec.peephole) {
-            dcPrev.addi(multiplyColumn(rows(dz, i0, i0 + h), wCi, scratch));
-            if (!spec.coupled) {
-                dcPrev.addi(multiplyColumn(rows(dz, f0, f0 + h), wCf, scratch));
+                double dzO = dh * tc * gate.derivativeFromOutput(o);
+                double dc = s.dc.get(j * b + k) + dh * o * act.derivativeFromOutput(tc) + dzO * wCo[j];
+                double dzI = (coupled ? dc * (g - cPrev) : dc * g) * gate.derivativeFromOutput(in);
+                double dzG = dc * in * act.derivativeFromOutput(g);
+                double dcPrev = dc * forget + dzI * wCi[j];
+                if (!coupled) {
+                    double dzF = dc * cPrev * gate.derivativeFromOutput(forget);
+                    dcPrev += dzF * wCf[j];
+                    z.set(fAt + k, dzF);
+                }
+                z.set(iAt + k, dzI);
+                z.set(gAt + k, dzG);
+                z.set(oAt + k, dzO);
+                s.dcPrev.set(j * b + k, dcPrev);
             }
         }
-        Nd4j.gemm(wHh, dz, dhPrev, true, false, 1.0, 0.0);
+        Blas.gemm(true, false, h, b, s.gates * h, 1.0, wHh, 0, h, z, s.zAt(0, t), s.zStride(), 0.0, s.dhPrev, 0, b);
     }
 
     @Override
-    public void parameterGradients(
-            int from, INDArray dz, INDArray hPrev, INDArray cPrev, INDArray cOut, Map<String, INDArray> gradients) {
-        dz = FeatureMajor.fromStep(dz, from);
-        hPrev = FeatureMajor.fromStep(hPrev, from);
-        cPrev = FeatureMajor.fromStep(cPrev, from);
-        cOut = FeatureMajor.fromStep(cOut, from);
-        gradients.get(CellKeys.RECURRENT_WEIGHT).assign(FeatureMajor.outerSum(dz, hPrev));
-        gradients.get(CellKeys.RECURRENT_BIAS).assign(dz.sum(0, 2));
-        if (spec.peephole) {
-            INDArray dPeep = gradients.get(CellKeys.PEEPHOLE);
-            dPeep.get(NDArrayIndex.interval(0, h)).assign(FeatureMajor.productSum(stepRows(dz, i0, i0 + h), cPrev));
-            long next = h;
-            if (!spec.coupled) {
-                dPeep.get(NDArrayIndex.interval(h, 2L * h))
-                        .assign(FeatureMajor.productSum(stepRows(dz, f0, f0 + h), cPrev));
-                next = 2L * h;
-            }
-            dPeep.get(NDArrayIndex.interval(next, next + h))
-                    .assign(FeatureMajor.productSum(stepRows(dz, o0, o0 + h), cOut));
+    public void parameterGradients(int from, SequenceState s, Map<String, INDArray> gradients) {
+        int h = s.hidden;
+        int gh = s.gates * h;
+        RecurrentWeights.gradient(
+                s, from, s.z, 0, gh, s.h, s.stateStride(), gradients.get(CellKeys.RECURRENT_WEIGHT), 0);
+        gradients.get(CellKeys.RECURRENT_BIAS).assign(Nd4j.createFromArray(s.rowSums(s.z, gh, from)));
+        INDArray dPeep = gradients.get(CellKeys.PEEPHOLE);
+        if (dPeep == null) {
+            return;
         }
+        // dw_ci = Σ dz_i ⊙ c_{t-1}, dw_cf = Σ dz_f ⊙ c_{t-1}, dw_co = Σ dz_o ⊙ c_t.
+        int oBlock = coupled ? 2 : 3;
+        double[] grad = new double[(coupled ? 2 : 3) * h];
+        for (int j = 0; j < h; j++) {
+            double di = 0;
+            double df = 0;
+            double dO = 0;
+            for (int t = from; t < s.steps; t++) {
+                int iAt = s.zAt(row(0, j, h), t);
+                int fAt = s.zAt(row(1, j, h), t);
+                int oAt = s.zAt(row(oBlock, j, h), t);
+                int prev = s.stateAt(j, t);
+                int next = s.stateAt(j, t + 1);
+                for (int k = 0; k < s.batch; k++) {
+                    double cPrev = s.c.get(prev + k);
+                    di += s.z.get(iAt + k) * cPrev;
+                    if (!coupled) {
+                        df += s.z.get(fAt + k) * cPrev;
+                    }
+                    dO += s.z.get(oAt + k) * s.c.get(next + k);
+                }
+            }
+            grad[j] = di;
+            if (coupled) {
+                grad[h + j] = dO;
+            } else {
+                grad[h + j] = df;
+                grad[2 * h + j] = dO;
+            }
+        }
+        dPeep.assign(Nd4j.createFromArray(grad));
     }
 }

@@ -23,56 +23,25 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public interface RecurrentCell {
 
     /**
-     * Computes step {@code t}.
-     *
-     * @param t step index, 0-based
-     * @param z input projection {@code [G·H, B]}; the cell may overwrite it (it is the cell's own
-     *     storage for step {@code t} until {@link #backward} of the same step)
-     * @param hPrev hidden state before the step {@code [H, B]}
-     * @param cPrev memory cell before the step {@code [H, B]}, or null for cells without one
-     * @param hOut receives the new hidden state {@code [H, B]}
-     * @param cOut receives the new memory cell {@code [H, B]}, or null for cells without one
+     * Computes step {@code t}: reads {@code z} at step t and the states at t, writes the states at
+     * {@code t + 1}, and may overwrite {@code z} at step t with what its backward step needs.
      */
-    void forward(int t, INDArray z, INDArray hPrev, INDArray cPrev, INDArray hOut, INDArray cOut);
+    void forward(int t, SequenceState s);
 
     /**
-     * Back-propagates through step {@code t}; steps are visited from last to first.
-     *
-     * @param dh gradient of the loss with respect to this step's new hidden state {@code [H, B]}
-     * @param dc gradient with respect to the new memory cell {@code [H, B]}, or null
-     * @param hPrev hidden state before the step
-     * @param cPrev memory cell before the step, or null
-     * @param cOut memory cell after the step, or null
-     * @param dz receives the gradient with respect to the input projection {@code [G·H, B]}
-     * @param dhPrev receives the gradient with respect to {@code hPrev}
-     * @param dcPrev receives the gradient with respect to {@code cPrev}, or null
+     * Back-propagates through step {@code t} (steps are visited from last to first): reads {@code
+     * s.dh} (and {@code s.dc}), the gradients with respect to the state after the step; writes
+     * {@code dL/dz_t} into {@code z} at step t, and {@code s.dhPrev} (and {@code s.dcPrev}).
      */
-    void backward(
-            int t,
-            INDArray dh,
-            INDArray dc,
-            INDArray hPrev,
-            INDArray cPrev,
-            INDArray cOut,
-            INDArray dz,
-            INDArray dhPrev,
-            INDArray dcPrev);
+    void backward(int t, SequenceState s);
 
     /**
      * Writes the gradients of the cell's own parameters (everything but {@code Wih} and {@code
-     * b_ih}) after the backward loop, with a few products over all steps. Only steps {@code from}
-     * to {@code T − 1} were back-propagated (truncated BPTT stops earlier); the arrays below are
-     * the layer's, over all {@code T} steps, and the cell uses steps {@code [from, T)} of them
-     * and of its own storage.
+     * bih}) after the backward loop, with a few products over all steps. Only steps {@code from}
+     * to {@code T − 1} were back-propagated (truncated BPTT stops earlier); {@code z} holds {@code
+     * dL/dz} and is zero before {@code from}.
      *
-     * @param from the first back-propagated step
-     * @param dz gradients of the input projections of all steps {@code [T, G·H, B]} (zero outside
-     *     the back-propagated range)
-     * @param hPrev hidden states before each step {@code [T, H, B]}
-     * @param cPrev memory cells before each step {@code [T, H, B]}, or null
-     * @param cOut memory cells after each step {@code [T, H, B]}, or null
      * @param gradients the layer's gradient views by parameter key; the cell assigns its own keys
      */
-    void parameterGradients(
-            int from, INDArray dz, INDArray hPrev, INDArray cPrev, INDArray cOut, Map<String, INDArray> gradients);
+    void parameterGradients(int from, SequenceState s, Map<String, INDArray> gradients);
 }

@@ -13,8 +13,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *   h_t = act(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)
  * </pre>
  *
- * with {@code act} tanh or ReLU (any DL4J activation works). Parameters: {@code Wih [H, nIn]},
- * {@code bih [H]} (owned by the loop), {@code Whh [H, H]}, {@code bhh [H]}.
+ * with {@code act} tanh or ReLU (see {@link ScalarActivation} for the others). Parameters:
+ * {@code Wih [H, nIn]}, {@code bih [H]} (owned by the loop), {@code Whh [H, H]}, {@code bhh [H]}.
  */
 public final class RnnCell implements RecurrentCell {
 
@@ -25,6 +25,7 @@ public final class RnnCell implements RecurrentCell {
 
         public Spec(IActivation activation) {
             this.activation = activation;
+            ScalarActivation.of(activation, "RNN activation");
         }
 
         @Override
@@ -45,56 +46,73 @@ public final class RnnCell implements RecurrentCell {
         }
 
         @Override
-        public void prepareProjection(INDArray z, Map<String, INDArray> params) {
-            FeatureMajor.addToEveryStep(z, params.get(CellKeys.RECURRENT_BIAS));
+        public void prepareProjection(SequenceState state, Map<String, INDArray> params) {
+            state.addRowBias(params.get(CellKeys.RECURRENT_BIAS).toDoubleVector(), 0, state.hidden);
         }
 
         @Override
-        public RecurrentCell begin(Map<String, INDArray> params, int hidden, int steps, int batch, boolean training) {
-            return new RnnCell(params.get(CellKeys.RECURRENT_WEIGHT), activation, training);
+        public RecurrentCell begin(Map<String, INDArray> params, SequenceState state) {
+            return new RnnCell(RecurrentWeights.of(params, state), ScalarActivation.of(activation, "RNN activation"));
         }
     }
 
-    private final INDArray wHh;
-    private final IActivation activation;
-    private final boolean training;
+    private final NativeArray wHh;
+    private final ScalarActivation activation;
 
-    private RnnCell(INDArray wHh, IActivation activation, boolean training) {
+    private RnnCell(NativeArray wHh, ScalarActivation activation) {
         this.wHh = wHh;
         this.activation = activation;
-        this.training = training;
     }
 
     @Override
-    public void forward(int t, INDArray z, INDArray hPrev, INDArray cPrev, INDArray hOut, INDArray cOut) {
-        Nd4j.gemm(wHh, hPrev, z, false, false, 1.0, 1.0);
-        hOut.assign(z);
-        activation.getActivation(hOut, training);
+    public void forward(int t, SequenceState s) {
+        int h = s.hidden;
+        int b = s.batch;
+        Blas.gemm(
+                false,
+                false,
+                h,
+                b,
+                h,
+                1.0,
+                wHh,
+                0,
+                h,
+                s.h,
+                s.stateAt(0, t),
+                s.stateStride(),
+                1.0,
+                s.z,
+                s.zAt(0, t),
+                s.zStride());
+        for (int j = 0; j < h; j++) {
+            int z = s.zAt(j, t);
+            int out = s.stateAt(j, t + 1);
+            for (int k = 0; k < b; k++) {
+                double a = activation.apply(s.z.get(z + k));
+                s.z.set(z + k, a);
+                s.h.set(out + k, a);
+            }
+        }
     }
 
     @Override
-    public void backward(
-            int t,
-            INDArray dh,
-            INDArray dc,
-            INDArray hPrev,
-            INDArray cPrev,
-            INDArray cOut,
-            INDArray dz,
-            INDArray dhPrev,
-            INDArray dcPrev) {
-        Activations.backpropInPlace(activation, dz, dh);
-        Nd4j.gemm(wHh, dz, dhPrev, true, false, 1.0, 0.0);
+    public void backward(int t, SequenceState s) {
+        int h = s.hidden;
+        int b = s.batch;
+        for (int j = 0; j < h; j++) {
+            int z = s.zAt(j, t);
+            for (int k = 0; k < b; k++) {
+                s.z.set(z + k, s.dh.get(j * b + k) * activation.derivativeFromOutput(s.z.get(z + k)));
+            }
+        }
+        Blas.gemm(true, false, h, b, h, 1.0, wHh, 0, h, s.z, s.zAt(0, t), s.zStride(), 0.0, s.dhPrev, 0, b);
     }
 
     @Override
-    public void parameterGradients(
-            int from, INDArray dz, INDArray hPrev, INDArray cPrev, INDArray cOut, Map<String, INDArray> gradients) {
-        dz = FeatureMajor.fromStep(dz, from);
-        hPrev = FeatureMajor.fromStep(hPrev, from);
-        cPrev = FeatureMajor.fromStep(cPrev, from);
-        cOut = FeatureMajor.fromStep(cOut, from);
-        gradients.get(CellKeys.RECURRENT_WEIGHT).assign(FeatureMajor.outerSum(dz, hPrev));
-        gradients.get(CellKeys.RECURRENT_BIAS).assign(dz.sum(0, 2));
+    public void parameterGradients(int from, SequenceState s, Map<String, INDArray> gradients) {
+        RecurrentWeights.gradient(
+                s, from, s.z, 0, s.hidden, s.h, s.stateStride(), gradients.get(CellKeys.RECURRENT_WEIGHT), 0);
+        gradients.get(CellKeys.RECURRENT_BIAS).assign(Nd4j.createFromArray(s.rowSums(s.z, s.hidden, from)));
     }
 }

@@ -1,7 +1,5 @@
 package org.recurrent4j.layer;
 
-import static org.recurrent4j.cell.FeatureMajor.step;
-
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,11 +17,15 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.recurrent4j.cell.Blas;
+import org.recurrent4j.cell.Buffers;
 import org.recurrent4j.cell.CellKeys;
 import org.recurrent4j.cell.CellParameter;
 import org.recurrent4j.cell.CellSpec;
-import org.recurrent4j.cell.FeatureMajor;
+import org.recurrent4j.cell.NativeArray;
 import org.recurrent4j.cell.RecurrentCell;
+import org.recurrent4j.cell.SequenceState;
 import org.recurrent4j.conf.RecurrentCellLayer;
 
 /**
@@ -61,6 +63,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
 
     private transient CellSpec spec;
     private transient Pass lastPass;
+    private final transient Buffers buffers = new Buffers();
     private INDArray initialH;
     private INDArray initialC;
     private INDArray[] initialStateGradient;
@@ -148,11 +151,20 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
 
     private void storeFinalState(Pass pass, Map<String, INDArray> target) {
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            target.put(STATE_H, step(pass.h, pass.steps).transpose().dup('c'));
-            if (pass.c != null) {
-                target.put(STATE_C, step(pass.c, pass.steps).transpose().dup('c'));
+            SequenceState s = pass.state;
+            target.put(STATE_H, lastStep(s.h, s.steps));
+            if (s.c != null) {
+                target.put(STATE_C, lastStep(s.c, s.steps));
             }
         }
+    }
+
+    /** Step {@code steps} of a {@code [H, T+1, B]} state array as a new {@code [B, H]} array. */
+    private static INDArray lastStep(NativeArray states, int steps) {
+        return states.array()
+                .get(NDArrayIndex.all(), NDArrayIndex.point(steps), NDArrayIndex.all())
+                .transpose()
+                .dup('c');
     }
 
     @Override
@@ -192,16 +204,15 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
     /** Everything one forward pass computed that its backward pass needs. */
     private static final class Pass {
         INDArray input;
-        INDArray x;
-        INDArray z;
-        INDArray h;
-        INDArray c;
-        INDArray mask;
-        INDArray inverseMask;
+        /** The input, feature-major {@code [nIn, T, B]}. */
+        NativeArray x;
+
+        SequenceState state;
+        /** The mask as {@code [T, B]}, or null. */
+        NativeArray mask;
+
         RecurrentCell cell;
-        Map<String, INDArray> params;
-        int steps;
-        int batch;
+        NativeArray wIh;
         INDArray output;
     }
 
@@ -215,150 +226,183 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         pass.input = input;
         INDArray outputFeatureMajor;
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            INDArray in = input.castTo(dataType);
-            long nIn = layerConf().getNIn();
-            int batch = (int) in.size(0);
-            int steps = (int) (format() == RNNFormat.NCW ? in.size(2) : in.size(1));
+            int nIn = (int) layerConf().getNIn();
+            int batch = (int) input.size(0);
+            int steps = (int) (format() == RNNFormat.NCW ? input.size(2) : input.size(1));
             validateInitialState(h0, c0, batch);
-            pass.steps = steps;
-            pass.batch = batch;
-            // [B, nIn, T] (or [B, T, nIn]) -> feature-major [nIn, T, B]: one copy, then every product is plain.
-            pass.x = (format() == RNNFormat.NCW ? in.permute(1, 2, 0) : in.permute(2, 1, 0)).dup('c');
+            // [B, nIn, T] (or [B, T, nIn]) -> [nIn, T, B], into memory kept from the last pass.
+            pass.x = buffers.get("x", dataType, nIn, steps, batch);
+            pass.x.array().assign(format() == RNNFormat.NCW ? input.permute(1, 2, 0) : input.permute(2, 1, 0));
 
             Map<String, INDArray> params = new LinkedHashMap<>();
             for (String key : layerConf().initializer().paramKeys(layerConf())) {
                 params.put(key, getParamWithNoise(key, training, workspaceMgr));
             }
-            pass.params = params;
-            INDArray wIh = params.get(CellKeys.INPUT_WEIGHT);
-            long gh = wIh.size(0);
-            INDArray projection = wIh.mmul(pass.x.reshape('c', nIn, (long) steps * batch));
-            pass.z = projection.reshape('c', gh, steps, batch).permute(1, 0, 2).dup('c');
-            FeatureMajor.addToEveryStep(pass.z, params.get(CellKeys.INPUT_BIAS));
-            cellSpec.prepareProjection(pass.z, params);
+            INDArray wIhParam = params.get(CellKeys.INPUT_WEIGHT);
+            pass.wIh = buffers.get("Wih", dataType, wIhParam.shape());
+            pass.wIh.array().assign(wIhParam);
+            int gh = (int) wIhParam.size(0);
 
-            pass.h = Nd4j.create(dataType, steps + 1, hidden, batch);
-            pass.c = cellSpec.hasCellState() ? Nd4j.create(dataType, steps + 1, hidden, batch) : null;
+            SequenceState s = new SequenceState(
+                    buffers, dataType, cellSpec.gates(), hidden, steps, batch, cellSpec.hasCellState());
+            pass.state = s;
+            // z = W_ih · x for all steps at once: [G·H, nIn] × [nIn, T·B].
+            Blas.gemm(
+                    false,
+                    false,
+                    gh,
+                    steps * batch,
+                    nIn,
+                    1.0,
+                    pass.wIh,
+                    0,
+                    nIn,
+                    pass.x,
+                    0,
+                    steps * batch,
+                    0.0,
+                    s.z,
+                    0,
+                    steps * batch);
+            s.addRowBias(params.get(CellKeys.INPUT_BIAS).toDoubleVector(), 0, gh);
+            cellSpec.prepareProjection(s, params);
             if (h0 != null) {
-                step(pass.h, 0).assign(h0.castTo(dataType).transpose());
+                initialStep(s.h).assign(h0.castTo(dataType).transpose());
             }
-            if (c0 != null && pass.c != null) {
-                step(pass.c, 0).assign(c0.castTo(dataType).transpose());
+            if (c0 != null && s.c != null) {
+                initialStep(s.c).assign(c0.castTo(dataType).transpose());
             }
             if (maskArray != null) {
-                pass.mask = maskArray.castTo(dataType).transpose().dup('c');
-                pass.inverseMask = pass.mask.rsub(1.0);
+                pass.mask = buffers.get("mask", dataType, steps, batch);
+                pass.mask.array().assign(maskArray.castTo(dataType).transpose());
             }
 
-            RecurrentCell cell = cellSpec.begin(params, hidden, steps, batch, training);
+            RecurrentCell cell = cellSpec.begin(params, s);
             pass.cell = cell;
             for (int t = 0; t < steps; t++) {
-                INDArray cPrev = pass.c == null ? null : step(pass.c, t);
-                INDArray cNext = pass.c == null ? null : step(pass.c, t + 1);
-                cell.forward(t, step(pass.z, t), step(pass.h, t), cPrev, step(pass.h, t + 1), cNext);
+                cell.forward(t, s);
                 if (pass.mask != null) {
-                    INDArray m = pass.mask.getRow(t, true);
-                    carryOverMasked(step(pass.h, t + 1), step(pass.h, t), m);
-                    if (cNext != null) {
-                        carryOverMasked(cNext, cPrev, m);
-                    }
+                    carryOverMasked(s, t, pass.mask);
                 }
             }
-            INDArray states = FeatureMajor.steps(pass.h, 1, steps + 1);
+            INDArray states =
+                    s.h.array().get(NDArrayIndex.all(), NDArrayIndex.interval(1, steps + 1), NDArrayIndex.all());
             if (pass.mask != null) {
-                INDArray masked = Nd4j.create(dataType, steps, hidden, batch);
-                Nd4j.getExecutioner().exec(new BroadcastMulOp(states, pass.mask, masked, 0, 2));
-                states = masked;
+                NativeArray masked = buffers.get("maskedOutput", dataType, hidden, steps, batch);
+                Nd4j.getExecutioner().exec(new BroadcastMulOp(states, pass.mask.array(), masked.array(), 1, 2));
+                states = masked.array();
             }
-            outputFeatureMajor = format() == RNNFormat.NCW ? states.permute(2, 1, 0) : states.permute(2, 0, 1);
+            // [H, T, B] -> [B, H, T] (NCW) or [B, T, H] (NWC)
+            outputFeatureMajor = format() == RNNFormat.NCW ? states.permute(2, 0, 1) : states.permute(2, 1, 0);
         }
         pass.output = workspaceMgr.dup(ArrayType.ACTIVATIONS, outputFeatureMajor, 'c');
         lastPass = training ? pass : null;
         return pass;
     }
 
-    /** {@code next = m ⊙ next + (1 − m) ⊙ prev}, column by column (m is 0 or 1 per example). */
-    private static void carryOverMasked(INDArray next, INDArray prev, INDArray m) {
-        next.subi(prev).muliRowVector(m).addi(prev);
+    /** Step 0 (the initial state) of a {@code [H, T+1, B]} state array, as an {@code [H, B]} view. */
+    private static INDArray initialStep(NativeArray states) {
+        return states.array().get(NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.all());
+    }
+
+    /** After step t: {@code s_{t+1} = m ⊙ s_{t+1} + (1 − m) ⊙ s_t}, m being the step's mask per example. */
+    private static void carryOverMasked(SequenceState s, int t, NativeArray mask) {
+        int b = s.batch;
+        for (int k = 0; k < b; k++) {
+            double m = mask.get(t * b + k);
+            if (m == 1.0) {
+                continue;
+            }
+            for (int j = 0; j < s.hidden; j++) {
+                int prev = s.stateAt(j, t) + k;
+                int next = s.stateAt(j, t + 1) + k;
+                s.h.set(next, m * s.h.get(next) + (1.0 - m) * s.h.get(prev));
+                if (s.c != null) {
+                    s.c.set(next, m * s.c.get(next) + (1.0 - m) * s.c.get(prev));
+                }
+            }
+        }
     }
 
     private INDArray backward(Pass pass, INDArray epsilon, int tbpttBackLength) {
-        int steps = pass.steps;
-        int batch = pass.batch;
-        int hidden = hidden();
-        validateEpsilon(epsilon, pass);
-        INDArray eps = epsilon.castTo(dataType);
-        INDArray e = (format() == RNNFormat.NCW ? eps.permute(2, 1, 0) : eps.permute(1, 2, 0)).dup('c');
+        SequenceState s = pass.state;
+        int steps = s.steps;
+        int batch = s.batch;
+        int hidden = s.hidden;
+        validateEpsilon(epsilon, steps, batch);
+        NativeArray e = buffers.get("epsilon", dataType, hidden, steps, batch);
+        e.array().assign(format() == RNNFormat.NCW ? epsilon.permute(1, 2, 0) : epsilon.permute(2, 1, 0));
         int end = tbpttBackLength > 0 ? Math.max(0, steps - tbpttBackLength) : 0;
 
-        boolean hasC = pass.c != null;
-        INDArray gH = Nd4j.create(dataType, hidden, batch);
-        INDArray gC = hasC ? Nd4j.create(dataType, hidden, batch) : null;
-        INDArray dh = Nd4j.create(dataType, hidden, batch);
-        INDArray dc = hasC ? Nd4j.create(dataType, hidden, batch) : null;
-        INDArray dhPrev = Nd4j.create(dataType, hidden, batch);
-        INDArray dcPrev = hasC ? Nd4j.create(dataType, hidden, batch) : null;
-
+        boolean hasC = s.c != null;
+        int size = hidden * batch;
+        // Gradients with respect to the state after step t, flowing back from step t + 1.
+        double[] gH = new double[size];
+        double[] gC = hasC ? new double[size] : null;
         for (int t = steps - 1; t >= end; t--) {
-            dh.assign(step(e, t)).addi(gH);
-            if (hasC) {
-                dc.assign(gC);
-            }
-            INDArray m = pass.mask == null ? null : pass.mask.getRow(t, true);
-            if (m != null) {
-                dh.muliRowVector(m);
-                if (hasC) {
-                    dc.muliRowVector(m);
+            for (int j = 0; j < hidden; j++) {
+                int at = s.zAt(j, t);
+                for (int k = 0; k < batch; k++) {
+                    int i = j * batch + k;
+                    double m = pass.mask == null ? 1.0 : pass.mask.get(t * batch + k);
+                    s.dh.set(i, m * (e.get(at + k) + gH[i]));
+                    if (hasC) {
+                        s.dc.set(i, m * gC[i]);
+                    }
                 }
             }
-            pass.cell.backward(
-                    t,
-                    dh,
-                    dc,
-                    step(pass.h, t),
-                    hasC ? step(pass.c, t) : null,
-                    hasC ? step(pass.c, t + 1) : null,
-                    step(pass.z, t),
-                    dhPrev,
-                    dcPrev);
-            if (m != null) {
-                INDArray keep = pass.inverseMask.getRow(t, true);
-                gH.muliRowVector(keep).addi(dhPrev);
+            pass.cell.backward(t, s);
+            for (int i = 0; i < size; i++) {
+                double keep = pass.mask == null ? 0.0 : 1.0 - pass.mask.get(t * batch + i % batch);
+                gH[i] = s.dhPrev.get(i) + keep * gH[i];
                 if (hasC) {
-                    gC.muliRowVector(keep).addi(dcPrev);
-                }
-            } else {
-                gH.assign(dhPrev);
-                if (hasC) {
-                    gC.assign(dcPrev);
+                    gC[i] = s.dcPrev.get(i) + keep * gC[i];
                 }
             }
         }
+        INDArray z = s.z.array();
         if (end > 0) {
-            FeatureMajor.steps(pass.z, 0, end).assign(0);
+            z.get(NDArrayIndex.all(), NDArrayIndex.interval(0, end), NDArrayIndex.all())
+                    .assign(0);
         }
-        initialStateGradient = end == 0
-                ? (hasC
-                        ? new INDArray[] {
-                            gH.transpose().dup('c'), gC.transpose().dup('c')
-                        }
-                        : new INDArray[] {gH.transpose().dup('c')})
-                : null;
+        initialStateGradient = end == 0 ? initialStateGradient(gH, gC, batch) : null;
 
-        long gh = pass.z.size(1);
-        long nIn = pass.x.size(0);
-        INDArray dz = pass.z.permute(1, 0, 2).dup('c').reshape('c', gh, (long) steps * batch);
-        INDArray x = pass.x.reshape('c', nIn, (long) steps * batch);
-        Nd4j.gemm(dz, x, gradientViews.get(CellKeys.INPUT_WEIGHT), false, true, 1.0, 0.0);
-        gradientViews.get(CellKeys.INPUT_BIAS).assign(dz.sum(1));
-        INDArray hPrev = FeatureMajor.steps(pass.h, 0, steps);
-        INDArray cPrev = hasC ? FeatureMajor.steps(pass.c, 0, steps) : null;
-        INDArray cOut = hasC ? FeatureMajor.steps(pass.c, 1, steps + 1) : null;
-        pass.cell.parameterGradients(end, pass.z, hPrev, cPrev, cOut, gradientViews);
+        int gh = s.gates * hidden;
+        int nIn = (int) pass.x.array().size(0);
+        int columns = steps * batch;
+        // dW_ih = dz · x^T and dx = W_ih^T · dz over all steps at once.
+        NativeArray dWih = buffers.get("dWih", dataType, gh, nIn);
+        Blas.gemm(false, true, gh, nIn, columns, 1.0, s.z, 0, columns, pass.x, 0, columns, 0.0, dWih, 0, nIn);
+        gradientViews.get(CellKeys.INPUT_WEIGHT).assign(dWih.array());
+        gradientViews
+                .get(CellKeys.INPUT_BIAS)
+                .assign(Nd4j.createFromArray(s.rowSums(s.z, gh, 0)).castTo(dataType));
+        pass.cell.parameterGradients(end, s, gradientViews);
 
-        INDArray dx =
-                pass.params.get(CellKeys.INPUT_WEIGHT).transpose().mmul(dz).reshape('c', nIn, steps, batch);
-        return format() == RNNFormat.NCW ? dx.permute(2, 0, 1) : dx.permute(2, 1, 0);
+        NativeArray dx = buffers.get("dx", dataType, nIn, steps, batch);
+        Blas.gemm(true, false, nIn, columns, gh, 1.0, pass.wIh, 0, nIn, s.z, 0, columns, 0.0, dx, 0, columns);
+        return format() == RNNFormat.NCW
+                ? dx.array().permute(2, 0, 1)
+                : dx.array().permute(2, 1, 0);
+    }
+
+    /** The state gradients {@code [H, B]} as {@code [B, H]} arrays of the layer's type. */
+    private INDArray[] initialStateGradient(double[] gH, double[] gC, int batch) {
+        int hidden = hidden();
+        INDArray h = Nd4j.createFromArray(gH)
+                .reshape(hidden, batch)
+                .transpose()
+                .castTo(dataType)
+                .dup('c');
+        if (gC == null) {
+            return new INDArray[] {h};
+        }
+        INDArray c = Nd4j.createFromArray(gC)
+                .reshape(hidden, batch)
+                .transpose()
+                .castTo(dataType)
+                .dup('c');
+        return new INDArray[] {h, c};
     }
 
     private RNNFormat format() {
@@ -414,10 +458,9 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         }
     }
 
-    private void validateEpsilon(INDArray epsilon, Pass pass) {
-        long[] expected = format() == RNNFormat.NCW
-                ? new long[] {pass.batch, hidden(), pass.steps}
-                : new long[] {pass.batch, pass.steps, hidden()};
+    private void validateEpsilon(INDArray epsilon, int steps, int batch) {
+        long[] expected =
+                format() == RNNFormat.NCW ? new long[] {batch, hidden(), steps} : new long[] {batch, steps, hidden()};
         if (!Arrays.equals(epsilon.shape(), expected)) {
             throw new IllegalArgumentException("Layer " + layerId() + ": gradient from the layer above has shape "
                     + Arrays.toString(epsilon.shape()) + ", expected " + Arrays.toString(expected));

@@ -1,0 +1,59 @@
+package org.recurrent4j.cell;
+
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/** The recurrent weight matrix of a pass, and its gradient as one product over all steps. */
+final class RecurrentWeights {
+
+    private RecurrentWeights() {}
+
+    /** {@code Whh} as a dense array for BLAS, copied into a buffer reused across passes. */
+    static NativeArray of(Map<String, INDArray> params, SequenceState s) {
+        INDArray w = params.get(CellKeys.RECURRENT_WEIGHT);
+        NativeArray dense = s.buffers.get("Whh", s.type, w.shape());
+        dense.array().assign(w);
+        return dense;
+    }
+
+    /**
+     * Writes rows {@code [row0, row0 + rows)} of {@code dWhh}: {@code Σ_{t ≥ from} dz_t ·
+     * state_t^T}. {@code dz} holds those gradients in its rows {@code [dzRow0, dzRow0 + rows)}, laid
+     * out {@code [·, T, B]}; {@code state} is a {@code [H, ·, B]} array with leading dimension
+     * {@code ld} whose step t holds what the weights multiplied at step t (usually {@code h_{t-1}},
+     * which is step t of {@code s.h}).
+     */
+    static void gradient(
+            SequenceState s,
+            int from,
+            NativeArray dz,
+            int dzRow0,
+            int rows,
+            NativeArray state,
+            int ld,
+            INDArray dWhh,
+            int row0) {
+        int h = s.hidden;
+        NativeArray out = s.buffers.get("dWhh" + rows, s.type, rows, h);
+        int columns = (s.steps - from) * s.batch;
+        Blas.gemm(
+                false,
+                true,
+                rows,
+                h,
+                columns,
+                1.0,
+                dz,
+                s.zAt(dzRow0, from),
+                s.zStride(),
+                state,
+                (long) from * s.batch,
+                ld,
+                0.0,
+                out,
+                0,
+                h);
+        dWhh.get(NDArrayIndex.interval(row0, row0 + rows), NDArrayIndex.all()).assign(out.array());
+    }
+}

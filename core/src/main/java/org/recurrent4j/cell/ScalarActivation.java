@@ -1,0 +1,144 @@
+package org.recurrent4j.cell;
+
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationHardSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationHardTanH;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftSign;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+
+/**
+ * The activations a cell can use, as scalar functions for the fused per-step loops. Each one's
+ * derivative is a function of its output, so a cell keeps activations, not pre-activations.
+ *
+ * <p>They are the element-wise DL4J activations with the same definitions: sigmoid, tanh, hard
+ * sigmoid {@code min(1, max(0, 0.2x + 0.5))}, hard tanh {@code min(1, max(−1, x))}, ReLU, softsign
+ * {@code x / (1 + |x|)}, identity.
+ */
+public enum ScalarActivation {
+    SIGMOID {
+        @Override
+        public double apply(double x) {
+            return 1.0 / (1.0 + Math.exp(-x));
+        }
+
+        @Override
+        public double derivativeFromOutput(double y) {
+            return y * (1.0 - y);
+        }
+    },
+    TANH {
+        @Override
+        public double apply(double x) {
+            // 1 − 2/(e^{2x} + 1): one intrinsic exp instead of Math.tanh's slower path.
+            if (x > 20) {
+                return 1.0;
+            }
+            if (x < -20) {
+                return -1.0;
+            }
+            return 1.0 - 2.0 / (Math.exp(2.0 * x) + 1.0);
+        }
+
+        @Override
+        public double derivativeFromOutput(double y) {
+            return 1.0 - y * y;
+        }
+    },
+    HARD_SIGMOID {
+        @Override
+        public double apply(double x) {
+            return Math.min(1.0, Math.max(0.0, 0.2 * x + 0.5));
+        }
+
+        @Override
+        public double derivativeFromOutput(double y) {
+            return y > 0.0 && y < 1.0 ? 0.2 : 0.0;
+        }
+    },
+    HARD_TANH {
+        @Override
+        public double apply(double x) {
+            return Math.min(1.0, Math.max(-1.0, x));
+        }
+
+        @Override
+        public double derivativeFromOutput(double y) {
+            return y > -1.0 && y < 1.0 ? 1.0 : 0.0;
+        }
+    },
+    RELU {
+        @Override
+        public double apply(double x) {
+            return x > 0.0 ? x : 0.0;
+        }
+
+        @Override
+        public double derivativeFromOutput(double y) {
+            return y > 0.0 ? 1.0 : 0.0;
+        }
+    },
+    SOFTSIGN {
+        @Override
+        public double apply(double x) {
+            return x / (1.0 + Math.abs(x));
+        }
+
+        @Override
+        public double derivativeFromOutput(double y) {
+            double d = 1.0 - Math.abs(y);
+            return d * d;
+        }
+    },
+    IDENTITY {
+        @Override
+        public double apply(double x) {
+            return x;
+        }
+
+        @Override
+        public double derivativeFromOutput(double y) {
+            return 1.0;
+        }
+    };
+
+    public abstract double apply(double x);
+
+    /** {@code f'(x)} written as a function of {@code y = f(x)}. */
+    public abstract double derivativeFromOutput(double y);
+
+    /**
+     * The scalar form of a DL4J activation.
+     *
+     * @param role what the activation is for, named in the error (e.g. "LSTM gate activation")
+     * @throws IllegalArgumentException for an activation that has no scalar form here
+     */
+    public static ScalarActivation of(IActivation activation, String role) {
+        if (activation instanceof ActivationSigmoid) {
+            return SIGMOID;
+        }
+        if (activation instanceof ActivationTanH) {
+            return TANH;
+        }
+        if (activation instanceof ActivationHardSigmoid) {
+            return HARD_SIGMOID;
+        }
+        if (activation instanceof ActivationHardTanH) {
+            return HARD_TANH;
+        }
+        if (activation instanceof ActivationSoftSign) {
+            return SOFTSIGN;
+        }
+        if (activation instanceof ActivationIdentity) {
+            return IDENTITY;
+        }
+        if (activation instanceof ActivationReLU relu && relu.equals(new ActivationReLU())) {
+            return RELU;
+        }
+        throw new IllegalArgumentException("Unsupported " + role + ": " + activation
+                + ". Recurrent cells support SIGMOID, TANH, HARDSIGMOID, HARDTANH, RELU (plain), SOFTSIGN and"
+                + " IDENTITY; choose one of these.");
+    }
+}
