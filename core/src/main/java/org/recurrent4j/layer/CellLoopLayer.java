@@ -142,7 +142,11 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
     public INDArray rnnActivateUsingStoredState(
             INDArray input, boolean training, boolean storeLastForTBPTT, LayerWorkspaceMgr workspaceMgr) {
         setInput(input, workspaceMgr);
-        Pass pass = forward(training, tBpttStateMap.get(STATE_H), tBpttStateMap.get(STATE_C), workspaceMgr);
+        // The first segment starts from the external initial state, if any; later ones carry on.
+        boolean carried = tBpttStateMap.containsKey(STATE_H);
+        INDArray h0 = carried ? tBpttStateMap.get(STATE_H) : initialH;
+        INDArray c0 = carried ? tBpttStateMap.get(STATE_C) : initialC;
+        Pass pass = forward(training, h0, c0, workspaceMgr);
         if (storeLastForTBPTT) {
             storeFinalState(pass, tBpttStateMap);
         }

@@ -1,0 +1,178 @@
+package org.recurrent4j.layer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.stream.Stream;
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.recurrent4j.conf.Gru;
+import org.recurrent4j.conf.RecurrentCellLayer;
+import org.recurrent4j.conf.RecurrentWithInitialState;
+
+/** An initial state fed from other vertices starts the layer, and receives its gradient. */
+class RecurrentWithInitialStateTest {
+
+    private static final int N_IN = 3;
+    private static final int HIDDEN = 4;
+    private static final int BATCH = 3;
+    private static final int STEPS = 5;
+
+    @BeforeAll
+    static void doublePrecision() {
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    }
+
+    static Stream<CellVariants> variants() {
+        return CellVariants.all().stream();
+    }
+
+    /**
+     * Encoder → decoder: the encoder's parameters reach the loss only through the decoder's
+     * initial state, so the gradient check covers the initial-state gradient.
+     */
+    private static ComputationGraph encoderDecoder(CellVariants variant) {
+        RecurrentCellLayer decoder = variant.layer(N_IN, HIDDEN);
+        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
+                .seed(3)
+                .dataType(DataType.DOUBLE)
+                .updater(new NoOp())
+                .weightInit(WeightInit.XAVIER)
+                .graphBuilder()
+                .addInputs("source", "target")
+                .addLayer(
+                        "encoder",
+                        new LastTimeStep(
+                                new Gru.Builder().nIn(N_IN).nOut(HIDDEN).build()),
+                        "source");
+        boolean lstm = decoder.cellSpec().hasCellState();
+        if (lstm) {
+            g.addLayer(
+                    "c0",
+                    new DenseLayer.Builder()
+                            .nIn(HIDDEN)
+                            .nOut(HIDDEN)
+                            .activation(Activation.TANH)
+                            .build(),
+                    "encoder");
+            RecurrentWithInitialState.addTo(g, "decoder", decoder, "target", "encoder", "c0");
+        } else {
+            RecurrentWithInitialState.addTo(g, "decoder", decoder, "target", "encoder");
+        }
+        g.addLayer(
+                        "out",
+                        new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                                .activation(Activation.SOFTMAX)
+                                .nIn(HIDDEN)
+                                .nOut(2)
+                                .build(),
+                        "decoder")
+                .setOutputs("out")
+                .setInputTypes(InputType.recurrent(N_IN), InputType.recurrent(N_IN));
+        ComputationGraph net = new ComputationGraph(g.build());
+        net.init();
+        return net;
+    }
+
+    private static INDArray[] inputs() {
+        Nd4j.getRandom().setSeed(11);
+        return new INDArray[] {
+            Nd4j.rand(DataType.DOUBLE, BATCH, N_IN, STEPS).subi(0.5),
+            Nd4j.rand(DataType.DOUBLE, BATCH, N_IN, STEPS).subi(0.5)
+        };
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variants")
+    void initialStateGradientPassesGradientCheck(CellVariants variant) {
+        ComputationGraph net = encoderDecoder(variant);
+        INDArray labels = GradientCheckMultiLayerTest.oneHotLabels();
+        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig()
+                .net(net)
+                .inputs(inputs())
+                .labels(new INDArray[] {labels})
+                .epsilon(1e-6)
+                .maxRelError(1e-5)
+                .minAbsoluteError(1e-9)
+                .print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
+        assertTrue(ok, variant.name());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variants")
+    void graphOutputEqualsLayerStartedFromTheSameState(CellVariants variant) {
+        ComputationGraph net = encoderDecoder(variant);
+        INDArray[] in = inputs();
+        Map<String, INDArray> activations = net.feedForward(in, false);
+        INDArray decoded = activations.get("decoder");
+
+        MultiLayerNetwork alone = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .dataType(DataType.DOUBLE)
+                .list()
+                .layer(variant.layer(N_IN, HIDDEN))
+                .build());
+        alone.init();
+        alone.setParams(net.getLayer("decoder").params());
+        boolean lstm = activations.containsKey("c0");
+        alone.rnnSetPreviousState(
+                0,
+                lstm
+                        ? Map.of(
+                                CellLoopLayer.STATE_H,
+                                activations.get("encoder"),
+                                CellLoopLayer.STATE_C,
+                                activations.get("c0"))
+                        : Map.of(CellLoopLayer.STATE_H, activations.get("encoder")));
+        INDArray expected = alone.rnnTimeStep(in[1]);
+        assertEquals(0.0, expected.sub(decoded).norm2Number().doubleValue(), 1e-12);
+        // ...and the initial state matters: from zeros the output differs.
+        alone.rnnClearPreviousState();
+        assertTrue(alone.output(in[1]).sub(decoded).norm2Number().doubleValue() > 1e-3);
+    }
+
+    @Test
+    void configurationSurvivesJson() {
+        ComputationGraph net = encoderDecoder(CellVariants.all().get(2));
+        ComputationGraphConfiguration restored =
+                ComputationGraphConfiguration.fromJson(net.getConfiguration().toJson());
+        assertEquals(net.getConfiguration(), restored);
+        ComputationGraph copy = new ComputationGraph(restored);
+        copy.init(net.params().dup(), false);
+        INDArray[] in = inputs();
+        assertEquals(
+                0.0,
+                net.outputSingle(in).sub(copy.outputSingle(in)).norm2Number().doubleValue(),
+                0.0);
+    }
+
+    @Test
+    void missingMemoryCellInputIsAnError() {
+        ComputationGraphConfiguration.GraphBuilder g =
+                new NeuralNetConfiguration.Builder().graphBuilder().addInputs("x", "h");
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> RecurrentWithInitialState.addTo(
+                        g, "decoder", CellVariants.all().get(2).layer(N_IN, HIDDEN), "x", "h"));
+        assertTrue(e.getMessage().contains("decoder") && e.getMessage().contains("c0"), e.getMessage());
+    }
+}
