@@ -128,24 +128,26 @@ public final class GruCell implements RecurrentCell {
                     recurrent,
                     s.zAt(0, t),
                     ld);
-            for (int j = 0; j < h; j++) {
-                int rAt = s.zAt(j, t);
-                int uAt = s.zAt(h + j, t);
-                int nAt = s.zAt(2 * h + j, t);
-                int prev = s.stateAt(j, t);
-                int next = s.stateAt(j, t + 1);
-                for (int k = 0; k < b; k++) {
-                    double hn = recurrent.get(nAt + k) + bHn[j];
-                    double r = gate.apply(z.get(rAt + k) + recurrent.get(rAt + k));
-                    double u = gate.apply(z.get(uAt + k) + recurrent.get(uAt + k));
-                    double n = act.apply(z.get(nAt + k) + r * hn);
-                    recurrent.set(nAt + k, hn);
-                    z.set(rAt + k, r);
-                    z.set(uAt + k, u);
-                    z.set(nAt + k, n);
-                    s.h.set(next + k, n + u * (s.h.get(prev + k) - n));
+            RowParallel.run(h, b, (from, to) -> {
+                for (int j = from; j < to; j++) {
+                    int rAt = s.zAt(j, t);
+                    int uAt = s.zAt(h + j, t);
+                    int nAt = s.zAt(2 * h + j, t);
+                    int prev = s.stateAt(j, t);
+                    int next = s.stateAt(j, t + 1);
+                    for (int k = 0; k < b; k++) {
+                        double hn = recurrent.get(nAt + k) + bHn[j];
+                        double r = gate.apply(z.get(rAt + k) + recurrent.get(rAt + k));
+                        double u = gate.apply(z.get(uAt + k) + recurrent.get(uAt + k));
+                        double n = act.apply(z.get(nAt + k) + r * hn);
+                        recurrent.set(nAt + k, hn);
+                        z.set(rAt + k, r);
+                        z.set(uAt + k, u);
+                        z.set(nAt + k, n);
+                        s.h.set(next + k, n + u * (s.h.get(prev + k) - n));
+                    }
                 }
-            }
+            });
         } else {
             Blas.gemm(
                     false,
@@ -164,17 +166,19 @@ public final class GruCell implements RecurrentCell {
                     z,
                     s.zAt(0, t),
                     ld);
-            for (int j = 0; j < h; j++) {
-                int rAt = s.zAt(j, t);
-                int uAt = s.zAt(h + j, t);
-                int prev = s.stateAt(j, t);
-                for (int k = 0; k < b; k++) {
-                    double r = gate.apply(z.get(rAt + k));
-                    z.set(rAt + k, r);
-                    z.set(uAt + k, gate.apply(z.get(uAt + k)));
-                    recurrent.set(rAt + k, r * s.h.get(prev + k));
+            RowParallel.run(h, b, (from, to) -> {
+                for (int j = from; j < to; j++) {
+                    int rAt = s.zAt(j, t);
+                    int uAt = s.zAt(h + j, t);
+                    int prev = s.stateAt(j, t);
+                    for (int k = 0; k < b; k++) {
+                        double r = gate.apply(z.get(rAt + k));
+                        z.set(rAt + k, r);
+                        z.set(uAt + k, gate.apply(z.get(uAt + k)));
+                        recurrent.set(rAt + k, r * s.h.get(prev + k));
+                    }
                 }
-            }
+            });
             Blas.gemm(
                     false,
                     false,
@@ -192,17 +196,19 @@ public final class GruCell implements RecurrentCell {
                     z,
                     s.zAt(2 * h, t),
                     ld);
-            for (int j = 0; j < h; j++) {
-                int uAt = s.zAt(h + j, t);
-                int nAt = s.zAt(2 * h + j, t);
-                int prev = s.stateAt(j, t);
-                int next = s.stateAt(j, t + 1);
-                for (int k = 0; k < b; k++) {
-                    double n = act.apply(z.get(nAt + k));
-                    z.set(nAt + k, n);
-                    s.h.set(next + k, n + z.get(uAt + k) * (s.h.get(prev + k) - n));
+            RowParallel.run(h, b, (from, to) -> {
+                for (int j = from; j < to; j++) {
+                    int uAt = s.zAt(h + j, t);
+                    int nAt = s.zAt(2 * h + j, t);
+                    int prev = s.stateAt(j, t);
+                    int next = s.stateAt(j, t + 1);
+                    for (int k = 0; k < b; k++) {
+                        double n = act.apply(z.get(nAt + k));
+                        z.set(nAt + k, n);
+                        s.h.set(next + k, n + z.get(uAt + k) * (s.h.get(prev + k) - n));
+                    }
                 }
-            }
+            });
         }
     }
 
@@ -213,55 +219,61 @@ public final class GruCell implements RecurrentCell {
         int ld = s.zStride();
         NativeArray z = s.z;
         if (resetAfter) {
-            for (int j = 0; j < h; j++) {
-                int rAt = s.zAt(j, t);
-                int uAt = s.zAt(h + j, t);
-                int nAt = s.zAt(2 * h + j, t);
-                int prev = s.stateAt(j, t);
-                for (int k = 0; k < b; k++) {
-                    double r = z.get(rAt + k);
-                    double u = z.get(uAt + k);
-                    double n = z.get(nAt + k);
-                    double dh = s.dh.get(j * b + k);
-                    double dzN = dh * (1.0 - u) * act.derivativeFromOutput(n);
-                    double dzR = dzN * recurrent.get(nAt + k) * gate.derivativeFromOutput(r);
-                    double dzU = dh * (s.h.get(prev + k) - n) * gate.derivativeFromOutput(u);
-                    z.set(rAt + k, dzR);
-                    z.set(uAt + k, dzU);
-                    z.set(nAt + k, dzN);
-                    // Gradient of W_hh h: the r and z rows as dz, the n rows gated by r.
-                    recurrent.set(rAt + k, dzR);
-                    recurrent.set(uAt + k, dzU);
-                    recurrent.set(nAt + k, dzN * r);
-                    s.dhPrev.set(j * b + k, dh * u);
+            RowParallel.run(h, b, (from, to) -> {
+                for (int j = from; j < to; j++) {
+                    int rAt = s.zAt(j, t);
+                    int uAt = s.zAt(h + j, t);
+                    int nAt = s.zAt(2 * h + j, t);
+                    int prev = s.stateAt(j, t);
+                    for (int k = 0; k < b; k++) {
+                        double r = z.get(rAt + k);
+                        double u = z.get(uAt + k);
+                        double n = z.get(nAt + k);
+                        double dh = s.dh.get(j * b + k);
+                        double dzN = dh * (1.0 - u) * act.derivativeFromOutput(n);
+                        double dzR = dzN * recurrent.get(nAt + k) * gate.derivativeFromOutput(r);
+                        double dzU = dh * (s.h.get(prev + k) - n) * gate.derivativeFromOutput(u);
+                        z.set(rAt + k, dzR);
+                        z.set(uAt + k, dzU);
+                        z.set(nAt + k, dzN);
+                        // Gradient of W_hh h: the r and z rows as dz, the n rows gated by r.
+                        recurrent.set(rAt + k, dzR);
+                        recurrent.set(uAt + k, dzU);
+                        recurrent.set(nAt + k, dzN * r);
+                        s.dhPrev.set(j * b + k, dh * u);
+                    }
                 }
-            }
+            });
             Blas.gemm(true, false, h, b, 3 * h, 1.0, wHh, 0, h, recurrent, s.zAt(0, t), ld, 1.0, s.dhPrev, 0, b);
         } else {
-            for (int j = 0; j < h; j++) {
-                int uAt = s.zAt(h + j, t);
-                int nAt = s.zAt(2 * h + j, t);
-                int prev = s.stateAt(j, t);
-                for (int k = 0; k < b; k++) {
-                    double u = z.get(uAt + k);
-                    double n = z.get(nAt + k);
-                    double dh = s.dh.get(j * b + k);
-                    z.set(nAt + k, dh * (1.0 - u) * act.derivativeFromOutput(n));
-                    z.set(uAt + k, dh * (s.h.get(prev + k) - n) * gate.derivativeFromOutput(u));
-                    s.dhPrev.set(j * b + k, dh * u);
+            RowParallel.run(h, b, (from, to) -> {
+                for (int j = from; j < to; j++) {
+                    int uAt = s.zAt(h + j, t);
+                    int nAt = s.zAt(2 * h + j, t);
+                    int prev = s.stateAt(j, t);
+                    for (int k = 0; k < b; k++) {
+                        double u = z.get(uAt + k);
+                        double n = z.get(nAt + k);
+                        double dh = s.dh.get(j * b + k);
+                        z.set(nAt + k, dh * (1.0 - u) * act.derivativeFromOutput(n));
+                        z.set(uAt + k, dh * (s.h.get(prev + k) - n) * gate.derivativeFromOutput(u));
+                        s.dhPrev.set(j * b + k, dh * u);
+                    }
                 }
-            }
+            });
             Blas.gemm(true, false, h, b, h, 1.0, wHh, 2L * h * h, h, z, s.zAt(2 * h, t), ld, 0.0, dResetState, 0, b);
-            for (int j = 0; j < h; j++) {
-                int rAt = s.zAt(j, t);
-                int prev = s.stateAt(j, t);
-                for (int k = 0; k < b; k++) {
-                    double r = z.get(rAt + k);
-                    double dRh = dResetState.get(j * b + k);
-                    z.set(rAt + k, dRh * s.h.get(prev + k) * gate.derivativeFromOutput(r));
-                    s.dhPrev.add(j * b + k, dRh * r);
+            RowParallel.run(h, b, (from, to) -> {
+                for (int j = from; j < to; j++) {
+                    int rAt = s.zAt(j, t);
+                    int prev = s.stateAt(j, t);
+                    for (int k = 0; k < b; k++) {
+                        double r = z.get(rAt + k);
+                        double dRh = dResetState.get(j * b + k);
+                        z.set(rAt + k, dRh * s.h.get(prev + k) * gate.derivativeFromOutput(r));
+                        s.dhPrev.add(j * b + k, dRh * r);
+                    }
                 }
-            }
+            });
             Blas.gemm(true, false, h, b, 2 * h, 1.0, wHh, 0, h, z, s.zAt(0, t), ld, 1.0, s.dhPrev, 0, b);
         }
     }

@@ -141,9 +141,15 @@ public final class LstmCell implements RecurrentCell {
                 s.z,
                 s.zAt(0, t),
                 s.zStride());
+        RowParallel.run(h, b, (from, to) -> forwardRows(t, s, from, to));
+    }
+
+    private void forwardRows(int t, SequenceState s, int from, int to) {
+        int h = s.hidden;
+        int b = s.batch;
         NativeArray z = s.z;
         int gBlock = coupled ? 1 : 2;
-        for (int j = 0; j < h; j++) {
+        for (int j = from; j < to; j++) {
             int iAt = s.zAt(row(0, j, h), t);
             int fAt = s.zAt(row(1, j, h), t);
             int gAt = s.zAt(row(gBlock, j, h), t);
@@ -176,9 +182,16 @@ public final class LstmCell implements RecurrentCell {
     public void backward(int t, SequenceState s) {
         int h = s.hidden;
         int b = s.batch;
+        RowParallel.run(h, b, (from, to) -> backwardRows(t, s, from, to));
+        Blas.gemm(true, false, h, b, s.gates * h, 1.0, wHh, 0, h, s.z, s.zAt(0, t), s.zStride(), 0.0, s.dhPrev, 0, b);
+    }
+
+    private void backwardRows(int t, SequenceState s, int from, int to) {
+        int h = s.hidden;
+        int b = s.batch;
         NativeArray z = s.z;
         int gBlock = coupled ? 1 : 2;
-        for (int j = 0; j < h; j++) {
+        for (int j = from; j < to; j++) {
             int iAt = s.zAt(row(0, j, h), t);
             int fAt = s.zAt(row(1, j, h), t);
             int gAt = s.zAt(row(gBlock, j, h), t);
@@ -210,7 +223,6 @@ public final class LstmCell implements RecurrentCell {
                 s.dcPrev.set(j * b + k, dcPrev);
             }
         }
-        Blas.gemm(true, false, h, b, s.gates * h, 1.0, wHh, 0, h, z, s.zAt(0, t), s.zStride(), 0.0, s.dhPrev, 0, b);
     }
 
     @Override

@@ -85,27 +85,31 @@ public final class RnnCell implements RecurrentCell {
                 s.z,
                 s.zAt(0, t),
                 s.zStride());
-        for (int j = 0; j < h; j++) {
-            int z = s.zAt(j, t);
-            int out = s.stateAt(j, t + 1);
-            for (int k = 0; k < b; k++) {
-                double a = activation.apply(s.z.get(z + k));
-                s.z.set(z + k, a);
-                s.h.set(out + k, a);
+        RowParallel.run(h, b, (from, to) -> {
+            for (int j = from; j < to; j++) {
+                int z = s.zAt(j, t);
+                int out = s.stateAt(j, t + 1);
+                for (int k = 0; k < b; k++) {
+                    double a = activation.apply(s.z.get(z + k));
+                    s.z.set(z + k, a);
+                    s.h.set(out + k, a);
+                }
             }
-        }
+        });
     }
 
     @Override
     public void backward(int t, SequenceState s) {
         int h = s.hidden;
         int b = s.batch;
-        for (int j = 0; j < h; j++) {
-            int z = s.zAt(j, t);
-            for (int k = 0; k < b; k++) {
-                s.z.set(z + k, s.dh.get(j * b + k) * activation.derivativeFromOutput(s.z.get(z + k)));
+        RowParallel.run(h, b, (from, to) -> {
+            for (int j = from; j < to; j++) {
+                int z = s.zAt(j, t);
+                for (int k = 0; k < b; k++) {
+                    s.z.set(z + k, s.dh.get(j * b + k) * activation.derivativeFromOutput(s.z.get(z + k)));
+                }
             }
-        }
+        });
         Blas.gemm(true, false, h, b, h, 1.0, wHh, 0, h, s.z, s.zAt(0, t), s.zStride(), 0.0, s.dhPrev, 0, b);
     }
 
