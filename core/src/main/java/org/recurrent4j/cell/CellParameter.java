@@ -1,7 +1,7 @@
 package org.recurrent4j.cell;
 
 /**
- * One parameter of a cell besides the input projection.
+ * One parameter of a recurrent cell layer.
  *
  * @param key the parameter key as seen by DL4J ({@code net.getParam("0_" + key)})
  * @param rows number of rows (or the length, for a vector)
@@ -12,6 +12,8 @@ public record CellParameter(String key, long rows, long columns, Kind kind) {
 
     /** What a parameter is. */
     public enum Kind {
+        /** Input weights {@code [G·H, nIn]}: initialized with the layer's weight init. */
+        INPUT_WEIGHT,
         /** Recurrent weights {@code [G·H, H]}: initialized block by block with the recurrent init. */
         RECURRENT_WEIGHT,
         /** A bias vector: initialized to zero, not regularized. */

@@ -1,7 +1,6 @@
 package org.recurrent4j.layer;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -21,7 +20,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.recurrent4j.cell.Blas;
 import org.recurrent4j.cell.Buffers;
 import org.recurrent4j.cell.CellKeys;
-import org.recurrent4j.cell.CellParameter;
 import org.recurrent4j.cell.CellSpec;
 import org.recurrent4j.cell.NativeArray;
 import org.recurrent4j.cell.RecurrentCell;
@@ -35,10 +33,10 @@ import org.recurrent4j.conf.RecurrentCellLayer;
  *
  * <ol>
  *   <li>the input projection of all steps, {@code z_t = W_ih x_t + b_ih}, as ONE matrix product
- *       {@code [G·H, nIn] × [nIn, T·B]}, stored feature-major {@code [T, G·H, B]} so each step and
- *       each gate block is contiguous;
- *   <li>the step loop: the cell adds its recurrent product into {@code z_t} (at most one GEMM into
- *       preallocated memory) and runs its element-wise gate math on contiguous blocks;
+ *       {@code [G·H, nIn] × [nIn, T·B]}, into {@code z [G·H, T, B]} (see {@link SequenceState});
+ *   <li>the step loop: the cell adds its recurrent product into {@code z_t} (one GEMM straight
+ *       into BLAS at an offset of memory kept between passes) and runs its element-wise gate math
+ *       in one fused loop over the step;
  *   <li>masks: a step whose mask is 0 leaves no trace: its output is 0 and the state after it is
  *       the state before it ({@code s_t = m_t·s'_t + (1 − m_t)·s_{t-1}}), so padding may sit at the
  *       end or at the start of a sequence.
@@ -469,16 +467,5 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
             throw new IllegalArgumentException("Layer " + layerId() + ": gradient from the layer above has shape "
                     + Arrays.toString(epsilon.shape()) + ", expected " + Arrays.toString(expected));
         }
-    }
-
-    /** The layer's parameters by key, as named in {@link org.recurrent4j.params.CellParamInitializer}. */
-    public Map<String, INDArray> parameters() {
-        Map<String, INDArray> result = new HashMap<>();
-        for (CellParameter p : spec().parameters(hidden())) {
-            result.put(p.key(), getParam(p.key()));
-        }
-        result.put(CellKeys.INPUT_WEIGHT, getParam(CellKeys.INPUT_WEIGHT));
-        result.put(CellKeys.INPUT_BIAS, getParam(CellKeys.INPUT_BIAS));
-        return result;
     }
 }

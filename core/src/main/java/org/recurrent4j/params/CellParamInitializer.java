@@ -49,7 +49,7 @@ public final class CellParamInitializer implements ParamInitializer {
         CellSpec spec = layer.cellSpec();
         long gh = (long) spec.gates() * layer.getNOut();
         List<CellParameter> all = new ArrayList<>();
-        all.add(new CellParameter(CellKeys.INPUT_WEIGHT, gh, layer.getNIn(), CellParameter.Kind.RECURRENT_WEIGHT));
+        all.add(new CellParameter(CellKeys.INPUT_WEIGHT, gh, layer.getNIn(), CellParameter.Kind.INPUT_WEIGHT));
         all.add(new CellParameter(CellKeys.INPUT_BIAS, gh, 0, CellParameter.Kind.BIAS));
         all.addAll(spec.parameters(layer.hiddenSize()));
         return all;
