@@ -1,0 +1,50 @@
+package org.recurrent4j.examples;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import org.recurrent4j.examples.charrnn.CharRnnCommand;
+import org.recurrent4j.examples.cli.UsageException;
+
+/**
+ * The recurrent4j command line: {@code ./recurrent4j COMMAND [options]}.
+ *
+ * <p>Commands: {@code char-rnn} (train a character-level language model and sample from it). A
+ * user error prints one line to standard error and exits with code 2; a failure of the program
+ * itself exits with code 1.
+ */
+public final class Recurrent4jCli {
+
+    static final String USAGE = String.join(
+            "\n",
+            "usage: recurrent4j COMMAND [options]",
+            "",
+            "commands:",
+            "  char-rnn    train a character-level LSTM language model, then sample from it",
+            "              (./recurrent4j char-rnn --help for its options)",
+            "  help        print this text");
+
+    private Recurrent4jCli() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs a command and returns the exit code, without exiting the JVM. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            out.println(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        try {
+            return switch (args[0]) {
+                case "char-rnn" -> new CharRnnCommand(out).run(rest);
+                default -> throw new UsageException("unknown command '" + args[0] + "' (commands: char-rnn, help)");
+            };
+        } catch (UsageException e) {
+            err.println("recurrent4j: error: " + e.getMessage());
+            return 2;
+        }
+    }
+}

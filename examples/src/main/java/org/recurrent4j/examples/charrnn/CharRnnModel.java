@@ -1,0 +1,59 @@
+package org.recurrent4j.examples.charrnn;
+
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.recurrent4j.conf.Lstm;
+import org.recurrent4j.init.OrthogonalInit;
+
+/**
+ * The char-RNN network: stacked LSTMs (recurrent4j's own {@link Lstm}, several times faster than
+ * DL4J's) over one-hot characters, a softmax over the vocabulary at every step, trained with
+ * truncated BPTT.
+ *
+ * <p>Shapes: input {@code [batch, vocabulary, time]} one-hot, output {@code [batch, vocabulary,
+ * time]} next-character probabilities.
+ */
+public final class CharRnnModel {
+
+    private CharRnnModel() {}
+
+    /** The hyper-parameters of the network. */
+    public record Settings(int hidden, int layers, int tbptt, double learningRate, long seed) {}
+
+    public static MultiLayerNetwork build(int vocabulary, Settings s) {
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+                .seed(s.seed())
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(s.learningRate()))
+                .weightInit(WeightInit.XAVIER)
+                .gradientNormalization(GradientNormalization.ClipElementWiseAbsoluteValue)
+                .gradientNormalizationThreshold(5.0)
+                .list();
+        for (int i = 0; i < s.layers(); i++) {
+            list.layer(new Lstm.Builder()
+                    .nIn(i == 0 ? vocabulary : s.hidden())
+                    .nOut(s.hidden())
+                    .weightInitRecurrent(new OrthogonalInit())
+                    .build());
+        }
+        list.layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .activation(Activation.SOFTMAX)
+                        .nIn(s.hidden())
+                        .nOut(vocabulary)
+                        .build())
+                .backpropType(BackpropType.TruncatedBPTT)
+                .tBPTTForwardLength(s.tbptt())
+                .tBPTTBackwardLength(s.tbptt());
+        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
+        net.init();
+        return net;
+    }
+}

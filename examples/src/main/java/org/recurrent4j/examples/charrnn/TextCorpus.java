@@ -1,0 +1,79 @@
+package org.recurrent4j.examples.charrnn;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.recurrent4j.examples.cli.UsageException;
+
+/**
+ * A text to train on, and where it came from.
+ *
+ * <p>The embedded corpus is this project's own Java source code, concatenated into the examples
+ * jar at build time (so it is text the project owns, and it works offline); char-RNN has been
+ * trained on source code since Karpathy's original experiments.
+ */
+public record TextCorpus(String name, String text) {
+
+    /** Classpath location of the embedded corpus, written by the examples module's build. */
+    public static final String EMBEDDED_RESOURCE = "/org/recurrent4j/examples/charrnn/corpus.txt";
+
+    /** The embedded corpus: recurrent4j's own sources. */
+    public static TextCorpus embedded() throws IOException {
+        try (InputStream in = TextCorpus.class.getResourceAsStream(EMBEDDED_RESOURCE)) {
+            if (in == null) {
+                throw new IOException("the embedded corpus " + EMBEDDED_RESOURCE
+                        + " is missing from the classpath: build the examples module with ./mvnw package");
+            }
+            return new TextCorpus(
+                    "embedded corpus (recurrent4j's own Java sources)",
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    /** A UTF-8 text file given by the user. */
+    public static TextCorpus fromFile(Path file) throws UsageException {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException(
+                    "text file not found: " + file.toAbsolutePath() + " (pass --text FILE with a UTF-8 text file)");
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + file.toAbsolutePath() + ": " + e.getMessage());
+        }
+        try {
+            String text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+            return new TextCorpus(file.toAbsolutePath().toString(), text);
+        } catch (MalformedInputException e) {
+            throw new UsageException(file.toAbsolutePath() + " is not UTF-8 text (invalid bytes near byte offset "
+                    + firstInvalidOffset(bytes) + "); convert it to UTF-8");
+        } catch (CharacterCodingException e) {
+            throw new UsageException(file.toAbsolutePath() + " is not UTF-8 text: " + e.getMessage());
+        }
+    }
+
+    private static int firstInvalidOffset(byte[] bytes) {
+        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        var out = java.nio.CharBuffer.allocate(bytes.length + 1);
+        decoder.decode(in, out, true);
+        return in.position();
+    }
+
+    /** Length in characters (code points). */
+    public int characters() {
+        return text.codePointCount(0, text.length());
+    }
+}

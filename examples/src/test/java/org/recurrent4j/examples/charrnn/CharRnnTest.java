@@ -1,0 +1,105 @@
+package org.recurrent4j.examples.charrnn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.recurrent4j.text.CharacterVocabulary;
+
+/** The char-RNN pipeline learns, samples from its vocabulary, and saves a model that reloads. */
+class CharRnnTest {
+
+    /** A small text this test owns: a few sentences with repeated structure. */
+    static String tinyText() {
+        StringBuilder sb = new StringBuilder();
+        String[] words = {"red", "green", "blue", "cyan"};
+        for (int i = 0; i < 120; i++) {
+            sb.append("the ").append(words[i % 4]).append(" cell keeps its state. ");
+        }
+        return sb.toString();
+    }
+
+    private static final CharRnnModel.Settings SMALL = new CharRnnModel.Settings(48, 1, 25, 0.01, 7);
+
+    /** Entropy in nats of the text's character frequencies: the best a memoryless model can do. */
+    static double unigramEntropy(String text) {
+        Map<Integer, Integer> counts = new HashMap<>();
+        text.codePoints().forEach(c -> counts.merge(c, 1, Integer::sum));
+        double n = text.codePointCount(0, text.length());
+        return -counts.values().stream()
+                .mapToDouble(c -> c / n * Math.log(c / n))
+                .sum();
+    }
+
+    @Test
+    void trainingBeatsEveryMemorylessModel() {
+        String text = tinyText();
+        CharacterVocabulary vocabulary = CharacterVocabulary.of(text);
+        MultiLayerNetwork net = CharRnnModel.build(vocabulary.size(), SMALL);
+        CharBatches batches =
+                new CharBatches(vocabulary.encode(text, "test"), vocabulary.size(), 25, 16, new Random(1));
+
+        CharRnnTrainer.Result result =
+                CharRnnTrainer.train(net, batches, 25, Duration.ofMinutes(5), 150, Duration.ofHours(1), p -> {});
+
+        assertEquals(150, result.steps());
+        double uniform = Math.log(vocabulary.size());
+        assertTrue(
+                Math.abs(result.firstLoss() - uniform) < 0.5,
+                "untrained loss " + result.firstLoss() + " vs ln V " + uniform);
+        double bound = 0.5 * unigramEntropy(text);
+        assertTrue(
+                result.lastLoss() < bound,
+                "loss " + result.lastLoss() + " must beat half the unigram entropy " + bound);
+    }
+
+    @Test
+    void samplesOnlyVocabularyCharactersAndIsReproducible() {
+        String text = tinyText();
+        CharacterVocabulary vocabulary = CharacterVocabulary.of(text);
+        MultiLayerNetwork net = CharRnnModel.build(vocabulary.size(), SMALL);
+        String sample = CharRnnSampler.sample(net, vocabulary, "the ", 200, 1.0, new Random(3));
+        assertEquals(204, sample.codePointCount(0, sample.length()));
+        assertTrue(sample.codePoints().allMatch(vocabulary::contains), sample);
+        assertEquals(sample, CharRnnSampler.sample(net, vocabulary, "the ", 200, 1.0, new Random(3)));
+    }
+
+    @Test
+    void savedModelReloadsWithTheSameOutputs(@TempDir Path dir) throws Exception {
+        String text = tinyText();
+        CharacterVocabulary vocabulary = CharacterVocabulary.of(text);
+        MultiLayerNetwork net = CharRnnModel.build(vocabulary.size(), SMALL);
+        CharBatches batches = new CharBatches(vocabulary.encode(text, "test"), vocabulary.size(), 25, 4, new Random(1));
+        CharRnnTrainer.train(net, batches, 25, Duration.ofMinutes(1), 3, Duration.ofHours(1), p -> {});
+
+        Path model = CharRnnCommand.save(net, vocabulary, dir);
+        MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(model.toFile(), true);
+        CharacterVocabulary restoredVocabulary = CharacterVocabulary.load(dir.resolve(CharRnnCommand.VOCABULARY_FILE));
+
+        assertEquals(vocabulary, restoredVocabulary);
+        INDArray features = batches.next().getFeatures();
+        assertEquals(net.output(features), restored.output(features));
+        assertEquals(
+                CharRnnSampler.sample(net, vocabulary, "the ", 80, 0.8, new Random(5)),
+                CharRnnSampler.sample(restored, restoredVocabulary, "the ", 80, 0.8, new Random(5)));
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary file left");
+        }
+    }
+
+    @Test
+    void lastSegmentIsWhatTheScoreCovers() {
+        assertEquals(50, CharRnnCommand.lastSegment(100, 50));
+        assertEquals(20, CharRnnCommand.lastSegment(120, 50));
+        assertEquals(30, CharRnnCommand.lastSegment(30, 50));
+    }
+}
