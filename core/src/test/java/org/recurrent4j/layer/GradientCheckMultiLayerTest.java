@@ -6,7 +6,6 @@ import java.util.stream.Stream;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -34,7 +33,7 @@ class GradientCheckMultiLayerTest {
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
     }
 
-    enum Masking {
+    public enum Masking {
         NONE,
         PADDING_AT_END,
         PADDING_AT_START
@@ -85,10 +84,10 @@ class GradientCheckMultiLayerTest {
     }
 
     /** Non-zero biases and peepholes, so that every gradient term is exercised. */
-    static void randomizeBiases(MultiLayerNetwork net) {
+    public static void randomizeBiases(MultiLayerNetwork net) {
         Nd4j.getRandom().setSeed(7);
         net.paramTable().forEach((key, value) -> {
-            if (key.endsWith("_bih") || key.endsWith("_bhh") || key.endsWith("_wpeep")) {
+            if (key.endsWith("bih") || key.endsWith("bhh") || key.endsWith("wpeep")) {
                 value.assign(Nd4j.rand(value.dataType(), value.shape()).subi(0.5));
             }
         });
@@ -118,9 +117,5 @@ class GradientCheckMultiLayerTest {
             }
         }
         return mask;
-    }
-
-    static RNNFormat unused() {
-        return RNNFormat.NCW;
     }
 }
