@@ -281,15 +281,16 @@ public final class GruCell implements RecurrentCell {
     @Override
     public void parameterGradients(int from, SequenceState s, Map<String, INDArray> gradients) {
         int h = s.hidden;
-        INDArray dW = gradients.get(CellKeys.RECURRENT_WEIGHT);
+        NativeArray dW = RecurrentWeights.gradientBuffer(s);
         INDArray dB = gradients.get(CellKeys.RECURRENT_BIAS);
         if (resetAfter) {
-            RecurrentWeights.gradient(s, from, recurrent, 0, 3 * h, s.h, s.stateStride(), dW, 0);
+            RecurrentWeights.accumulate(s, from, recurrent, 0, 3 * h, s.h, s.stateStride(), dW, 0);
             dB.assign(Nd4j.createFromArray(s.rowSums(recurrent, 3 * h, from)));
         } else {
-            RecurrentWeights.gradient(s, from, s.z, 0, 2 * h, s.h, s.stateStride(), dW, 0);
-            RecurrentWeights.gradient(s, from, s.z, 2 * h, h, recurrent, s.zStride(), dW, 2 * h);
+            RecurrentWeights.accumulate(s, from, s.z, 0, 2 * h, s.h, s.stateStride(), dW, 0);
+            RecurrentWeights.accumulate(s, from, s.z, 2 * h, h, recurrent, s.zStride(), dW, 2 * h);
             dB.assign(Nd4j.createFromArray(s.rowSums(s.z, 3 * h, from)));
         }
+        gradients.get(CellKeys.RECURRENT_WEIGHT).assign(dW.array());
     }
 }

@@ -229,8 +229,9 @@ public final class LstmCell implements RecurrentCell {
     public void parameterGradients(int from, SequenceState s, Map<String, INDArray> gradients) {
         int h = s.hidden;
         int gh = s.gates * h;
-        RecurrentWeights.gradient(
-                s, from, s.z, 0, gh, s.h, s.stateStride(), gradients.get(CellKeys.RECURRENT_WEIGHT), 0);
+        NativeArray dW = RecurrentWeights.gradientBuffer(s);
+        RecurrentWeights.accumulate(s, from, s.z, 0, gh, s.h, s.stateStride(), dW, 0);
+        gradients.get(CellKeys.RECURRENT_WEIGHT).assign(dW.array());
         gradients.get(CellKeys.RECURRENT_BIAS).assign(Nd4j.createFromArray(s.rowSums(s.z, gh, from)));
         INDArray dPeep = gradients.get(CellKeys.PEEPHOLE);
         if (dPeep == null) {

@@ -2,7 +2,6 @@ package org.recurrent4j.cell;
 
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** The recurrent weight matrix of a pass, and its gradient as one product over all steps. */
 final class RecurrentWeights {
@@ -18,13 +17,23 @@ final class RecurrentWeights {
     }
 
     /**
-     * Writes rows {@code [row0, row0 + rows)} of {@code dWhh}: {@code Σ_{t ≥ from} dz_t ·
-     * state_t^T}. {@code dz} holds those gradients in its rows {@code [dzRow0, dzRow0 + rows)}, laid
-     * out {@code [·, T, B]}; {@code state} is a {@code [H, ·, B]} array with leading dimension
-     * {@code ld} whose step t holds what the weights multiplied at step t (usually {@code h_{t-1}},
-     * which is step t of {@code s.h}).
+     * A zeroed {@code [G·H, H]} buffer for {@code dWhh}, filled by {@link #accumulate} and then
+     * assigned to the gradient view in one piece. (Writing rows of a gradient view through ND4J
+     * indexing is not safe: in ND4J 1.0.0-M2.1, {@code get(interval(..), all())} on some views
+     * returns an empty array.)
      */
-    static void gradient(
+    static NativeArray gradientBuffer(SequenceState s) {
+        return s.buffers.zeros("dWhh", s.type, (long) s.gates * s.hidden, s.hidden);
+    }
+
+    /**
+     * Writes rows {@code [row0, row0 + rows)} of {@code out}: {@code Σ_{t ≥ from} dz_t · state_t^T}.
+     * {@code dz} holds those gradients in its rows {@code [dzRow0, dzRow0 + rows)}, laid out {@code
+     * [·, T, B]}; {@code state} is a {@code [H, ·, B]} array with leading dimension {@code ld} whose
+     * step t holds what the weights multiplied at step t (usually {@code h_{t-1}}, which is step t
+     * of {@code s.h}).
+     */
+    static void accumulate(
             SequenceState s,
             int from,
             NativeArray dz,
@@ -32,10 +41,9 @@ final class RecurrentWeights {
             int rows,
             NativeArray state,
             int ld,
-            INDArray dWhh,
+            NativeArray out,
             int row0) {
         int h = s.hidden;
-        NativeArray out = s.buffers.get("dWhh" + rows, s.type, rows, h);
         int columns = (s.steps - from) * s.batch;
         Blas.gemm(
                 false,
@@ -52,8 +60,7 @@ final class RecurrentWeights {
                 ld,
                 0.0,
                 out,
-                0,
+                (long) row0 * h,
                 h);
-        dWhh.get(NDArrayIndex.interval(row0, row0 + rows), NDArrayIndex.all()).assign(out.array());
     }
 }

@@ -115,8 +115,9 @@ public final class RnnCell implements RecurrentCell {
 
     @Override
     public void parameterGradients(int from, SequenceState s, Map<String, INDArray> gradients) {
-        RecurrentWeights.gradient(
-                s, from, s.z, 0, s.hidden, s.h, s.stateStride(), gradients.get(CellKeys.RECURRENT_WEIGHT), 0);
+        NativeArray dW = RecurrentWeights.gradientBuffer(s);
+        RecurrentWeights.accumulate(s, from, s.z, 0, s.hidden, s.h, s.stateStride(), dW, 0);
+        gradients.get(CellKeys.RECURRENT_WEIGHT).assign(dW.array());
         gradients.get(CellKeys.RECURRENT_BIAS).assign(Nd4j.createFromArray(s.rowSums(s.z, s.hidden, from)));
     }
 }

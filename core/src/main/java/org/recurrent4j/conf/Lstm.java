@@ -1,11 +1,12 @@
 package org.recurrent4j.conf;
 
+import java.util.Arrays;
 import java.util.Objects;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.factory.Nd4j;
 import org.recurrent4j.cell.CellSpec;
 import org.recurrent4j.cell.LstmCell;
 
@@ -59,8 +60,10 @@ public class Lstm extends RecurrentCellLayer {
     public void initializeInputBias(INDArray inputBias) {
         super.initializeInputBias(inputBias);
         if (!coupledInputForget) {
-            long h = getNOut();
-            inputBias.get(NDArrayIndex.interval(h, 2 * h)).assign(forgetGateBiasInit);
+            int h = hiddenSize();
+            double[] bias = inputBias.toDoubleVector();
+            Arrays.fill(bias, h, 2 * h, forgetGateBiasInit);
+            inputBias.assign(Nd4j.createFromArray(bias).reshape(inputBias.shape()));
         }
     }
 

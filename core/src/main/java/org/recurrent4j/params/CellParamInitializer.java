@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.recurrent4j.cell.CellKeys;
 import org.recurrent4j.cell.CellParameter;
 import org.recurrent4j.cell.CellSpec;
@@ -148,11 +149,12 @@ public final class CellParamInitializer implements ParamInitializer {
         inputInit.init(nIn, h, wIh.shape(), 'c', wIh.reshape(wIh.length()));
         layer.initializeInputBias(params.get(CellKeys.INPUT_BIAS));
 
-        INDArray wHh = params.get(CellKeys.RECURRENT_WEIGHT).reshape(gates * h * h);
+        INDArray[] blocks = new INDArray[gates];
         for (int g = 0; g < gates; g++) {
-            INDArray block = wHh.get(interval(g * h * h, (g + 1) * h * h));
-            recurrentInit.init(h, h, new long[] {h, h}, 'c', block);
+            // Each gate's block on a fresh array: writing through views of views is not safe in ND4J M2.1.
+            blocks[g] = recurrentInit.init(h, h, new long[] {h, h}, 'c', Nd4j.create(wIh.dataType(), h * h));
         }
+        params.get(CellKeys.RECURRENT_WEIGHT).assign(Nd4j.concat(0, blocks));
         params.get(CellKeys.RECURRENT_BIAS).assign(0);
         INDArray peephole = params.get(CellKeys.PEEPHOLE);
         if (peephole != null) {
