@@ -362,10 +362,12 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
                 }
             }
         }
-        INDArray z = s.z.array();
-        if (end > 0) {
-            z.get(NDArrayIndex.all(), NDArrayIndex.interval(0, end), NDArrayIndex.all())
-                    .assign(0);
+        // Steps before the truncation point send no gradient.
+        for (int r = 0; end > 0 && r < s.gates * hidden; r++) {
+            int at = s.zAt(r, 0);
+            for (int k = 0; k < end * batch; k++) {
+                s.z.set(at + k, 0.0);
+            }
         }
         initialStateGradient = end == 0 ? initialStateGradient(gH, gC, batch) : null;
 
