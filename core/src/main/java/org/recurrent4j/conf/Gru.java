@@ -38,6 +38,7 @@ public class Gru extends RecurrentCellLayer {
         super(builder);
         this.resetAfter = builder.resetAfter;
         this.gateActivationFn = builder.gateActivationFn;
+        cellSpec(); // rejects an activation the cell cannot use, at build time
     }
 
     @Override

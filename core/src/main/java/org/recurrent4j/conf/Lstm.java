@@ -49,6 +49,7 @@ public class Lstm extends RecurrentCellLayer {
         this.coupledInputForget = builder.coupledInputForget;
         this.forgetGateBiasInit = builder.forgetGateBiasInit;
         this.gateActivationFn = builder.gateActivationFn;
+        cellSpec(); // rejects an activation the cell cannot use, at build time
     }
 
     @Override

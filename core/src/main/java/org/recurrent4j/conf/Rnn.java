@@ -26,6 +26,7 @@ public class Rnn extends RecurrentCellLayer {
 
     private Rnn(Builder builder) {
         super(builder);
+        cellSpec(); // rejects an activation the cell cannot use, at build time
     }
 
     @Override

@@ -1,0 +1,226 @@
+package org.recurrent4j.layer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.weightnoise.DropConnect;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.recurrent4j.conf.Gru;
+import org.recurrent4j.conf.Lstm;
+import org.recurrent4j.conf.RecurrentCellLayer;
+import org.recurrent4j.init.OrthogonalInit;
+
+/** Configurations and models survive JSON and ModelSerializer; bad input gets a clear error. */
+class SerializationAndErrorsTest {
+
+    private static final int N_IN = 3;
+    private static final int HIDDEN = 5;
+
+    @BeforeAll
+    static void doublePrecision() {
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    }
+
+    static Stream<CellVariants> variants() {
+        return CellVariants.all().stream();
+    }
+
+    private static MultiLayerNetwork network(RecurrentCellLayer layer) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(3)
+                .dataType(DataType.DOUBLE)
+                .updater(new Adam(0.01))
+                .list()
+                .layer(layer)
+                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                        .activation(Activation.IDENTITY)
+                        .nIn(HIDDEN)
+                        .nOut(2)
+                        .build())
+                .build());
+        net.init();
+        return net;
+    }
+
+    private static INDArray input(int batch, int steps) {
+        Nd4j.getRandom().setSeed(77);
+        return Nd4j.rand(DataType.DOUBLE, batch, N_IN, steps).subi(0.5);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variants")
+    void jsonAndModelSerializerRoundTrips(CellVariants variant, @TempDir Path dir) throws Exception {
+        RecurrentCellLayer layer = variant.layer(N_IN, HIDDEN);
+        layer.setWeightInitFnRecurrent(new OrthogonalInit(0.9));
+        MultiLayerNetwork net = network(layer);
+        INDArray x = input(2, 4);
+        net.fit(x, Nd4j.rand(DataType.DOUBLE, 2, 2, 4));
+
+        MultiLayerConfiguration fromJson = MultiLayerConfiguration.fromJson(
+                net.getLayerWiseConfigurations().toJson());
+        assertEquals(net.getLayerWiseConfigurations(), fromJson, variant + ": JSON round trip");
+        MultiLayerNetwork rebuilt = new MultiLayerNetwork(fromJson);
+        rebuilt.init(net.params().dup(), false);
+        assertEquals(net.output(x), rebuilt.output(x));
+
+        File file = dir.resolve("model.zip").toFile();
+        ModelSerializer.writeModel(net, file, true);
+        MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(file, true);
+        assertEquals(net.output(x), restored.output(x), variant + ": ModelSerializer round trip");
+        assertEquals(net.getUpdater().getStateViewArray(), restored.getUpdater().getStateViewArray());
+    }
+
+    @Test
+    void wrongFeatureSizeNamesLayerShapesAndFix() {
+        MultiLayerNetwork net = network(
+                new Lstm.Builder().name("encoder").nIn(N_IN).nOut(HIDDEN).build());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> net.output(Nd4j.rand(DataType.DOUBLE, 2, N_IN + 1, 4)));
+        assertMessage(e, "encoder", "nIn = 3", "[2, 4, 4]", "Set the layer's nIn");
+    }
+
+    @Test
+    void rankTwoInputIsExplained() {
+        MultiLayerNetwork net =
+                network(new Gru.Builder().name("gru").nIn(N_IN).nOut(HIDDEN).build());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> net.getLayer(0)
+                .activate(Nd4j.rand(DataType.DOUBLE, 2, N_IN), false, LayerWorkspaceMgr.noWorkspaces()));
+        assertMessage(e, "gru", "rank-3", "rank 2", "rnnTimeStep");
+    }
+
+    @Test
+    void maskOfTheWrongShapeIsExplained() {
+        MultiLayerNetwork net =
+                network(new Gru.Builder().name("gru").nIn(N_IN).nOut(HIDDEN).build());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> net.output(input(2, 4), false, Nd4j.ones(DataType.DOUBLE, 2, 5), null));
+        assertMessage(e, "gru", "[batch, time] = [2, 4]", "[2, 5]");
+    }
+
+    @Test
+    void initialStateOfTheWrongSizeIsExplained() {
+        MultiLayerNetwork net =
+                network(new Gru.Builder().name("gru").nIn(N_IN).nOut(HIDDEN).build());
+        CellLoopLayer layer = (CellLoopLayer) net.getLayer(0);
+        layer.setInitialState(Nd4j.zeros(DataType.DOUBLE, 2, HIDDEN + 1), null);
+        layer.setInput(input(2, 4), LayerWorkspaceMgr.noWorkspaces());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> layer.activate(false, LayerWorkspaceMgr.noWorkspaces()));
+        assertMessage(e, "gru", "[2, 6]", "[batch, H] = [2, 5]");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> layer.setInitialState(Nd4j.zeros(2, HIDDEN), Nd4j.zeros(2, HIDDEN)));
+    }
+
+    @Test
+    void rnnTimeStepWithAnotherBatchSizeIsExplained() {
+        MultiLayerNetwork net =
+                network(new Lstm.Builder().name("lstm").nIn(N_IN).nOut(HIDDEN).build());
+        net.rnnTimeStep(input(2, 3));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> net.rnnTimeStep(input(3, 1)));
+        assertMessage(e, "lstm", "[2, 5]", "[batch, H] = [3, 5]", "rnnClearPreviousState");
+        net.rnnClearPreviousState();
+        assertEquals(3, net.rnnTimeStep(input(3, 1)).size(0));
+    }
+
+    @Test
+    void unsupportedActivationIsRejectedByTheBuilder() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Lstm.Builder()
+                .nIn(N_IN)
+                .nOut(HIDDEN)
+                .gateActivationFunction(Activation.SOFTMAX)
+                .build());
+        assertMessage(e, "LSTM gate activation", "softmax", "SIGMOID");
+    }
+
+    @Test
+    void forgetGateBiasIsInitialized() {
+        MultiLayerNetwork net = network(new Lstm.Builder()
+                .nIn(N_IN)
+                .nOut(HIDDEN)
+                .forgetGateBiasInit(1.5)
+                .build());
+        double[] bias = net.getParam("0_bih").toDoubleVector();
+        for (int j = 0; j < 4 * HIDDEN; j++) {
+            assertEquals(j >= HIDDEN && j < 2 * HIDDEN ? 1.5 : 0.0, bias[j], 0.0, "b_ih[" + j + "]");
+        }
+        assertEquals(0.0, net.getParam("0_bhh").amaxNumber().doubleValue(), 0.0);
+    }
+
+    @Test
+    void orthogonalInitGivesOrthogonalGateBlocks() {
+        OrthogonalInit init = new OrthogonalInit(2.0);
+        for (long[] shape : new long[][] {{6, 6}, {4, 9}, {9, 4}}) {
+            INDArray w = init.init(shape[1], shape[0], shape, 'c', Nd4j.create(DataType.DOUBLE, shape[0] * shape[1]));
+            INDArray gram =
+                    shape[0] <= shape[1] ? w.mmul(w.transpose()) : w.transpose().mmul(w);
+            INDArray expected = Nd4j.eye(Math.min(shape[0], shape[1])).muli(4.0);
+            assertTrue(gram.sub(expected).amaxNumber().doubleValue() < 1e-10, java.util.Arrays.toString(shape));
+        }
+        Nd4j.getRandom().setSeed(5);
+        MultiLayerNetwork net = network(new Gru.Builder()
+                .nIn(N_IN)
+                .nOut(HIDDEN)
+                .weightInitRecurrent(new OrthogonalInit())
+                .build());
+        INDArray wHh = net.getParam("0_Whh");
+        for (int g = 0; g < 3; g++) {
+            INDArray block = Nd4j.create(wHh.toDoubleMatrix())
+                    .get(
+                            org.nd4j.linalg.indexing.NDArrayIndex.interval(g * HIDDEN, (g + 1) * HIDDEN),
+                            org.nd4j.linalg.indexing.NDArrayIndex.all());
+            INDArray gram = block.mmul(block.transpose());
+            assertTrue(gram.sub(Nd4j.eye(HIDDEN)).amaxNumber().doubleValue() < 1e-10, "gate block " + g);
+        }
+    }
+
+    @Test
+    void dropoutAndWeightNoiseApplyOnlyWhenTraining() {
+        for (RecurrentCellLayer layer : new RecurrentCellLayer[] {
+            new Lstm.Builder().nIn(N_IN).nOut(HIDDEN).dropOut(0.5).build(),
+            new Gru.Builder()
+                    .nIn(N_IN)
+                    .nOut(HIDDEN)
+                    .weightNoise(new DropConnect(0.5))
+                    .build()
+        }) {
+            MultiLayerNetwork net = network(layer);
+            INDArray x = input(4, 6);
+            INDArray inference = net.output(x, false);
+            assertEquals(inference, net.output(x, false), "inference is deterministic");
+            INDArray trained = net.output(x, true);
+            assertNotEquals(inference, trained, layer.getClass().getSimpleName() + ": noise applies in training");
+            INDArray before = net.params().dup();
+            net.fit(x, Nd4j.rand(DataType.DOUBLE, 4, 2, 6));
+            assertNotEquals(before, net.params());
+        }
+    }
+
+    private static void assertMessage(Exception e, String... parts) {
+        for (String part : parts) {
+            assertTrue(e.getMessage().contains(part), "message should contain \"" + part + "\": " + e.getMessage());
+        }
+    }
+}
