@@ -1,9 +1,6 @@
 package org.recurrent4j.conf;
 
 import java.util.Objects;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.recurrent4j.cell.CellSpec;
 import org.recurrent4j.cell.GruCell;
 
@@ -27,23 +24,21 @@ import org.recurrent4j.cell.GruCell;
  * new Gru.Builder().nIn(128).nOut(256).weightInitRecurrent(new OrthogonalInit()).build();
  * }</pre>
  */
-public class Gru extends RecurrentCellLayer {
+public class Gru extends GatedCellLayer {
 
     private boolean resetAfter = true;
-    private IActivation gateActivationFn = new ActivationSigmoid();
 
     private Gru() {}
 
     private Gru(Builder builder) {
         super(builder);
         this.resetAfter = builder.resetAfter;
-        this.gateActivationFn = builder.gateActivationFn;
         cellSpec(); // rejects an activation the cell cannot use, at build time
     }
 
     @Override
     public CellSpec cellSpec() {
-        return new GruCell.Spec(getActivationFn(), gateActivationFn, resetAfter);
+        return new GruCell.Spec(getActivationFn(), getGateActivationFn(), resetAfter);
     }
 
     public boolean isResetAfter() {
@@ -54,14 +49,6 @@ public class Gru extends RecurrentCellLayer {
         this.resetAfter = resetAfter;
     }
 
-    public IActivation getGateActivationFn() {
-        return gateActivationFn;
-    }
-
-    public void setGateActivationFn(IActivation gateActivationFn) {
-        this.gateActivationFn = gateActivationFn;
-    }
-
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -70,18 +57,17 @@ public class Gru extends RecurrentCellLayer {
         if (!(o instanceof Gru other) || !super.equals(o)) {
             return false;
         }
-        return resetAfter == other.resetAfter && Objects.equals(gateActivationFn, other.gateActivationFn);
+        return resetAfter == other.resetAfter;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), resetAfter, gateActivationFn);
+        return Objects.hash(super.hashCode(), resetAfter);
     }
 
     /** Builds a {@link Gru}. */
-    public static class Builder extends RecurrentCellLayer.Builder<Builder> {
+    public static class Builder extends GatedCellLayer.Builder<Builder> {
         private boolean resetAfter = true;
-        private IActivation gateActivationFn = new ActivationSigmoid();
 
         /**
          * Where the reset gate acts: true (default) after the recurrent product, as PyTorch and
@@ -89,17 +75,6 @@ public class Gru extends RecurrentCellLayer {
          */
         public Builder resetAfter(boolean resetAfter) {
             this.resetAfter = resetAfter;
-            return this;
-        }
-
-        /** The activation of the r and z gates (default sigmoid). */
-        public Builder gateActivationFunction(Activation activation) {
-            return gateActivationFunction(activation.getActivationFunction());
-        }
-
-        /** The activation of the r and z gates (default sigmoid). */
-        public Builder gateActivationFunction(IActivation activation) {
-            this.gateActivationFn = activation;
             return this;
         }
 

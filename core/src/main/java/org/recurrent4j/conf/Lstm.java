@@ -2,9 +2,6 @@ package org.recurrent4j.conf;
 
 import java.util.Arrays;
 import java.util.Objects;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.recurrent4j.cell.CellSpec;
@@ -34,12 +31,11 @@ import org.recurrent4j.cell.LstmCell;
  *         .weightInitRecurrent(new OrthogonalInit()).build();
  * }</pre>
  */
-public class Lstm extends RecurrentCellLayer {
+public class Lstm extends GatedCellLayer {
 
     private boolean peephole;
     private boolean coupledInputForget;
     private double forgetGateBiasInit = 1.0;
-    private IActivation gateActivationFn = new ActivationSigmoid();
 
     private Lstm() {}
 
@@ -48,13 +44,12 @@ public class Lstm extends RecurrentCellLayer {
         this.peephole = builder.peephole;
         this.coupledInputForget = builder.coupledInputForget;
         this.forgetGateBiasInit = builder.forgetGateBiasInit;
-        this.gateActivationFn = builder.gateActivationFn;
         cellSpec(); // rejects an activation the cell cannot use, at build time
     }
 
     @Override
     public CellSpec cellSpec() {
-        return new LstmCell.Spec(getActivationFn(), gateActivationFn, peephole, coupledInputForget);
+        return new LstmCell.Spec(getActivationFn(), getGateActivationFn(), peephole, coupledInputForget);
     }
 
     @Override
@@ -92,14 +87,6 @@ public class Lstm extends RecurrentCellLayer {
         this.forgetGateBiasInit = forgetGateBiasInit;
     }
 
-    public IActivation getGateActivationFn() {
-        return gateActivationFn;
-    }
-
-    public void setGateActivationFn(IActivation gateActivationFn) {
-        this.gateActivationFn = gateActivationFn;
-    }
-
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -110,21 +97,19 @@ public class Lstm extends RecurrentCellLayer {
         }
         return peephole == other.peephole
                 && coupledInputForget == other.coupledInputForget
-                && Double.compare(forgetGateBiasInit, other.forgetGateBiasInit) == 0
-                && Objects.equals(gateActivationFn, other.gateActivationFn);
+                && Double.compare(forgetGateBiasInit, other.forgetGateBiasInit) == 0;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), peephole, coupledInputForget, forgetGateBiasInit, gateActivationFn);
+        return Objects.hash(super.hashCode(), peephole, coupledInputForget, forgetGateBiasInit);
     }
 
     /** Builds an {@link Lstm}. */
-    public static class Builder extends RecurrentCellLayer.Builder<Builder> {
+    public static class Builder extends GatedCellLayer.Builder<Builder> {
         private boolean peephole;
         private boolean coupledInputForget;
         private double forgetGateBiasInit = 1.0;
-        private IActivation gateActivationFn = new ActivationSigmoid();
 
         /** Adds peephole connections from the memory cell to the i, f and o gates (default off). */
         public Builder peephole(boolean peephole) {
@@ -141,17 +126,6 @@ public class Lstm extends RecurrentCellLayer {
         /** The initial forget-gate bias (default 1.0; ignored when coupled). */
         public Builder forgetGateBiasInit(double bias) {
             this.forgetGateBiasInit = bias;
-            return this;
-        }
-
-        /** The activation of the i, f, o gates (default sigmoid). */
-        public Builder gateActivationFunction(Activation activation) {
-            return gateActivationFunction(activation.getActivationFunction());
-        }
-
-        /** The activation of the i, f, o gates (default sigmoid). */
-        public Builder gateActivationFunction(IActivation activation) {
-            this.gateActivationFn = activation;
             return this;
         }
 
