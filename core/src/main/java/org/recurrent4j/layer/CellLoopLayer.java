@@ -234,7 +234,8 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
             validateInitialState(h0, c0, batch);
             // [B, nIn, T] (or [B, T, nIn]) -> [nIn, T, B], into memory kept from the last pass.
             pass.x = buffers.get("x", dataType, nIn, steps, batch);
-            pass.x.array().assign(format() == RNNFormat.NCW ? input.permute(1, 2, 0) : input.permute(2, 1, 0));
+            INDArray in = input.castTo(dataType);
+            pass.x.array().assign(format() == RNNFormat.NCW ? in.permute(1, 2, 0) : in.permute(2, 1, 0));
 
             Map<String, INDArray> params = new LinkedHashMap<>();
             for (String key : layerConf().initializer().paramKeys(layerConf())) {
@@ -333,7 +334,8 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         int hidden = s.hidden;
         validateEpsilon(epsilon, steps, batch);
         NativeArray e = buffers.get("epsilon", dataType, hidden, steps, batch);
-        e.array().assign(format() == RNNFormat.NCW ? epsilon.permute(1, 2, 0) : epsilon.permute(2, 1, 0));
+        INDArray eps = epsilon.castTo(dataType);
+        e.array().assign(format() == RNNFormat.NCW ? eps.permute(1, 2, 0) : eps.permute(2, 1, 0));
         int end = tbpttBackLength > 0 ? Math.max(0, steps - tbpttBackLength) : 0;
 
         boolean hasC = s.c != null;
