@@ -1,0 +1,84 @@
+package org.recurrent4j.benchmarks;
+
+import java.util.concurrent.TimeUnit;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * One training step ({@code fit} on one batch) and one inference ({@code output}) of a network made
+ * of one recurrent layer and a small softmax output layer, float32, DL4J's default workspaces.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class RecurrentLayerBenchmark {
+
+    public static final int BATCH = 32;
+    public static final int N_IN = 128;
+    public static final int HIDDEN = 256;
+    public static final int CLASSES = 16;
+
+    @Param({"RECURRENT4J_LSTM", "RECURRENT4J_GRU", "RECURRENT4J_RNN", "DL4J_LSTM", "DL4J_GRAVES_LSTM", "DL4J_SIMPLE_RNN"
+    })
+    public LayerKind layer;
+
+    @Param({"100"})
+    public int steps;
+
+    private MultiLayerNetwork net;
+    private DataSet batch;
+    private INDArray features;
+
+    @Setup
+    public void setUp() {
+        net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(42)
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(1e-3))
+                .list()
+                .layer(layer.layer(N_IN, HIDDEN))
+                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .activation(Activation.SOFTMAX)
+                        .nIn(HIDDEN)
+                        .nOut(CLASSES)
+                        .build())
+                .build());
+        net.init();
+        Nd4j.getRandom().setSeed(7);
+        features = Nd4j.rand(DataType.FLOAT, BATCH, N_IN, steps).subi(0.5);
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, BATCH, CLASSES, steps);
+        for (int b = 0; b < BATCH; b++) {
+            for (int t = 0; t < steps; t++) {
+                labels.putScalar(b, (b * 7 + t) % CLASSES, t, 1f);
+            }
+        }
+        batch = new DataSet(features, labels);
+    }
+
+    @Benchmark
+    public MultiLayerNetwork trainingStep() {
+        net.fit(batch);
+        return net;
+    }
+
+    @Benchmark
+    public INDArray inference() {
+        return net.output(features);
+    }
+}
