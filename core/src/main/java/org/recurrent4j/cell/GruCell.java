@@ -149,23 +149,7 @@ public final class GruCell implements RecurrentCell {
                 }
             });
         } else {
-            Blas.gemm(
-                    false,
-                    false,
-                    2 * h,
-                    b,
-                    h,
-                    1.0,
-                    wHh,
-                    0,
-                    h,
-                    s.h,
-                    s.stateAt(0, t),
-                    s.stateStride(),
-                    1.0,
-                    z,
-                    s.zAt(0, t),
-                    ld);
+            RecurrentWeights.addProduct(s, t, wHh, 2 * h);
             RowParallel.run(h, b, (from, to) -> {
                 for (int j = from; j < to; j++) {
                     int rAt = s.zAt(j, t);
@@ -274,7 +258,7 @@ public final class GruCell implements RecurrentCell {
                     }
                 }
             });
-            Blas.gemm(true, false, h, b, 2 * h, 1.0, wHh, 0, h, z, s.zAt(0, t), ld, 1.0, s.dhPrev, 0, b);
+            RecurrentWeights.backpropProduct(s, t, wHh, 2 * h, 1.0);
         }
     }
 

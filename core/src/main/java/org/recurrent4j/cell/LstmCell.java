@@ -124,23 +124,7 @@ public final class LstmCell implements RecurrentCell {
     public void forward(int t, SequenceState s) {
         int h = s.hidden;
         int b = s.batch;
-        Blas.gemm(
-                false,
-                false,
-                s.gates * h,
-                b,
-                h,
-                1.0,
-                wHh,
-                0,
-                h,
-                s.h,
-                s.stateAt(0, t),
-                s.stateStride(),
-                1.0,
-                s.z,
-                s.zAt(0, t),
-                s.zStride());
+        RecurrentWeights.addProduct(s, t, wHh, s.gates * h);
         RowParallel.run(h, b, (from, to) -> forwardRows(t, s, from, to));
     }
 
@@ -183,7 +167,7 @@ public final class LstmCell implements RecurrentCell {
         int h = s.hidden;
         int b = s.batch;
         RowParallel.run(h, b, (from, to) -> backwardRows(t, s, from, to));
-        Blas.gemm(true, false, h, b, s.gates * h, 1.0, wHh, 0, h, s.z, s.zAt(0, t), s.zStride(), 0.0, s.dhPrev, 0, b);
+        RecurrentWeights.backpropProduct(s, t, wHh, s.gates * h, 0.0);
     }
 
     private void backwardRows(int t, SequenceState s, int from, int to) {

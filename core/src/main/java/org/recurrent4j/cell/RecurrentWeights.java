@@ -17,6 +17,56 @@ final class RecurrentWeights {
     }
 
     /**
+     * {@code z_t[0:rows] += W_hh[0:rows] · h_{t-1}}: the recurrent product of step {@code t} for
+     * the first {@code rows} rows of {@code z}, straight into BLAS.
+     */
+    static void addProduct(SequenceState s, int t, NativeArray wHh, int rows) {
+        int h = s.hidden;
+        Blas.gemm(
+                false,
+                false,
+                rows,
+                s.batch,
+                h,
+                1.0,
+                wHh,
+                0,
+                h,
+                s.h,
+                s.stateAt(0, t),
+                s.stateStride(),
+                1.0,
+                s.z,
+                s.zAt(0, t),
+                s.zStride());
+    }
+
+    /**
+     * {@code dhPrev = beta · dhPrev + W_hh[0:rows]^T · dz_t[0:rows]}: the recurrent product of step
+     * {@code t} back-propagated to the state before it.
+     */
+    static void backpropProduct(SequenceState s, int t, NativeArray wHh, int rows, double beta) {
+        int h = s.hidden;
+        Blas.gemm(
+                true,
+                false,
+                h,
+                s.batch,
+                rows,
+                1.0,
+                wHh,
+                0,
+                h,
+                s.z,
+                s.zAt(0, t),
+                s.zStride(),
+                beta,
+                s.dhPrev,
+                0,
+                s.batch);
+    }
+
+    /**
      * A zeroed {@code [G·H, H]} buffer for {@code dWhh}, filled by {@link #accumulate} and then
      * assigned to the gradient view in one piece. (Writing rows of a gradient view through ND4J
      * indexing is not safe: in ND4J 1.0.0-M2.1, {@code get(interval(..), all())} on some views

@@ -68,23 +68,7 @@ public final class RnnCell implements RecurrentCell {
     public void forward(int t, SequenceState s) {
         int h = s.hidden;
         int b = s.batch;
-        Blas.gemm(
-                false,
-                false,
-                h,
-                b,
-                h,
-                1.0,
-                wHh,
-                0,
-                h,
-                s.h,
-                s.stateAt(0, t),
-                s.stateStride(),
-                1.0,
-                s.z,
-                s.zAt(0, t),
-                s.zStride());
+        RecurrentWeights.addProduct(s, t, wHh, h);
         RowParallel.run(h, b, (from, to) -> {
             for (int j = from; j < to; j++) {
                 int z = s.zAt(j, t);
@@ -110,7 +94,7 @@ public final class RnnCell implements RecurrentCell {
                 }
             }
         });
-        Blas.gemm(true, false, h, b, h, 1.0, wHh, 0, h, s.z, s.zAt(0, t), s.zStride(), 0.0, s.dhPrev, 0, b);
+        RecurrentWeights.backpropProduct(s, t, wHh, h, 0.0);
     }
 
     @Override
