@@ -2,14 +2,11 @@ package org.recurrent4j.examples.charrnn;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.recurrent4j.examples.cli.UsageException;
+import org.recurrent4j.text.Utf8Text;
 
 /**
  * A text to train on, and where it came from.
@@ -49,27 +46,12 @@ public record TextCorpus(String name, String text) {
             throw new UsageException("cannot read " + file.toAbsolutePath() + ": " + e.getMessage());
         }
         try {
-            String text = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-            return new TextCorpus(file.toAbsolutePath().toString(), text);
-        } catch (MalformedInputException e) {
-            throw new UsageException(file.toAbsolutePath() + " is not UTF-8 text (invalid bytes near byte offset "
-                    + firstInvalidOffset(bytes) + "); convert it to UTF-8");
-        } catch (CharacterCodingException e) {
-            throw new UsageException(file.toAbsolutePath() + " is not UTF-8 text: " + e.getMessage());
+            return new TextCorpus(
+                    file.toAbsolutePath().toString(),
+                    Utf8Text.decode(bytes, file.toAbsolutePath().toString()));
+        } catch (IOException e) {
+            throw new UsageException(e.getMessage());
         }
-    }
-
-    private static int firstInvalidOffset(byte[] bytes) {
-        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        var out = java.nio.CharBuffer.allocate(bytes.length + 1);
-        decoder.decode(in, out, true);
-        return in.position();
     }
 
     /** Length in characters (code points). */
