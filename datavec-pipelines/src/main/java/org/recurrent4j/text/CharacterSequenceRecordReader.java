@@ -1,21 +1,14 @@
 package org.recurrent4j.text;
 
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import org.datavec.api.conf.Configuration;
-import org.datavec.api.records.SequenceRecord;
-import org.datavec.api.records.metadata.RecordMetaData;
-import org.datavec.api.records.metadata.RecordMetaDataIndex;
-import org.datavec.api.records.reader.BaseRecordReader;
-import org.datavec.api.records.reader.SequenceRecordReader;
 import org.datavec.api.split.InputSplit;
 import org.datavec.api.writable.IntWritable;
 import org.datavec.api.writable.Writable;
+import org.recurrent4j.records.IndexedSequenceRecordReader;
 
 /**
  * A DataVec sequence reader for character-level language modelling: the text of one or more UTF-8
@@ -41,7 +34,7 @@ import org.datavec.api.writable.Writable;
  * DataSetIterator it = new SequenceRecordReaderDataSetIterator(train, 32, vocabulary.size(), 1, false);
  * }</pre>
  */
-public class CharacterSequenceRecordReader extends BaseRecordReader implements SequenceRecordReader {
+public class CharacterSequenceRecordReader extends IndexedSequenceRecordReader {
 
     private static final long serialVersionUID = 1L;
 
@@ -69,7 +62,6 @@ public class CharacterSequenceRecordReader extends BaseRecordReader implements S
 
     private int[] text = new int[0];
     private int windows;
-    private int next;
 
     private CharacterSequenceRecordReader(Builder b) {
         this.vocabulary = b.vocabulary;
@@ -169,12 +161,7 @@ public class CharacterSequenceRecordReader extends BaseRecordReader implements S
                     + "): use more text or a shorter window");
         }
         windows = (text.length - (length + 1)) / stride + 1;
-        next = 0;
-    }
-
-    @Override
-    public void initialize(Configuration conf, InputSplit split) throws IOException {
-        initialize(split);
+        rewind();
     }
 
     /** The number of sequences this reader gives per pass. */
@@ -182,12 +169,16 @@ public class CharacterSequenceRecordReader extends BaseRecordReader implements S
         return windows;
     }
 
-    /** The sequence starting at character {@code w · stride} of the part. */
-    public List<List<Writable>> window(int w) {
-        if (w < 0 || w >= windows) {
-            throw new IndexOutOfBoundsException("window " + w + " outside [0, " + windows + ")");
-        }
-        int start = w * stride;
+    @Override
+    public int sequences() {
+        return windows;
+    }
+
+    /** The sequence starting at character {@code index · stride} of the part. */
+    @Override
+    public List<List<Writable>> sequence(int index) {
+        checkIndex(index);
+        int start = index * stride;
         List<List<Writable>> steps = new ArrayList<>(length);
         for (int t = 0; t < length; t++) {
             List<Writable> step = new ArrayList<>(features == Features.INDEX ? 2 : vocabulary.size() + 1);
@@ -203,102 +194,5 @@ public class CharacterSequenceRecordReader extends BaseRecordReader implements S
             steps.add(step);
         }
         return steps;
-    }
-
-    @Override
-    public boolean hasNext() {
-        return next < windows;
-    }
-
-    @Override
-    public List<List<Writable>> sequenceRecord() {
-        if (!hasNext()) {
-            throw new java.util.NoSuchElementException("no more windows: call reset()");
-        }
-        List<List<Writable>> sequence = window(next++);
-        invokeListeners(sequence);
-        return sequence;
-    }
-
-    @Override
-    public SequenceRecord nextSequence() {
-        int index = next;
-        return new org.datavec.api.records.impl.SequenceRecord(
-                sequenceRecord(), new RecordMetaDataIndex(index, null, CharacterSequenceRecordReader.class));
-    }
-
-    @Override
-    public SequenceRecord loadSequenceFromMetaData(RecordMetaData recordMetaData) {
-        return loadSequenceFromMetaData(Collections.singletonList(recordMetaData))
-                .get(0);
-    }
-
-    @Override
-    public List<SequenceRecord> loadSequenceFromMetaData(List<RecordMetaData> recordMetaDatas) {
-        List<SequenceRecord> out = new ArrayList<>();
-        for (RecordMetaData m : recordMetaDatas) {
-            if (!(m instanceof RecordMetaDataIndex index)) {
-                throw new IllegalArgumentException("Expected RecordMetaDataIndex metadata, got " + m);
-            }
-            out.add(new org.datavec.api.records.impl.SequenceRecord(window((int) index.getIndex()), m));
-        }
-        return out;
-    }
-
-    @Override
-    public List<List<Writable>> sequenceRecord(URI uri, DataInputStream dataInputStream) {
-        throw new UnsupportedOperationException(
-                "CharacterSequenceRecordReader cuts windows across a whole text: initialize it with an InputSplit");
-    }
-
-    @Override
-    public List<Writable> next() {
-        throw new UnsupportedOperationException("CharacterSequenceRecordReader gives sequences: use sequenceRecord()");
-    }
-
-    @Override
-    public org.datavec.api.records.Record nextRecord() {
-        throw new UnsupportedOperationException("CharacterSequenceRecordReader gives sequences: use nextSequence()");
-    }
-
-    @Override
-    public List<Writable> record(URI uri, DataInputStream dataInputStream) {
-        throw new UnsupportedOperationException("CharacterSequenceRecordReader gives sequences: use sequenceRecord()");
-    }
-
-    @Override
-    public org.datavec.api.records.Record loadFromMetaData(RecordMetaData recordMetaData) {
-        throw new UnsupportedOperationException("use loadSequenceFromMetaData");
-    }
-
-    @Override
-    public List<org.datavec.api.records.Record> loadFromMetaData(List<RecordMetaData> recordMetaDatas) {
-        throw new UnsupportedOperationException("use loadSequenceFromMetaData");
-    }
-
-    @Override
-    public void reset() {
-        next = 0;
-    }
-
-    @Override
-    public boolean resetSupported() {
-        return true;
-    }
-
-    @Override
-    public List<String> getLabels() {
-        return null;
-    }
-
-    @Override
-    public void close() {}
-
-    @Override
-    public void setConf(Configuration conf) {}
-
-    @Override
-    public Configuration getConf() {
-        return null;
     }
 }

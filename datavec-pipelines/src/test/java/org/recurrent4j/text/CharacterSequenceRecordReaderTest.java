@@ -107,9 +107,10 @@ class CharacterSequenceRecordReaderTest {
         // 80 training characters: windows of 10 at starts 0..70; 20 validation characters: starts 0..10.
         assertEquals(71, train.windows());
         assertEquals(11, validation.windows());
-        List<List<Writable>> lastTraining = train.window(70);
+        List<List<Writable>> lastTraining = train.sequence(70);
         assertEquals(v.index('a' + 79 % 26), lastTraining.get(8).get(1).toInt(), "the last label is character 79");
-        assertEquals(v.index('a' + 80 % 26), validation.window(0).get(0).get(0).toInt(), "validation starts at 80");
+        assertEquals(
+                v.index('a' + 80 % 26), validation.sequence(0).get(0).get(0).toInt(), "validation starts at 80");
     }
 
     @Test
