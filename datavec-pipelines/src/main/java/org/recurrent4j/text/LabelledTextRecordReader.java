@@ -219,8 +219,13 @@ public class LabelledTextRecordReader extends IndexedSequenceRecordReader {
      * DataVec's iterator over this reader and its {@link #labelReader()} with {@link
      * AlignmentMode#ALIGN_END}: features {@code [B, 1, T]}, labels {@code [B, C, T]} at each
      * example's last token, masks for both.
+     *
+     * <p>As with any DataVec reader, iterators over one reader share its position: use one at a
+     * time, and initialize a second reader for a second data set. The iterator starts at the first
+     * example.
      */
     public DataSetIterator iterator(int batchSize) {
+        reset();
         return new SequenceRecordReaderDataSetIterator(
                 this, labelReader(), batchSize, files.labels().size(), false, AlignmentMode.ALIGN_END);
     }

@@ -172,8 +172,13 @@ public abstract class SeriesRecordReader extends IndexedSequenceRecordReader {
     /**
      * DataVec's iterator over this reader and its labels (classification, {@link
      * AlignmentMode#ALIGN_END}) or targets (regression, {@link AlignmentMode#ALIGN_START}).
+     *
+     * <p>As with any DataVec reader, iterators over one reader share its position: use one at a
+     * time, and initialize a second reader for a second data set. The iterator starts at the first
+     * series.
      */
     public DataSetIterator iterator(int batchSize) {
+        reset();
         if (!labels.isEmpty()) {
             return new SequenceRecordReaderDataSetIterator(
                     this, labelReader(), batchSize, labels.size(), false, AlignmentMode.ALIGN_END);
