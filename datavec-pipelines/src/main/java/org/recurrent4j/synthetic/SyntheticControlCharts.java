@@ -1,5 +1,6 @@
 package org.recurrent4j.synthetic;
 
+import java.util.List;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -105,7 +106,7 @@ public class SyntheticControlCharts extends SyntheticTask {
     }
 
     @Override
-    public java.util.List<String> getLabels() {
-        return java.util.List.of(CLASSES);
+    public List<String> getLabels() {
+        return List.of(CLASSES);
     }
 }

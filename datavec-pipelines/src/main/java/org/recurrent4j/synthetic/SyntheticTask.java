@@ -1,6 +1,7 @@
 package org.recurrent4j.synthetic;
 
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Random;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
@@ -39,7 +40,7 @@ public abstract class SyntheticTask implements DataSetIterator {
     @Override
     public DataSet next(int num) {
         if (!hasNext()) {
-            throw new java.util.NoSuchElementException("epoch finished after " + batches + " batches: call reset()");
+            throw new NoSuchElementException("epoch finished after " + batches + " batches: call reset()");
         }
         produced++;
         DataSet data = generate(num, random);

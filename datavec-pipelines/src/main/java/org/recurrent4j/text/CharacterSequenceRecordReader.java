@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.datavec.api.split.InputSplit;
 import org.datavec.api.writable.IntWritable;
@@ -152,8 +153,8 @@ public class CharacterSequenceRecordReader extends IndexedSequenceRecordReader {
         int cut = (int) Math.floor(total * (1 - validationFraction));
         text = switch (part) {
             case ALL -> all;
-            case TRAINING -> java.util.Arrays.copyOfRange(all, 0, cut);
-            case VALIDATION -> java.util.Arrays.copyOfRange(all, cut, total);
+            case TRAINING -> Arrays.copyOfRange(all, 0, cut);
+            case VALIDATION -> Arrays.copyOfRange(all, cut, total);
         };
         if (text.length < length + 1) {
             throw new IOException("the " + part.name().toLowerCase() + " text has " + text.length

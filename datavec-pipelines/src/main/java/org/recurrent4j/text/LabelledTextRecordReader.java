@@ -2,6 +2,7 @@ package org.recurrent4j.text;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -164,7 +165,7 @@ public class LabelledTextRecordReader extends IndexedSequenceRecordReader {
             if (encoded.length > maxLength) {
                 truncated++;
                 int from = truncation == Truncation.KEEP_HEAD ? 0 : encoded.length - maxLength;
-                encoded = java.util.Arrays.copyOfRange(encoded, from, from + maxLength);
+                encoded = Arrays.copyOfRange(encoded, from, from + maxLength);
             }
             tokens.add(encoded);
             kept.add(example);

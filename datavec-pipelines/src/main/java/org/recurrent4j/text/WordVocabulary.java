@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -279,7 +280,7 @@ public final class WordVocabulary {
         return o instanceof WordVocabulary v
                 && v.tokenizer.equals(tokenizer)
                 && v.tokens.equals(tokens)
-                && java.util.Arrays.equals(v.counts, counts);
+                && Arrays.equals(v.counts, counts);
     }
 
     @Override

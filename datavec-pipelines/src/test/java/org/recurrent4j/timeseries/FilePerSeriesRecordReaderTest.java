@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import org.datavec.api.split.FileSplit;
@@ -67,6 +68,15 @@ class FilePerSeriesRecordReaderTest {
         assertEquals(
                 text + ":2: column 1 is \"n/a\", not a number",
                 failure(reader, text).getMessage());
+    }
+
+    @Test
+    void invalidUtf8NamesTheFileAndByteOffset() throws IOException {
+        Path file = dir.resolve("latin1.csv");
+        Files.write(file, new byte[] {'1', ',', '2', '\n', (byte) 0xB0, ',', '3', '\n'});
+        assertEquals(
+                file + ": not UTF-8 text: invalid bytes at byte offset 4; convert the file to UTF-8",
+                failure(new FilePerSeriesRecordReader.Builder().build(), file).getMessage());
     }
 
     @Test

@@ -4,11 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.recurrent4j.conf.Lstm;
 
 class ForecastWindowsTest {
 
@@ -35,10 +47,7 @@ class ForecastWindowsTest {
         assertArrayEquals(
                 new double[] {2, 3, 4},
                 batch.getFeatures()
-                        .get(
-                                org.nd4j.linalg.indexing.NDArrayIndex.point(1),
-                                org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-                                org.nd4j.linalg.indexing.NDArrayIndex.all())
+                        .get(NDArrayIndex.point(1), NDArrayIndex.point(0), NDArrayIndex.all())
                         .toDoubleVector());
         assertArrayEquals(
                 new double[][] {{3, 4}, {5, 6}, {103, 104}}, batch.getLabels().toDoubleMatrix());
@@ -92,24 +101,55 @@ class ForecastWindowsTest {
                 .build();
         double[] first = windows.next()
                 .getFeatures()
-                .get(
-                        org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                        org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-                        org.nd4j.linalg.indexing.NDArrayIndex.point(0))
+                .get(NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.point(0))
                 .toDoubleVector();
         windows.reset();
         double[] second = windows.next()
                 .getFeatures()
-                .get(
-                        org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                        org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-                        org.nd4j.linalg.indexing.NDArrayIndex.point(0))
+                .get(NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.point(0))
                 .toDoubleVector();
         assertNotEquals(List.of(first), List.of(second));
-        java.util.Arrays.sort(first);
-        java.util.Arrays.sort(second);
+        Arrays.sort(first);
+        Arrays.sort(second);
         assertArrayEquals(first, second, "every window once per epoch");
         assertArrayEquals(ramp(38, 0), first);
+    }
+
+    @Test
+    void trainsALastStepForecasterOnWindowsOfLongSeries() {
+        Random random = new Random(3);
+        double[][] series = new double[6][];
+        for (int i = 0; i < series.length; i++) {
+            double period = 8 + 8 * random.nextDouble();
+            series[i] = new double[300];
+            for (int t = 0; t < 300; t++) {
+                series[i][t] = Math.sin(2 * Math.PI * t / period) + 0.05 * random.nextGaussian();
+            }
+        }
+        ForecastWindows train = ForecastWindows.Builder.of(series)
+                .window(24)
+                .horizon(2)
+                .stride(3)
+                .batchSize(32)
+                .shuffle(1)
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(2)
+                .updater(new Adam(0.01))
+                .list()
+                .layer(new LastTimeStep(new Lstm.Builder().nIn(1).nOut(16).build()))
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                        .activation(Activation.IDENTITY)
+                        .nIn(16)
+                        .nOut(2)
+                        .build())
+                .build());
+        net.init();
+        DataSet probe = train.next();
+        double before = net.score(probe);
+        net.fit(train, 6);
+        double after = net.score(probe);
+        assertTrue(after < 0.2 * before, "loss " + before + " -> " + after);
     }
 
     private static List<Double> firstValues(long seed) {

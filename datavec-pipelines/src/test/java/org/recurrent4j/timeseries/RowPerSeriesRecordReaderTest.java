@@ -17,6 +17,8 @@ import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.recurrent4j.synthetic.SyntheticControlCharts;
 
 class RowPerSeriesRecordReaderTest {
@@ -34,11 +36,7 @@ class RowPerSeriesRecordReaderTest {
             byClass.add(new ArrayList<>());
         }
         for (int i = 0; i < 120; i++) {
-            INDArray row = data.getFeatures()
-                    .get(
-                            org.nd4j.linalg.indexing.NDArrayIndex.point(i),
-                            org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-                            org.nd4j.linalg.indexing.NDArrayIndex.all());
+            INDArray row = data.getFeatures().get(NDArrayIndex.point(i), NDArrayIndex.point(0), NDArrayIndex.all());
             StringBuilder sb = new StringBuilder();
             for (int t = 0; t < length; t++) {
                 sb.append(String.format("  %.4f", row.getDouble(t)));
@@ -115,8 +113,7 @@ class RowPerSeriesRecordReaderTest {
         assertArrayEquals(new long[] {120, 6, 30}, all.getLabels().shape());
         assertEquals(120, all.getLabelsMaskArray().getColumn(29).sumNumber().intValue(), "labels at the last step");
 
-        org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize normalizer =
-                SeriesNormalization.standardize(reader.iterator(40), false);
+        NormalizerStandardize normalizer = SeriesNormalization.standardize(reader.iterator(40), false);
         DataSetIterator train = reader.iterator(20);
         train.setPreProcessor(normalizer);
         MultiLayerNetwork net = SeriesFiles.recurrentNet(1, 6, true);
