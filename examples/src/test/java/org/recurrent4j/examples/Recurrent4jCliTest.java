@@ -54,6 +54,26 @@ class Recurrent4jCliTest {
     }
 
     @Test
+    void dataSetMistakesAreOneLineErrors(@TempDir Path cache) throws Exception {
+        assertOneLineError(run("char-rnn", "--dataset", "wikipedia"), "unknown data set \"wikipedia\"");
+        assertOneLineError(run("char-rnn", "--text", "a.txt", "--dataset", "tinyshakespeare"), "--text", "--dataset");
+        String before = System.getProperty("recurrent4j.data.dir");
+        try {
+            System.setProperty("recurrent4j.data.dir", cache.toString());
+            Path cached = cache.resolve("tinyshakespeare/input.txt");
+            Files.createDirectories(cached.getParent());
+            Files.writeString(cached, "not the real file");
+            assertOneLineError(run("char-rnn", "--dataset", "tinyshakespeare"), cached.toString(), "SHA-256 mismatch");
+        } finally {
+            if (before == null) {
+                System.clearProperty("recurrent4j.data.dir");
+            } else {
+                System.setProperty("recurrent4j.data.dir", before);
+            }
+        }
+    }
+
+    @Test
     void badOptionsAreOneLineErrors() {
         assertOneLineError(run("char-rnn", "--nonsense", "1"), "--nonsense");
         assertOneLineError(run("char-rnn", "--hidden", "many"), "--hidden", "many");

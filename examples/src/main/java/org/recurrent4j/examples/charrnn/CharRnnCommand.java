@@ -31,6 +31,8 @@ public final class CharRnnCommand {
             "Trains a character-level LSTM language model, then prints text sampled from it.",
             "",
             "  --text FILE          UTF-8 text to train on (default: the embedded corpus, recurrent4j's own sources)",
+            "  --dataset NAME       train on a public data set, downloaded once into ~/.recurrent4j/data:",
+            "                       tinyshakespeare (1.1 MB, needs the network the first time)",
             "  --out DIR            where to save model.zip and vocabulary.txt (default: runs/char-rnn)",
             "  --minutes M          training time budget (default: 3)",
             "  --steps N            stop after N training steps (default: no limit but --minutes)",
@@ -46,6 +48,7 @@ public final class CharRnnCommand {
 
     private static final Set<String> VALUED = Set.of(
             "text",
+            "dataset",
             "out",
             "minutes",
             "steps",
@@ -72,7 +75,12 @@ public final class CharRnnCommand {
             out.println(HELP);
             return 0;
         }
-        TextCorpus corpus = o.has("text") ? TextCorpus.fromFile(Path.of(o.string("text", ""))) : embedded();
+        if (o.has("text") && o.has("dataset")) {
+            throw new UsageException("--text and --dataset both name the text to train on: give one of them");
+        }
+        TextCorpus corpus = o.has("text")
+                ? TextCorpus.fromFile(Path.of(o.string("text", "")))
+                : o.has("dataset") ? TextCorpus.dataset(o.string("dataset", "")) : embedded();
         Path dir = Path.of(o.string("out", "runs/char-rnn"));
         double minutes = o.doubleValue("minutes", 3.0, 0.0, 24 * 60);
         int steps = o.intValue("steps", 0, 0, Integer.MAX_VALUE);

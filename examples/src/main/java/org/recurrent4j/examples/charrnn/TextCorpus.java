@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.recurrent4j.datasets.TinyShakespeare;
 import org.recurrent4j.examples.cli.UsageException;
 import org.recurrent4j.text.Utf8Text;
 
@@ -39,6 +40,10 @@ public record TextCorpus(String name, String text) {
             throw new UsageException(
                     "text file not found: " + file.toAbsolutePath() + " (pass --text FILE with a UTF-8 text file)");
         }
+        return new TextCorpus(file.toAbsolutePath().toString(), readUtf8(file));
+    }
+
+    private static String readUtf8(Path file) throws UsageException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -46,12 +51,33 @@ public record TextCorpus(String name, String text) {
             throw new UsageException("cannot read " + file.toAbsolutePath() + ": " + e.getMessage());
         }
         try {
-            return new TextCorpus(
-                    file.toAbsolutePath().toString(),
-                    Utf8Text.decode(bytes, file.toAbsolutePath().toString()));
+            return Utf8Text.decode(bytes, file.toAbsolutePath().toString());
         } catch (IOException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /**
+     * A public data set by name, fetched with its loader (downloaded once, checksum verified).
+     * Progress goes to standard error.
+     */
+    public static TextCorpus dataset(String name) throws UsageException {
+        if (!name.equals("tinyshakespeare")) {
+            throw new UsageException("unknown data set \"" + name + "\" (known: tinyshakespeare)");
+        }
+        Path file;
+        try {
+            file = new TinyShakespeare()
+                    .progress((bytes, total) -> {
+                        if (bytes == total) {
+                            System.err.printf("downloaded %s: %,d bytes%n", name, bytes);
+                        }
+                    })
+                    .text();
+        } catch (IOException e) {
+            throw new UsageException(e.getMessage());
+        }
+        return new TextCorpus(name + " (" + file + ")", readUtf8(file));
     }
 
     /** Length in characters (code points). */
