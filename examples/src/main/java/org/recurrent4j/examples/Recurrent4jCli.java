@@ -5,11 +5,13 @@ import java.util.Arrays;
 import java.util.List;
 import org.recurrent4j.examples.charrnn.CharRnnCommand;
 import org.recurrent4j.examples.cli.UsageException;
+import org.recurrent4j.examples.sentiment.SentimentCommand;
 
 /**
  * The recurrent4j command line: {@code ./recurrent4j COMMAND [options]}.
  *
- * <p>Commands: {@code char-rnn} (train a character-level language model and sample from it). A
+ * <p>Commands: {@code char-rnn} (train a character-level language model and sample from it),
+ * {@code sentiment} (train a sentence classifier and report its dev accuracy). A
  * user error prints one line to standard error and exits with code 2; a failure of the program
  * itself exits with code 1.
  */
@@ -22,6 +24,8 @@ public final class Recurrent4jCli {
             "commands:",
             "  char-rnn    train a character-level LSTM language model, then sample from it",
             "              (./recurrent4j char-rnn --help for its options)",
+            "  sentiment   train a word-level GRU sentence classifier on SST-2, IMDB or your labelled text",
+            "              (./recurrent4j sentiment --help for its options)",
             "  help        print this text");
 
     private Recurrent4jCli() {}
@@ -40,7 +44,9 @@ public final class Recurrent4jCli {
         try {
             return switch (args[0]) {
                 case "char-rnn" -> new CharRnnCommand(out).run(rest);
-                default -> throw new UsageException("unknown command '" + args[0] + "' (commands: char-rnn, help)");
+                case "sentiment" -> new SentimentCommand(out).run(rest);
+                default -> throw new UsageException(
+                        "unknown command '" + args[0] + "' (commands: char-rnn, sentiment, help)");
             };
         } catch (UsageException e) {
             err.println("recurrent4j: error: " + e.getMessage());

@@ -9,11 +9,19 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.recurrent4j.examples.charrnn.CharRnnCommand;
 import org.recurrent4j.examples.charrnn.TextCorpus;
+import org.recurrent4j.examples.sentiment.SentimentCommand;
+import org.recurrent4j.examples.sentiment.SentimentModel;
+import org.recurrent4j.text.WordVocabulary;
 
 /** The command line as a person uses it: results on stdout, one-line errors, exit codes. */
 class Recurrent4jCliTest {
@@ -80,6 +88,121 @@ class Recurrent4jCliTest {
         assertOneLineError(run("char-rnn", "--batch", "0"), "--batch");
         assertOneLineError(run("char-rnn", "--text"), "--text");
         assertOneLineError(run("frobnicate"), "frobnicate");
+    }
+
+    /** Sentences of neutral words and one sentiment word, which decides the label. */
+    private static List<String[]> sentiment(int count, long seed) {
+        String[] neutral = {"the", "film", "plot", "was", "a", "story", "and", "cast", "it", "scenes"};
+        String[] positive = {"superb", "moving", "great", "fine"};
+        String[] negative = {"dull", "awful", "boring", "poor"};
+        Random random = new Random(seed);
+        List<String[]> rows = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            boolean good = random.nextBoolean();
+            int length = 3 + random.nextInt(8);
+            int at = random.nextInt(length);
+            StringBuilder sb = new StringBuilder();
+            for (int w = 0; w < length; w++) {
+                String[] pool = w == at ? (good ? positive : negative) : neutral;
+                sb.append(w == 0 ? "" : " ").append(pool[random.nextInt(pool.length)]);
+            }
+            rows.add(new String[] {sb.append(" .").toString(), good ? "1" : "0"});
+        }
+        return rows;
+    }
+
+    private static Path tsv(Path file, List<String[]> rows) throws Exception {
+        StringBuilder sb = new StringBuilder("sentence\tlabel\n");
+        rows.forEach(r -> sb.append(r[0]).append('\t').append(r[1]).append('\n'));
+        return Files.writeString(file, sb.toString());
+    }
+
+    @Test
+    void trainsASentimentClassifierOnTsvFilesAndSavesIt(@TempDir Path dir) throws Exception {
+        Path train = tsv(dir.resolve("train.tsv"), sentiment(600, 1));
+        Path dev = tsv(dir.resolve("dev.tsv"), sentiment(200, 2));
+        Path out = dir.resolve("model");
+        Run r = run(
+                "sentiment",
+                "--train",
+                train.toString(),
+                "--dev",
+                dev.toString(),
+                "--out",
+                out.toString(),
+                "--epochs",
+                "4",
+                "--embedding",
+                "8",
+                "--hidden",
+                "16",
+                "--batch",
+                "32",
+                "--learning-rate",
+                "0.02",
+                "--min-count",
+                "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("600 training and 200 dev texts"), r.out());
+        String last = r.out()
+                .lines()
+                .filter(l -> l.startsWith("epoch 4:"))
+                .findFirst()
+                .orElseThrow();
+        double accuracy = Double.parseDouble(last.replaceAll(".*dev accuracy ([0-9.]+).*", "$1"));
+        assertTrue(accuracy > 0.9, "dev accuracy " + accuracy + " (chance 0.5): " + r.out());
+
+        MultiLayerNetwork loaded = ModelSerializer.restoreMultiLayerNetwork(
+                out.resolve(SentimentCommand.MODEL_FILE).toFile());
+        WordVocabulary words = WordVocabulary.load(out.resolve(SentimentCommand.VOCABULARY_FILE));
+        double[] good = SentimentModel.predict(loaded, words, "The plot was superb .", 60);
+        double[] bad = SentimentModel.predict(loaded, words, "The plot was awful .", 60);
+        assertTrue(good[1] > 0.5 && bad[0] > 0.5, Arrays.toString(good) + " " + Arrays.toString(bad));
+    }
+
+    @Test
+    void readsAFolderPerLabelLayout(@TempDir Path dir) throws Exception {
+        for (String part : List.of("train", "test")) {
+            List<String[]> rows = sentiment(part.equals("train") ? 80 : 20, part.length());
+            for (int i = 0; i < rows.size(); i++) {
+                Path file = dir.resolve(part)
+                        .resolve(rows.get(i)[1].equals("1") ? "pos" : "neg")
+                        .resolve(i + ".txt");
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, rows.get(i)[0]);
+            }
+        }
+        Run r = run(
+                "sentiment",
+                "--train",
+                dir.resolve("train").toString(),
+                "--dev",
+                dir.resolve("test").toString(),
+                "--out",
+                dir.resolve("model").toString(),
+                "--epochs",
+                "1",
+                "--hidden",
+                "8",
+                "--min-count",
+                "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("80 training and 20 dev texts"), r.out());
+    }
+
+    @Test
+    void sentimentMistakesAreOneLineErrors(@TempDir Path dir) throws Exception {
+        assertOneLineError(run("sentiment", "--dataset", "yelp"), "unknown data set \"yelp\"");
+        assertOneLineError(run("sentiment", "--train", "x.tsv"), "--train and --dev go together");
+        Path missing = dir.resolve("none.tsv");
+        assertOneLineError(
+                run("sentiment", "--train", missing.toString(), "--dev", missing.toString()),
+                "--train",
+                missing.toString());
+        Path bad = Files.writeString(dir.resolve("bad.tsv"), "sentence\tlabel\ngood film\t1\nmeh\tneutral\n");
+        assertOneLineError(
+                run("sentiment", "--train", bad.toString(), "--dev", bad.toString()),
+                bad + ":3: unknown label \"neutral\"");
     }
 
     @Test
