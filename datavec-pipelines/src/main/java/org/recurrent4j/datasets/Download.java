@@ -1,15 +1,12 @@
 package org.recurrent4j.datasets;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.HttpURLConnection;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLConnection;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -93,24 +90,30 @@ public final class Download {
 
     private String copy(URI uri, Path temporary, Progress progress) throws IOException {
         URLConnection connection;
-        long total;
-        InputStream body;
+        int status = HttpURLConnection.HTTP_OK;
+        String reason = null;
         try {
             connection = uri.toURL().openConnection();
             connection.setConnectTimeout((int) connectTimeout.toMillis());
             connection.setReadTimeout((int) readTimeout.toMillis());
             if (connection instanceof HttpURLConnection http) {
                 http.setInstanceFollowRedirects(true);
-                int status = http.getResponseCode();
-                if (status != HttpURLConnection.HTTP_OK) {
-                    throw new IOException(uri + ": the server answered HTTP " + status
-                            + (http.getResponseMessage() == null ? "" : " " + http.getResponseMessage()));
-                }
+                status = http.getResponseCode();
+                reason = http.getResponseMessage();
             }
-            total = connection.getContentLengthLong();
-            body = connection.getInputStream();
-        } catch (UnknownHostException | ConnectException | NoRouteToHostException | SocketTimeoutException e) {
+        } catch (IOException e) {
+            // no answer at all: DNS, refused connection, timeout, TLS handshake, proxy
             throw new Unreachable(uri + ": cannot connect (" + e + ")", e);
+        }
+        if (status != HttpURLConnection.HTTP_OK) {
+            throw new IOException(uri + ": the server answered HTTP " + status + (reason == null ? "" : " " + reason));
+        }
+        long total = connection.getContentLengthLong();
+        InputStream body;
+        try {
+            body = connection.getInputStream();
+        } catch (FileNotFoundException e) {
+            throw new IOException(uri + ": not found", e);
         }
         MessageDigest digest = sha256();
         long bytes = 0;
