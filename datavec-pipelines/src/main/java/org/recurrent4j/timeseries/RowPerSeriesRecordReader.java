@@ -44,10 +44,8 @@ public class RowPerSeriesRecordReader extends SeriesRecordReader {
          * {@code labels}.
          */
         public Builder labelOfRow(IntFunction<String> labelOfRow, String... labels) {
-            labelColumn(0, labels);
-            this.labelColumn = -1;
             this.labelOfRow = labelOfRow;
-            return this;
+            return labels(labels);
         }
 
         /** Allow rows of different lengths (default false: a shorter row is an error). */

@@ -75,10 +75,15 @@ public abstract class SeriesRecordReader extends IndexedSequenceRecordReader {
             if (column < 0) {
                 throw new IllegalArgumentException("label column must be 0 or more, got " + column);
             }
+            this.labelColumn = column;
+            return labels(labels);
+        }
+
+        /** Sets the class names, in the order of their indices. */
+        B labels(String... labels) {
             if (labels.length < 2 || Arrays.stream(labels).distinct().count() != labels.length) {
                 throw new IllegalArgumentException("need at least two distinct labels, got " + Arrays.toString(labels));
             }
-            this.labelColumn = column;
             this.labels = List.of(labels);
             return (B) this;
         }
