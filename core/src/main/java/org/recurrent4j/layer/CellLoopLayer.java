@@ -65,6 +65,8 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
     private INDArray initialH;
     private INDArray initialC;
     private INDArray[] initialStateGradient;
+    private boolean recordStateGradients;
+    private double[] stateGradientNorms;
 
     public CellLoopLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -121,6 +123,29 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
      */
     public INDArray[] getInitialStateGradient() {
         return initialStateGradient;
+    }
+
+    /**
+     * Turns on (or off) the record of {@link #getStateGradientNorms()} in later backward passes,
+     * for gradient-flow diagnostics. Off by default: it costs one pass over each step's state
+     * gradient.
+     */
+    public void setRecordStateGradients(boolean record) {
+        this.recordStateGradients = record;
+        if (!record) {
+            stateGradientNorms = null;
+        }
+    }
+
+    /**
+     * After a backward pass with recording on: for each step t, {@code ‖∂L/∂h_t‖}, the L2 norm over
+     * the batch and the hidden units of the loss gradient with respect to the hidden state after
+     * step t (the total derivative: through the layer's output at t and through every later step).
+     * Steps that truncated BPTT did not reach are {@code NaN}. Null when recording is off or before
+     * any backward pass.
+     */
+    public double[] getStateGradientNorms() {
+        return stateGradientNorms == null ? null : stateGradientNorms.clone();
     }
 
     @Override
@@ -343,6 +368,11 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         // Gradients with respect to the state after step t, flowing back from step t + 1.
         double[] gH = new double[size];
         double[] gC = hasC ? new double[size] : null;
+        double[] norms = null;
+        if (recordStateGradients) {
+            norms = new double[steps];
+            Arrays.fill(norms, Double.NaN);
+        }
         for (int t = steps - 1; t >= end; t--) {
             for (int j = 0; j < hidden; j++) {
                 int at = s.zAt(j, t);
@@ -354,6 +384,14 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
                         s.dc.set(i, m * gC[i]);
                     }
                 }
+            }
+            if (norms != null) {
+                double sum = 0;
+                for (int i = 0; i < size; i++) {
+                    double d = s.dh.get(i);
+                    sum += d * d;
+                }
+                norms[t] = Math.sqrt(sum);
             }
             pass.cell.backward(t, s);
             for (int i = 0; i < size; i++) {
@@ -372,6 +410,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
             }
         }
         initialStateGradient = end == 0 ? initialStateGradient(gH, gC, batch) : null;
+        stateGradientNorms = norms;
 
         int gh = s.gates * hidden;
         int nIn = (int) pass.x.array().size(0);
