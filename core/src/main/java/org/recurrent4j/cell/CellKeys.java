@@ -8,13 +8,13 @@ package org.recurrent4j.cell;
  */
 public final class CellKeys {
 
-    /** Input weights {@code [G·H, nIn]}, gate blocks stacked by rows. */
+    /** Input weights {@code [rows, k·nIn]}, gate blocks stacked by rows. */
     public static final String INPUT_WEIGHT = "Wih";
-    /** Input bias {@code [G·H]}. */
+    /** Input bias. */
     public static final String INPUT_BIAS = "bih";
-    /** Recurrent weights {@code [G·H, H]}, gate blocks stacked by rows. */
+    /** Recurrent weights {@code [rows, H]}, gate blocks stacked by rows. */
     public static final String RECURRENT_WEIGHT = "Whh";
-    /** Recurrent bias {@code [G·H]}. */
+    /** Recurrent bias. */
     public static final String RECURRENT_BIAS = "bhh";
     /** LSTM peephole weights: {@code [3H]} as (w_ci, w_cf, w_co), or {@code [2H]} (w_ci, w_co) when coupled. */
     public static final String PEEPHOLE = "wpeep";

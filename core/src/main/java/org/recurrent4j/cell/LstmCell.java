@@ -6,251 +6,262 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.recurrent4j.kernel.NativeArray;
+import org.recurrent4j.kernel.RowParallel;
 
 /**
  * The long short-term memory cell, as PyTorch's {@code nn.LSTM}, with optional peephole
- * connections and an optional coupled input–forget gate:
+ * connections and an optional coupled input–forget gate.
  *
  * <pre>
- *   i_t = σ(W_ii x_t + b_ii + W_hi h_{t-1} + b_hi [+ w_ci ⊙ c_{t-1}])
- *   f_t = σ(W_if x_t + b_if + W_hf h_{t-1} + b_hf [+ w_cf ⊙ c_{t-1}])      (coupled: f_t = 1 − i_t)
- *   g_t = act(W_ig x_t + b_ig + W_hg h_{t-1} + b_hg)
+ *   forward:
+ *   a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh            rows i, f, g, o (coupled: i, g, o)
+ *   i_t = σ(a_i [+ w_ci ⊙ c_{t-1}])
+ *   f_t = σ(a_f [+ w_cf ⊙ c_{t-1}])                         coupled: f_t = 1 − i_t
+ *   g_t = act(a_g)
  *   c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
- *   o_t = σ(W_io x_t + b_io + W_ho h_{t-1} + b_ho [+ w_co ⊙ c_t])
+ *   o_t = σ(a_o [+ w_co ⊙ c_t])
  *   h_t = o_t ⊙ act(c_t)
+ *
+ *   backward, given ∂L/∂h_t and ∂L/∂c_t (from step t+1):
+ *   ∂L/∂a_o     = ∂L/∂h_t ⊙ act(c_t) ⊙ σ'
+ *   ∂c          = ∂L/∂c_t + ∂L/∂h_t ⊙ o_t ⊙ act'(c_t) [+ ∂L/∂a_o ⊙ w_co]
+ *   ∂L/∂a_i     = ∂c ⊙ g_t ⊙ σ'                          coupled: ∂c ⊙ (g_t − c_{t-1}) ⊙ σ'
+ *   ∂L/∂a_f     = ∂c ⊙ c_{t-1} ⊙ σ'
+ *   ∂L/∂a_g     = ∂c ⊙ i_t ⊙ act'
+ *   ∂L/∂c_{t-1} = ∂c ⊙ f_t [+ ∂L/∂a_i ⊙ w_ci + ∂L/∂a_f ⊙ w_cf]
+ *   ∂L/∂h_{t-1} = W_hh^T ∂L/∂a_t
  * </pre>
  *
  * <p>{@code σ} is the gate activation (sigmoid by default), {@code act} the cell activation (tanh by
- * default). Gate blocks are stacked by rows in the order i, f, g, o ({@code G = 4}); the coupled
- * cell has no forget block and uses i, g, o ({@code G = 3}). Parameters: {@code Wih [G·H, nIn]},
- * {@code bih [G·H]} (owned by the loop), {@code Whh [G·H, H]}, {@code bhh [G·H]}, and with
- * peepholes {@code wpeep}: {@code [3H]} as (w_ci, w_cf, w_co), or {@code [2H]} as (w_ci, w_co) when
- * coupled.
+ * default); derivatives are taken at the values above. Parameters: {@code Wih [G·H, nIn]}, {@code
+ * bih [G·H]} (the forget rows start at the forget-gate bias), {@code Whh [G·H, H]}, {@code bhh
+ * [G·H]}, and with peepholes {@code wpeep}: {@code [3H]} as (w_ci, w_cf, w_co), or {@code [2H]}
+ * as (w_ci, w_co) when coupled; {@code G = 4}, coupled 3. State: {@code h}, {@code c}.
  */
-public final class LstmCell implements RecurrentCell {
+public final class LstmCell implements Cell {
 
-    /** The cell's definition. */
-    public static final class Spec implements CellSpec {
-        private static final long serialVersionUID = 1L;
-        private final IActivation activation;
-        private final IActivation gateActivation;
-        private final boolean peephole;
-        private final boolean coupled;
-
-        public Spec(IActivation activation, IActivation gateActivation, boolean peephole, boolean coupled) {
-            ScalarActivation.of(activation, "LSTM activation");
-            ScalarActivation.of(gateActivation, "LSTM gate activation");
-            this.activation = activation;
-            this.gateActivation = gateActivation;
-            this.peephole = peephole;
-            this.coupled = coupled;
-        }
-
-        @Override
-        public int gates() {
-            return coupled ? 3 : 4;
-        }
-
-        @Override
-        public boolean hasCellState() {
-            return true;
-        }
-
-        /** Index of the forget-gate block, or -1 for the coupled cell. */
-        public int forgetGate() {
-            return coupled ? -1 : 1;
-        }
-
-        @Override
-        public List<CellParameter> parameters(int hidden) {
-            List<CellParameter> list = new ArrayList<>();
-            long gh = (long) gates() * hidden;
-            list.add(new CellParameter(CellKeys.RECURRENT_WEIGHT, gh, hidden, CellParameter.Kind.RECURRENT_WEIGHT));
-            list.add(new CellParameter(CellKeys.RECURRENT_BIAS, gh, 0, CellParameter.Kind.BIAS));
-            if (peephole) {
-                list.add(new CellParameter(
-                        CellKeys.PEEPHOLE, (coupled ? 2L : 3L) * hidden, 0, CellParameter.Kind.PEEPHOLE));
-            }
-            return list;
-        }
-
-        @Override
-        public void prepareProjection(SequenceState state, Map<String, INDArray> params) {
-            state.addRowBias(params.get(CellKeys.RECURRENT_BIAS).toDoubleVector(), 0, gates() * state.hidden);
-        }
-
-        @Override
-        public RecurrentCell begin(Map<String, INDArray> params, SequenceState state) {
-            return new LstmCell(this, params, state);
-        }
-    }
-
+    private static final long serialVersionUID = 2L;
+    private final IActivation activation;
+    private final IActivation gateActivation;
+    private final boolean peephole;
     private final boolean coupled;
-    private final ScalarActivation gate;
-    private final ScalarActivation act;
-    private final NativeArray wHh;
-    /** Peephole weights (w_ci, w_cf, w_co), each of length H (zeros when absent). */
-    private final double[] wCi;
+    private final double forgetGateBias;
 
-    private final double[] wCf;
-    private final double[] wCo;
-    /** act(c_t) of every step {@code [H, T, B]}. */
-    private final NativeArray cellActivation;
-
-    private LstmCell(Spec spec, Map<String, INDArray> params, SequenceState state) {
-        this.coupled = spec.coupled;
-        this.gate = ScalarActivation.of(spec.gateActivation, "LSTM gate activation");
-        this.act = ScalarActivation.of(spec.activation, "LSTM activation");
-        this.wHh = RecurrentWeights.of(params, state);
-        int h = state.hidden;
-        if (spec.peephole) {
-            double[] peep = params.get(CellKeys.PEEPHOLE).toDoubleVector();
-            wCi = Arrays.copyOfRange(peep, 0, h);
-            wCf = coupled ? new double[h] : Arrays.copyOfRange(peep, h, 2 * h);
-            wCo = Arrays.copyOfRange(peep, coupled ? h : 2 * h, coupled ? 2 * h : 3 * h);
-        } else {
-            wCi = wCf = wCo = new double[h];
-        }
-        cellActivation = state.sequenceBuffer("lstm.act(c)", h);
+    /**
+     * @param forgetGateBias the initial value of the forget rows of {@code bih} (ignored when coupled)
+     * @throws IllegalArgumentException for an activation the fused loop cannot use
+     */
+    public LstmCell(
+            IActivation activation,
+            IActivation gateActivation,
+            boolean peephole,
+            boolean coupled,
+            double forgetGateBias) {
+        ScalarActivation.of(activation, "LSTM activation");
+        ScalarActivation.of(gateActivation, "LSTM gate activation");
+        this.activation = activation;
+        this.gateActivation = gateActivation;
+        this.peephole = peephole;
+        this.coupled = coupled;
+        this.forgetGateBias = forgetGateBias;
     }
 
-    /** Row of gate block {@code g} (0 = i; then f, g, o, or g, o when coupled), hidden unit j. */
-    private int row(int block, int j, int h) {
-        return block * h + j;
+    /** The gate blocks {@code G}: 4 (i, f, g, o), or 3 (i, g, o) when coupled. */
+    public int gates() {
+        return coupled ? 3 : 4;
     }
 
     @Override
-    public void forward(int t, SequenceState s) {
-        int h = s.hidden;
-        int b = s.batch;
-        RecurrentWeights.addProduct(s, t, wHh, s.gates * h);
-        RowParallel.run(h, b, (from, to) -> forwardRows(t, s, from, to));
+    public InputProjection projection(int nIn, int hidden) {
+        int rows = gates() * hidden;
+        ParameterInit biasInit = coupled
+                ? ParameterInit.bias()
+                : ParameterInit.rowBlocks(
+                        hidden,
+                        ParameterInit.bias(),
+                        ParameterInit.constant(forgetGateBias),
+                        ParameterInit.bias(),
+                        ParameterInit.bias());
+        return InputProjection.dense(rows).inputBias(0, rows, biasInit).addBias(CellKeys.RECURRENT_BIAS, 0, rows);
     }
 
-    private void forwardRows(int t, SequenceState s, int from, int to) {
-        int h = s.hidden;
-        int b = s.batch;
-        NativeArray z = s.z;
-        int gBlock = coupled ? 1 : 2;
-        for (int j = from; j < to; j++) {
-            int iAt = s.zAt(row(0, j, h), t);
-            int fAt = s.zAt(row(1, j, h), t);
-            int gAt = s.zAt(row(gBlock, j, h), t);
-            int oAt = s.zAt(row(gBlock + 1, j, h), t);
-            int prev = s.stateAt(j, t);
-            int next = s.stateAt(j, t + 1);
-            int tcAt = s.zAt(j, t);
-            for (int k = 0; k < b; k++) {
-                double cPrev = s.c.get(prev + k);
-                double in = gate.apply(z.get(iAt + k) + wCi[j] * cPrev);
-                double forget = coupled ? 1.0 - in : gate.apply(z.get(fAt + k) + wCf[j] * cPrev);
-                double g = act.apply(z.get(gAt + k));
-                double c = forget * cPrev + in * g;
-                double o = gate.apply(z.get(oAt + k) + wCo[j] * c);
-                double tc = act.apply(c);
-                z.set(iAt + k, in);
-                if (!coupled) {
-                    z.set(fAt + k, forget);
-                }
-                z.set(gAt + k, g);
-                z.set(oAt + k, o);
-                s.c.set(next + k, c);
-                cellActivation.set(tcAt + k, tc);
-                s.h.set(next + k, o * tc);
+    @Override
+    public List<StateEntry> state(int hidden) {
+        return List.of(StateEntry.hidden(hidden), StateEntry.memory(hidden));
+    }
+
+    @Override
+    public List<CellParameter> parameters(int nIn, int hidden) {
+        List<CellParameter> list = new ArrayList<>();
+        long rows = (long) gates() * hidden;
+        list.add(CellParameter.weight(CellKeys.RECURRENT_WEIGHT, rows, hidden, ParameterInit.recurrentBlocks()));
+        list.add(CellParameter.bias(CellKeys.RECURRENT_BIAS, rows, ParameterInit.constant(0)));
+        if (peephole) {
+            list.add(CellParameter.weightVector(
+                    CellKeys.PEEPHOLE, (coupled ? 2L : 3L) * hidden, ParameterInit.constant(0)));
+        }
+        return list;
+    }
+
+    @Override
+    public Cell.Pass begin(Map<String, INDArray> params, SequenceState s) {
+        return new Pass(params, s);
+    }
+
+    private final class Pass implements Cell.Pass {
+        private final ScalarActivation gate = ScalarActivation.of(gateActivation, "");
+        private final ScalarActivation act = ScalarActivation.of(activation, "");
+        private final RecurrentProduct whh;
+        /** Peephole weights (w_ci, w_cf, w_co), each of length H (zeros when absent). */
+        private final double[] wCi;
+
+        private final double[] wCf;
+        private final double[] wCo;
+        private final NativeArray c;
+        private final NativeArray dc;
+        private final NativeArray dcPrev;
+        /** act(c_t) of every step {@code [H, T, B]}. */
+        private final NativeArray cellActivation;
+
+        Pass(Map<String, INDArray> params, SequenceState s) {
+            whh = RecurrentProduct.of(params, CellKeys.RECURRENT_WEIGHT, s);
+            int h = s.hidden;
+            if (peephole) {
+                double[] peep = params.get(CellKeys.PEEPHOLE).toDoubleVector();
+                wCi = Arrays.copyOfRange(peep, 0, h);
+                wCf = coupled ? new double[h] : Arrays.copyOfRange(peep, h, 2 * h);
+                wCo = Arrays.copyOfRange(peep, coupled ? h : 2 * h, coupled ? 2 * h : 3 * h);
+            } else {
+                wCi = wCf = wCo = new double[h];
             }
+            c = s.state(StateEntry.C);
+            dc = s.dState(StateEntry.C);
+            dcPrev = s.dStatePrev(StateEntry.C);
+            cellActivation = s.sequenceBuffer("lstm.act(c)", h);
         }
-    }
 
-    @Override
-    public void backward(int t, SequenceState s) {
-        int h = s.hidden;
-        int b = s.batch;
-        RowParallel.run(h, b, (from, to) -> backwardRows(t, s, from, to));
-        RecurrentWeights.backpropProduct(s, t, wHh, s.gates * h, 0.0);
-    }
-
-    private void backwardRows(int t, SequenceState s, int from, int to) {
-        int h = s.hidden;
-        int b = s.batch;
-        NativeArray z = s.z;
-        int gBlock = coupled ? 1 : 2;
-        for (int j = from; j < to; j++) {
-            int iAt = s.zAt(row(0, j, h), t);
-            int fAt = s.zAt(row(1, j, h), t);
-            int gAt = s.zAt(row(gBlock, j, h), t);
-            int oAt = s.zAt(row(gBlock + 1, j, h), t);
-            int prev = s.stateAt(j, t);
-            int tcAt = s.zAt(j, t);
-            for (int k = 0; k < b; k++) {
-                double in = z.get(iAt + k);
-                double forget = coupled ? 1.0 - in : z.get(fAt + k);
-                double g = z.get(gAt + k);
-                double o = z.get(oAt + k);
-                double tc = cellActivation.get(tcAt + k);
-                double cPrev = s.c.get(prev + k);
-                double dh = s.dh.get(j * b + k);
-
-                double dzO = dh * tc * gate.derivativeFromOutput(o);
-                double dc = s.dc.get(j * b + k) + dh * o * act.derivativeFromOutput(tc) + dzO * wCo[j];
-                double dzI = (coupled ? dc * (g - cPrev) : dc * g) * gate.derivativeFromOutput(in);
-                double dzG = dc * in * act.derivativeFromOutput(g);
-                double dcPrev = dc * forget + dzI * wCi[j];
-                if (!coupled) {
-                    double dzF = dc * cPrev * gate.derivativeFromOutput(forget);
-                    dcPrev += dzF * wCf[j];
-                    z.set(fAt + k, dzF);
-                }
-                z.set(iAt + k, dzI);
-                z.set(gAt + k, dzG);
-                z.set(oAt + k, dzO);
-                s.dcPrev.set(j * b + k, dcPrev);
-            }
+        @Override
+        public void forward(int t, SequenceState s) {
+            whh.addTo(s, t);
+            RowParallel.run(s.hidden, s.batch, (from, to) -> forwardRows(t, s, from, to));
         }
-    }
 
-    @Override
-    public void parameterGradients(int from, SequenceState s, Map<String, INDArray> gradients) {
-        int h = s.hidden;
-        int gh = s.gates * h;
-        NativeArray dW = RecurrentWeights.gradientBuffer(s);
-        RecurrentWeights.accumulate(s, from, s.z, 0, gh, s.h, s.stateStride(), dW, 0);
-        gradients.get(CellKeys.RECURRENT_WEIGHT).assign(dW.array());
-        gradients.get(CellKeys.RECURRENT_BIAS).assign(Nd4j.createFromArray(s.rowSums(s.z, gh, from)));
-        INDArray dPeep = gradients.get(CellKeys.PEEPHOLE);
-        if (dPeep == null) {
-            return;
-        }
-        // dw_ci = Σ dz_i ⊙ c_{t-1}, dw_cf = Σ dz_f ⊙ c_{t-1}, dw_co = Σ dz_o ⊙ c_t.
-        int oBlock = coupled ? 2 : 3;
-        double[] grad = new double[(coupled ? 2 : 3) * h];
-        for (int j = 0; j < h; j++) {
-            double di = 0;
-            double df = 0;
-            double dO = 0;
-            for (int t = from; t < s.steps; t++) {
-                int iAt = s.zAt(row(0, j, h), t);
-                int fAt = s.zAt(row(1, j, h), t);
-                int oAt = s.zAt(row(oBlock, j, h), t);
+        private void forwardRows(int t, SequenceState s, int from, int to) {
+            int h = s.hidden;
+            int b = s.batch;
+            NativeArray a = s.gates;
+            int gBlock = coupled ? 1 : 2;
+            for (int j = from; j < to; j++) {
+                int iAt = s.gatesAt(j, t);
+                int fAt = s.gatesAt(h + j, t);
+                int gAt = s.gatesAt(gBlock * h + j, t);
+                int oAt = s.gatesAt((gBlock + 1) * h + j, t);
                 int prev = s.stateAt(j, t);
                 int next = s.stateAt(j, t + 1);
-                for (int k = 0; k < s.batch; k++) {
-                    double cPrev = s.c.get(prev + k);
-                    di += s.z.get(iAt + k) * cPrev;
+                for (int k = 0; k < b; k++) {
+                    double cPrev = c.get(prev + k);
+                    double i = gate.apply(a.get(iAt + k) + wCi[j] * cPrev);
+                    double f = coupled ? 1.0 - i : gate.apply(a.get(fAt + k) + wCf[j] * cPrev);
+                    double g = act.apply(a.get(gAt + k));
+                    double cNew = f * cPrev + i * g;
+                    double o = gate.apply(a.get(oAt + k) + wCo[j] * cNew);
+                    double tc = act.apply(cNew);
+                    a.set(iAt + k, i);
                     if (!coupled) {
-                        df += s.z.get(fAt + k) * cPrev;
+                        a.set(fAt + k, f);
                     }
-                    dO += s.z.get(oAt + k) * s.c.get(next + k);
+                    a.set(gAt + k, g);
+                    a.set(oAt + k, o);
+                    c.set(next + k, cNew);
+                    cellActivation.set(iAt + k, tc);
+                    s.h.set(next + k, o * tc);
                 }
             }
-            grad[j] = di;
-            if (coupled) {
-                grad[h + j] = dO;
-            } else {
-                grad[h + j] = df;
-                grad[2 * h + j] = dO;
+        }
+
+        @Override
+        public void backward(int t, SequenceState s) {
+            RowParallel.run(s.hidden, s.batch, (from, to) -> backwardRows(t, s, from, to));
+            whh.backprop(s, t);
+        }
+
+        private void backwardRows(int t, SequenceState s, int from, int to) {
+            int h = s.hidden;
+            int b = s.batch;
+            NativeArray a = s.gates;
+            int gBlock = coupled ? 1 : 2;
+            for (int j = from; j < to; j++) {
+                int iAt = s.gatesAt(j, t);
+                int fAt = s.gatesAt(h + j, t);
+                int gAt = s.gatesAt(gBlock * h + j, t);
+                int oAt = s.gatesAt((gBlock + 1) * h + j, t);
+                int prev = s.stateAt(j, t);
+                for (int k = 0; k < b; k++) {
+                    double i = a.get(iAt + k);
+                    double f = coupled ? 1.0 - i : a.get(fAt + k);
+                    double g = a.get(gAt + k);
+                    double o = a.get(oAt + k);
+                    double tc = cellActivation.get(iAt + k);
+                    double cPrev = c.get(prev + k);
+                    double dh = s.dh.get(j * b + k);
+
+                    double dO = dh * tc * gate.derivativeFromOutput(o);
+                    double dC = dc.get(j * b + k) + dh * o * act.derivativeFromOutput(tc) + dO * wCo[j];
+                    double dI = (coupled ? dC * (g - cPrev) : dC * g) * gate.derivativeFromOutput(i);
+                    double dG = dC * i * act.derivativeFromOutput(g);
+                    double dCPrev = dC * f + dI * wCi[j];
+                    if (!coupled) {
+                        double dF = dC * cPrev * gate.derivativeFromOutput(f);
+                        dCPrev += dF * wCf[j];
+                        a.set(fAt + k, dF);
+                    }
+                    a.set(iAt + k, dI);
+                    a.set(gAt + k, dG);
+                    a.set(oAt + k, dO);
+                    dcPrev.set(j * b + k, dCPrev);
+                }
             }
         }
-        dPeep.assign(Nd4j.createFromArray(grad));
+
+        @Override
+        public void parameterGradients(int from, SequenceState s) {
+            int h = s.hidden;
+            RecurrentProduct.accumulate(
+                    s, from, s.gates, 0, gates() * h, s.h, s.stateStride(), s.gradient(CellKeys.RECURRENT_WEIGHT));
+            if (!peephole) {
+                return;
+            }
+            // ∂L/∂w_ci = Σ ∂L/∂a_i ⊙ c_{t-1}, ∂L/∂w_cf = Σ ∂L/∂a_f ⊙ c_{t-1}, ∂L/∂w_co = Σ ∂L/∂a_o ⊙ c_t.
+            int oBlock = coupled ? 2 : 3;
+            NativeArray grad = s.gradient(CellKeys.PEEPHOLE);
+            for (int j = 0; j < h; j++) {
+                double di = 0;
+                double df = 0;
+                double dO = 0;
+                for (int t = from; t < s.steps; t++) {
+                    int iAt = s.gatesAt(j, t);
+                    int fAt = s.gatesAt(h + j, t);
+                    int oAt = s.gatesAt(oBlock * h + j, t);
+                    int prev = s.stateAt(j, t);
+                    int next = s.stateAt(j, t + 1);
+                    for (int k = 0; k < s.batch; k++) {
+                        double cPrev = c.get(prev + k);
+                        di += s.gates.get(iAt + k) * cPrev;
+                        if (!coupled) {
+                            df += s.gates.get(fAt + k) * cPrev;
+                        }
+                        dO += s.gates.get(oAt + k) * c.get(next + k);
+                    }
+                }
+                grad.set(j, di);
+                if (coupled) {
+                    grad.set(h + j, dO);
+                } else {
+                    grad.set(h + j, df);
+                    grad.set(2 * h + j, dO);
+                }
+            }
+        }
     }
 }

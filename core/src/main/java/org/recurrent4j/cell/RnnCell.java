@@ -4,104 +4,102 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import org.recurrent4j.kernel.NativeArray;
+import org.recurrent4j.kernel.RowParallel;
 
 /**
- * The vanilla (Elman) recurrent cell, as PyTorch's {@code nn.RNN}:
+ * The vanilla (Elman) recurrent cell, as PyTorch's {@code nn.RNN}.
  *
  * <pre>
- *   h_t = act(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)
+ *   forward:   a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh
+ *              h_t = act(a_t)
+ *   backward:  ∂L/∂a_t     = ∂L/∂h_t ⊙ act'(a_t)
+ *              ∂L/∂h_{t-1} = W_hh^T ∂L/∂a_t          (plus what reaches h_{t-1} from its own output)
  * </pre>
  *
- * with {@code act} tanh or ReLU (see {@link ScalarActivation} for the others). Parameters:
- * {@code Wih [H, nIn]}, {@code bih [H]} (owned by the loop), {@code Whh [H, H]}, {@code bhh [H]}.
+ * <p>{@code act} is tanh or ReLU (or any activation {@link ScalarActivation} accepts). Shapes:
+ * {@code x_t [nIn]}, {@code h_t [H]}. Parameters: {@code Wih [H, nIn]}, {@code bih [H]}, {@code Whh
+ * [H, H]}, {@code bhh [H]}. State: {@code h}.
  */
-public final class RnnCell implements RecurrentCell {
+public final class RnnCell implements Cell {
 
-    /** The cell's definition: one gate, no memory cell. */
-    public static final class Spec implements CellSpec {
-        private static final long serialVersionUID = 1L;
-        private final IActivation activation;
+    private static final long serialVersionUID = 2L;
+    private final IActivation activation;
 
-        public Spec(IActivation activation) {
-            this.activation = activation;
-            ScalarActivation.of(activation, "RNN activation");
-        }
-
-        @Override
-        public int gates() {
-            return 1;
-        }
-
-        @Override
-        public boolean hasCellState() {
-            return false;
-        }
-
-        @Override
-        public List<CellParameter> parameters(int hidden) {
-            return List.of(
-                    new CellParameter(CellKeys.RECURRENT_WEIGHT, hidden, hidden, CellParameter.Kind.RECURRENT_WEIGHT),
-                    new CellParameter(CellKeys.RECURRENT_BIAS, hidden, 0, CellParameter.Kind.BIAS));
-        }
-
-        @Override
-        public void prepareProjection(SequenceState state, Map<String, INDArray> params) {
-            state.addRowBias(params.get(CellKeys.RECURRENT_BIAS).toDoubleVector(), 0, state.hidden);
-        }
-
-        @Override
-        public RecurrentCell begin(Map<String, INDArray> params, SequenceState state) {
-            return new RnnCell(RecurrentWeights.of(params, state), ScalarActivation.of(activation, "RNN activation"));
-        }
-    }
-
-    private final NativeArray wHh;
-    private final ScalarActivation activation;
-
-    private RnnCell(NativeArray wHh, ScalarActivation activation) {
-        this.wHh = wHh;
+    /** @throws IllegalArgumentException for an activation the fused loop cannot use */
+    public RnnCell(IActivation activation) {
+        ScalarActivation.of(activation, "RNN activation");
         this.activation = activation;
     }
 
     @Override
-    public void forward(int t, SequenceState s) {
-        int h = s.hidden;
-        int b = s.batch;
-        RecurrentWeights.addProduct(s, t, wHh, h);
-        RowParallel.run(h, b, (from, to) -> {
-            for (int j = from; j < to; j++) {
-                int z = s.zAt(j, t);
-                int out = s.stateAt(j, t + 1);
-                for (int k = 0; k < b; k++) {
-                    double a = activation.apply(s.z.get(z + k));
-                    s.z.set(z + k, a);
-                    s.h.set(out + k, a);
-                }
-            }
-        });
+    public InputProjection projection(int nIn, int hidden) {
+        return InputProjection.dense(hidden).addBias(CellKeys.RECURRENT_BIAS, 0, hidden);
     }
 
     @Override
-    public void backward(int t, SequenceState s) {
-        int h = s.hidden;
-        int b = s.batch;
-        RowParallel.run(h, b, (from, to) -> {
-            for (int j = from; j < to; j++) {
-                int z = s.zAt(j, t);
-                for (int k = 0; k < b; k++) {
-                    s.z.set(z + k, s.dh.get(j * b + k) * activation.derivativeFromOutput(s.z.get(z + k)));
-                }
-            }
-        });
-        RecurrentWeights.backpropProduct(s, t, wHh, h, 0.0);
+    public List<StateEntry> state(int hidden) {
+        return List.of(StateEntry.hidden(hidden));
     }
 
     @Override
-    public void parameterGradients(int from, SequenceState s, Map<String, INDArray> gradients) {
-        NativeArray dW = RecurrentWeights.gradientBuffer(s);
-        RecurrentWeights.accumulate(s, from, s.z, 0, s.hidden, s.h, s.stateStride(), dW, 0);
-        gradients.get(CellKeys.RECURRENT_WEIGHT).assign(dW.array());
-        gradients.get(CellKeys.RECURRENT_BIAS).assign(Nd4j.createFromArray(s.rowSums(s.z, s.hidden, from)));
+    public List<CellParameter> parameters(int nIn, int hidden) {
+        return List.of(
+                CellParameter.weight(CellKeys.RECURRENT_WEIGHT, hidden, hidden, ParameterInit.recurrentBlocks()),
+                CellParameter.bias(CellKeys.RECURRENT_BIAS, hidden, ParameterInit.constant(0)));
+    }
+
+    @Override
+    public Cell.Pass begin(Map<String, INDArray> params, SequenceState s) {
+        return new Pass(RecurrentProduct.of(params, CellKeys.RECURRENT_WEIGHT, s), ScalarActivation.of(activation, ""));
+    }
+
+    private static final class Pass implements Cell.Pass {
+        private final RecurrentProduct whh;
+        private final ScalarActivation act;
+
+        Pass(RecurrentProduct whh, ScalarActivation act) {
+            this.whh = whh;
+            this.act = act;
+        }
+
+        @Override
+        public void forward(int t, SequenceState s) {
+            int b = s.batch;
+            whh.addTo(s, t);
+            NativeArray a = s.gates;
+            RowParallel.run(s.hidden, b, (from, to) -> {
+                for (int j = from; j < to; j++) {
+                    int at = s.gatesAt(j, t);
+                    int out = s.stateAt(j, t + 1);
+                    for (int k = 0; k < b; k++) {
+                        double h = act.apply(a.get(at + k));
+                        a.set(at + k, h);
+                        s.h.set(out + k, h);
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void backward(int t, SequenceState s) {
+            int b = s.batch;
+            NativeArray a = s.gates;
+            RowParallel.run(s.hidden, b, (from, to) -> {
+                for (int j = from; j < to; j++) {
+                    int at = s.gatesAt(j, t);
+                    for (int k = 0; k < b; k++) {
+                        a.set(at + k, s.dh.get(j * b + k) * act.derivativeFromOutput(a.get(at + k)));
+                    }
+                }
+            });
+            whh.backprop(s, t);
+        }
+
+        @Override
+        public void parameterGradients(int from, SequenceState s) {
+            RecurrentProduct.accumulate(
+                    s, from, s.gates, 0, s.hidden, s.h, s.stateStride(), s.gradient(CellKeys.RECURRENT_WEIGHT));
+        }
     }
 }

@@ -1,112 +1,251 @@
 package org.recurrent4j.cell;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.recurrent4j.kernel.Buffers;
+import org.recurrent4j.kernel.NativeArray;
 
 /**
- * The arrays one pass over a batch of sequences works in, shared by the loop and the cell.
+ * The arrays one pass over a batch of sequences works in, shared by the loop and the cell. The
+ * loop creates it; a cell reads and writes its arrays.
  *
- * <p>Layout: rows outermost, then time, then the batch, in C order: {@code z [G·H, T, B]} and
- * {@code h, c [H, T+1, B]}. Row {@code r}, step {@code t}, example {@code b} of {@code z} is
- * element {@code r·T·B + t·B + b}. So a step is a row-major {@code [rows, B]} matrix at offset
- * {@code t·B} with leading dimension {@code T·B} (BLAS takes it as is), and the matrix of all
- * steps {@code [rows, T·B]} is the array itself: the input projection, the input gradient and the
- * weight gradients are each one GEMM with no reshuffling of memory.
+ * <p>Layout: rows outermost, then time, then the batch, in C order. Row {@code r}, step {@code t},
+ * example {@code b} of {@link #gates} ({@code [rows, T, B]}) is element {@code r·T·B + t·B + b}
+ * ({@link #gatesAt}). So a step is a row-major {@code [rows, B]} matrix at offset {@code t·B} with
+ * leading dimension {@code T·B}, which BLAS takes as it is, and the matrix of all steps {@code
+ * [rows, T·B]} is the array itself: projections and weight gradients are single matrix products.
  *
  * <ul>
- *   <li>{@code z}: the input projections {@code W_ih x_t + b_ih}; a cell's forward step replaces
- *       step t by what its backward step needs (its gate activations), and its backward step
- *       replaces that by {@code dL/dz_t};
- *   <li>{@code h, c}: the states, step 0 being the initial state; {@code c} is null for cells
- *       without a memory cell;
- *   <li>{@code dh, dc [H, B]}: set by the loop before a backward step, the gradient with respect
- *       to the step's new state; {@code dhPrev, dcPrev [H, B]}: written by the cell, the gradient
- *       with respect to the state before the step.
+ *   <li>{@link #x} {@code [nIn, W + T, B]}: the input; its first {@code W = k − 1} steps are a
+ *       windowed projection's history (none for a dense one), {@link #xAt} skips them;
+ *   <li>{@link #gates} {@code [rows, T, B]}: the pre-activations {@code a_t}; a forward step may
+ *       overwrite step t with what its backward step needs (its gate activations), and a backward
+ *       step overwrites that with {@code ∂L/∂a_t};
+ *   <li>{@link #h} {@code [H, T + 1, B]}: index {@code t + 1} is the output of step {@code t};
+ *       index 0 is the initial state when {@code h} is declared as state (zero otherwise);
+ *   <li>{@link #state(String)} {@code [size, T + 1, B]}: every other declared state, index 0
+ *       initial;
+ *   <li>backward: {@link #dh}, {@link #dhPrev}, {@link #dState}, {@link #dStatePrev} ({@code
+ *       [size, B]}) around a step; {@link #epsilon()} {@code [H, T, B]} and {@link
+ *       #initialGradient} for a {@link Cell.SequencePass}; {@link #gradient} for the parameter
+ *       gradients; {@link #dx()} for the input gradient.
  * </ul>
  */
 public final class SequenceState {
-    public final int steps;
-    public final int batch;
-    public final int hidden;
-    public final int gates;
+
+    /** Steps {@code T}, batch {@code B}, hidden size {@code H}, input size, projection rows, window history {@code W}. */
+    public final int steps, batch, hidden, nIn, rows, history;
+
     public final DataType type;
-    public final Buffers buffers;
-    public final NativeArray z;
+    /** Whether this is a training pass (dropout-like behaviour, zoneout, ...). */
+    public final boolean training;
+
+    public final NativeArray x;
+    public final NativeArray gates;
     public final NativeArray h;
-    public final NativeArray c;
+    /** {@code [T, B]}, 1 on real steps and 0 on padded ones, or null when every step is real. */
+    public final NativeArray mask;
+
     public final NativeArray dh;
-    public final NativeArray dc;
     public final NativeArray dhPrev;
-    public final NativeArray dcPrev;
+
+    private final Buffers buffers;
+    private final boolean hIsState;
+    private final Map<String, Integer> stateSizes = new LinkedHashMap<>();
+    private final Map<String, NativeArray> states = new LinkedHashMap<>();
+    private final Map<String, NativeArray> dStates = new LinkedHashMap<>();
+    private final Map<String, NativeArray> dStatesPrev = new LinkedHashMap<>();
+    private final Map<String, long[]> parameterShapes;
+    private final List<String> gradientsStarted = new ArrayList<>();
 
     /**
-     * Takes the layer's reusable arrays for a pass; {@code z} has unspecified contents, the states
-     * are zero.
+     * Takes the layer's reusable arrays for a pass (contents unspecified: the loop fills the
+     * input, the pre-activations and the initial states).
+     *
+     * @param cellState the cell's declared state (not a window's)
+     * @param parameterShapes every parameter's shape by key, for {@link #gradient}
      */
     public SequenceState(
-            Buffers buffers, DataType type, int gates, int hidden, int steps, int batch, boolean hasCellState) {
+            Buffers buffers,
+            DataType type,
+            int nIn,
+            int hidden,
+            InputProjection projection,
+            List<StateEntry> cellState,
+            Map<String, long[]> parameterShapes,
+            int steps,
+            int batch,
+            boolean masked,
+            boolean training) {
+        this.buffers = buffers;
+        this.type = type;
+        this.nIn = nIn;
+        this.hidden = hidden;
+        this.rows = projection.rows();
+        this.history = projection.width() - 1;
         this.steps = steps;
         this.batch = batch;
-        this.hidden = hidden;
-        this.gates = gates;
-        this.type = type;
-        this.buffers = buffers;
-        this.z = buffers.get("z", type, (long) gates * hidden, steps, batch);
-        this.h = buffers.zeros("h", type, hidden, steps + 1, batch);
-        this.c = hasCellState ? buffers.zeros("c", type, hidden, steps + 1, batch) : null;
+        this.training = training;
+        this.parameterShapes = parameterShapes;
+        this.x = buffers.get("x", type, nIn, history + steps, batch);
+        this.gates = buffers.get("a", type, rows, steps, batch);
+        this.h = buffers.get("h", type, hidden, steps + 1, batch);
+        this.mask = masked ? buffers.get("mask", type, steps, batch) : null;
         this.dh = buffers.get("dh", type, hidden, batch);
-        this.dc = hasCellState ? buffers.get("dc", type, hidden, batch) : null;
         this.dhPrev = buffers.get("dhPrev", type, hidden, batch);
-        this.dcPrev = hasCellState ? buffers.get("dcPrev", type, hidden, batch) : null;
+        boolean withH = false;
+        for (StateEntry e : cellState) {
+            stateSizes.put(e.name(), e.size());
+            if (e.name().equals(StateEntry.H)) {
+                if (e.size() != hidden) {
+                    throw new IllegalArgumentException(
+                            "state h must have the hidden size " + hidden + ", got " + e.size());
+                }
+                withH = true;
+                states.put(e.name(), h);
+                dStates.put(e.name(), dh);
+                dStatesPrev.put(e.name(), dhPrev);
+            } else {
+                states.put(e.name(), buffers.get("state." + e.name(), type, e.size(), steps + 1, batch));
+                dStates.put(e.name(), buffers.get("dState." + e.name(), type, e.size(), batch));
+                dStatesPrev.put(e.name(), buffers.get("dStatePrev." + e.name(), type, e.size(), batch));
+            }
+        }
+        this.hIsState = withH;
     }
 
-    /** Leading dimension of {@code z}: {@code T·B}. */
-    public int zStride() {
+    /** Whether the output {@code h} is declared as state (it recurs). */
+    public boolean hIsState() {
+        return hIsState;
+    }
+
+    /** The declared state entries (of the cell, not a window's) and their sizes, in order. */
+    public Map<String, Integer> stateSizes() {
+        return stateSizes;
+    }
+
+    /** A declared state {@code [size, T + 1, B]} ({@link #h} for {@code "h"}). */
+    public NativeArray state(String name) {
+        return required(states, name);
+    }
+
+    /** Backward: the gradient with respect to the state after the current step, {@code [size, B]}. */
+    public NativeArray dState(String name) {
+        return required(dStates, name);
+    }
+
+    /** Backward: the gradient with respect to the state before the current step, {@code [size, B]}. */
+    public NativeArray dStatePrev(String name) {
+        return required(dStatesPrev, name);
+    }
+
+    private NativeArray required(Map<String, NativeArray> map, String name) {
+        NativeArray a = map.get(name);
+        if (a == null) {
+            throw new IllegalArgumentException("no state '" + name + "' declared; the cell declares " + map.keySet());
+        }
+        return a;
+    }
+
+    /** The gradient with respect to the output of every step, {@code [H, T, B]}, zero on padded steps. */
+    public NativeArray epsilon() {
+        return buffers.get("epsilon", type, hidden, steps, batch);
+    }
+
+    /** The gradient with respect to a declared initial state, {@code [size, B]}. */
+    public NativeArray initialGradient(String name) {
+        Integer size = stateSizes.get(name);
+        if (size == null) {
+            throw new IllegalArgumentException(
+                    "no state '" + name + "' declared; the cell declares " + stateSizes.keySet());
+        }
+        return buffers.get("d0." + name, type, size, batch);
+    }
+
+    /** The input gradient {@code [nIn, W + T, B]} (laid out as {@link #x}). */
+    public NativeArray dx() {
+        return buffers.get("dx", type, nIn, history + steps, batch);
+    }
+
+    /**
+     * The gradient buffer of a parameter, shaped as the parameter and zero the first time it is
+     * asked for in a backward pass; the loop copies it into the layer's gradient afterwards.
+     */
+    public NativeArray gradient(String key) {
+        long[] shape = parameterShapes.get(key);
+        if (shape == null) {
+            throw new IllegalArgumentException("no parameter '" + key + "'; the layer has " + parameterShapes.keySet());
+        }
+        String name = "grad." + key;
+        if (!gradientsStarted.contains(name)) {
+            gradientsStarted.add(name);
+            return buffers.zeros(name, type, shape);
+        }
+        return buffers.get(name, type, shape);
+    }
+
+    /** Whether a gradient buffer was written in this backward pass. */
+    public boolean hasGradient(String key) {
+        return gradientsStarted.contains("grad." + key);
+    }
+
+    /** A per-pass {@code [rows, T, B]} array of the cell's, reused across passes (contents unspecified). */
+    public NativeArray sequenceBuffer(String name, int rows) {
+        return buffers.get("cell." + name, type, rows, steps, batch);
+    }
+
+    /** A per-pass array of the cell's of any shape, reused across passes (contents unspecified). */
+    public NativeArray buffer(String name, long... shape) {
+        return buffers.get("cell." + name, type, shape);
+    }
+
+    /** Leading dimension of {@code gates}: {@code T·B}. */
+    public int gatesStride() {
         return steps * batch;
     }
 
-    /** Leading dimension of {@code h} and {@code c}: {@code (T+1)·B}. */
+    /** Leading dimension of {@code h} and every state: {@code (T+1)·B}. */
     public int stateStride() {
         return (steps + 1) * batch;
     }
 
-    /** Index of row {@code row}, step {@code t}, example 0 in {@code z} (or any {@code [rows, T, B]} array). */
-    public int zAt(int row, int t) {
-        return row * zStride() + t * batch;
+    /** Leading dimension of {@code x} and {@code dx}: {@code (W + T)·B}. */
+    public int xStride() {
+        return (history + steps) * batch;
     }
 
-    /** Index of row {@code j}, step {@code t}, example 0 in {@code h} or {@code c}. */
-    public int stateAt(int j, int t) {
-        return j * stateStride() + t * batch;
+    /** Index of row {@code row}, step {@code t}, example 0 of {@code gates} (or any {@code [rows, T, B]} array). */
+    public int gatesAt(int row, int t) {
+        return row * gatesStride() + t * batch;
     }
 
-    /** A per-pass {@code [rows, T, B]} array of the cell's, reused across passes. */
-    public NativeArray sequenceBuffer(String name, int rows) {
-        return buffers.get(name, type, rows, steps, batch);
+    /** Index of row {@code row}, index {@code t}, example 0 of {@code h} or a state. */
+    public int stateAt(int row, int t) {
+        return row * stateStride() + t * batch;
     }
 
-    /** Adds {@code bias[r]} to row {@code r} of every step of {@code z}, for rows {@code [from, to)}. */
-    public void addRowBias(double[] bias, int from, int to) {
-        int n = zStride();
-        for (int r = from; r < to; r++) {
-            int at = r * n;
-            double v = bias[r];
-            for (int k = 0; k < n; k++) {
-                z.add(at + k, v);
-            }
-        }
+    /** Index of feature {@code row}, step {@code t} (after the history), example 0 of {@code x} or {@code dx}. */
+    public int xAt(int row, int t) {
+        return row * xStride() + (history + t) * batch;
     }
 
-    /**
-     * {@code Σ_{t ≥ from, b} a[r, t, b]} for every row of a {@code [rows, T, B]} array: the bias
-     * gradients.
-     */
-    public double[] rowSums(NativeArray a, int rows, int from) {
-        double[] sums = new double[rows];
-        int n = zStride();
-        for (int r = 0; r < rows; r++) {
+    /** Whether step {@code t} of example {@code b} is real (not padding). */
+    public boolean real(int t, int b) {
+        return mask == null || mask.get(t * batch + b) != 0.0;
+    }
+
+    /** {@code Σ_{t ≥ from, b} a[r, t, b]} for rows {@code [first, first + count)} of a {@code [rows, T, B]} array. */
+    public double[] rowSums(NativeArray a, int first, int count, int from) {
+        double[] sums = new double[count];
+        int n = gatesStride();
+        for (int r = 0; r < count; r++) {
             double s = 0;
+            int at = (first + r) * n;
             for (int k = from * batch; k < n; k++) {
-                s += a.get(r * n + k);
+                s += a.get(at + k);
             }
             sums[r] = s;
         }

@@ -1,7 +1,7 @@
 package org.recurrent4j.conf;
 
 import java.util.Objects;
-import org.recurrent4j.cell.CellSpec;
+import org.recurrent4j.cell.Cell;
 import org.recurrent4j.cell.GruCell;
 
 /**
@@ -33,12 +33,12 @@ public class Gru extends GatedCellLayer {
     private Gru(Builder builder) {
         super(builder);
         this.resetAfter = builder.resetAfter;
-        cellSpec(); // rejects an activation the cell cannot use, at build time
+        cell(); // rejects an activation the cell cannot use, at build time
     }
 
     @Override
-    public CellSpec cellSpec() {
-        return new GruCell.Spec(getActivationFn(), getGateActivationFn(), resetAfter);
+    public Cell cell() {
+        return new GruCell(getActivationFn(), getGateActivationFn(), resetAfter);
     }
 
     public boolean isResetAfter() {

@@ -1,10 +1,7 @@
 package org.recurrent4j.conf;
 
-import java.util.Arrays;
 import java.util.Objects;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.recurrent4j.cell.CellSpec;
+import org.recurrent4j.cell.Cell;
 import org.recurrent4j.cell.LstmCell;
 
 /**
@@ -44,23 +41,12 @@ public class Lstm extends GatedCellLayer {
         this.peephole = builder.peephole;
         this.coupledInputForget = builder.coupledInputForget;
         this.forgetGateBiasInit = builder.forgetGateBiasInit;
-        cellSpec(); // rejects an activation the cell cannot use, at build time
+        cell(); // rejects an activation the cell cannot use, at build time
     }
 
     @Override
-    public CellSpec cellSpec() {
-        return new LstmCell.Spec(getActivationFn(), getGateActivationFn(), peephole, coupledInputForget);
-    }
-
-    @Override
-    public void initializeInputBias(INDArray inputBias) {
-        super.initializeInputBias(inputBias);
-        if (!coupledInputForget) {
-            int h = hiddenSize();
-            double[] bias = inputBias.toDoubleVector();
-            Arrays.fill(bias, h, 2 * h, forgetGateBiasInit);
-            inputBias.assign(Nd4j.createFromArray(bias).reshape(inputBias.shape()));
-        }
+    public Cell cell() {
+        return new LstmCell(getActivationFn(), getGateActivationFn(), peephole, coupledInputForget, forgetGateBiasInit);
     }
 
     public boolean isPeephole() {

@@ -1,7 +1,9 @@
 package org.recurrent4j.conf;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.CacheMode;
@@ -15,7 +17,10 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.recurrent4j.cell.CellSpec;
+import org.recurrent4j.cell.Cell;
+import org.recurrent4j.cell.CellParameter;
+import org.recurrent4j.cell.InputProjection;
+import org.recurrent4j.cell.StateEntry;
 import org.recurrent4j.layer.CellLoopLayer;
 import org.recurrent4j.params.CellParamInitializer;
 
@@ -25,7 +30,7 @@ import org.recurrent4j.params.CellParamInitializer;
  * inside {@code Bidirectional}, {@code LastTimeStep}, {@code TimeDistributed} and {@code
  * MaskZeroLayer}, and survives JSON and {@code ModelSerializer}.
  *
- * <p>Subclasses say which cell they run ({@link #cellSpec()}); the layer implementation ({@link
+ * <p>Subclasses say which cell they run ({@link #cell()}); the layer implementation ({@link
  * CellLoopLayer}) and the parameter layout ({@link CellParamInitializer}) are the same for all.
  * Input and output follow DL4J: {@code [batch, size, time]} (NCW, the default) or {@code [batch,
  * time, size]} (NWC).
@@ -38,15 +43,17 @@ public abstract class RecurrentCellLayer extends BaseRecurrentLayer {
         super(builder);
     }
 
-    /** The cell this layer runs over time. */
-    public abstract CellSpec cellSpec();
+    /** The cell this layer runs over time (a new, immutable definition from this configuration). */
+    public abstract Cell cell();
 
-    /**
-     * Sets the initial input bias {@code bih [G·H]}; the recurrent bias starts at zero. The
-     * default fills it with the configured bias init; LSTM overrides it for the forget gate.
-     */
-    public void initializeInputBias(INDArray inputBias) {
-        inputBias.assign(getBiasInit());
+    /** Every parameter of the layer in storage order: the projection's, then the cell's own. */
+    public List<CellParameter> parameters() {
+        Cell cell = cell();
+        int nIn = Math.toIntExact(getNIn());
+        int hidden = hiddenSize();
+        List<CellParameter> all = new ArrayList<>(cell.projection(nIn, hidden).parameters(nIn, hidden));
+        all.addAll(cell.parameters(nIn, hidden));
+        return all;
     }
 
     /** The hidden size {@code H}. */
@@ -79,18 +86,27 @@ public abstract class RecurrentCellLayer extends BaseRecurrentLayer {
     }
 
     /**
-     * Memory estimate per example: inference keeps the gate projections and the states of all
-     * steps ({@code (G + 2)·H·T}); training also keeps the cell's per-step storage and the
-     * gradients of the projections (about twice that again). Nothing is cached across passes.
+     * Memory estimate per example: a pass keeps the input, the pre-activations and every declared
+     * state for all steps ({@code (nIn + rows + H + Σ state sizes)·T}); training also keeps the
+     * cell's per-step storage and the gradients (about twice that again). This work memory is
+     * taken from a process-wide pool when a pass starts and given back to it when DL4J clears the
+     * layer after each {@code fit}/{@code output}; the pool keeps idle memory for reuse, bounded by
+     * the largest working set seen and freed after a minute unused ({@link
+     * org.recurrent4j.kernel.BufferPool}), so no per-layer cache is reported.
      */
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
         InputType outputType = getOutputType(-1, inputType);
         long steps = ((InputType.InputTypeRecurrent) inputType).getTimeSeriesLength();
-        CellSpec spec = cellSpec();
-        long h = getNOut();
-        long perStep = (spec.gates() + (spec.hasCellState() ? 4L : 2L)) * h;
-        long inference = steps * (perStep + getNIn());
+        Cell cell = cell();
+        int nIn = Math.toIntExact(getNIn());
+        int h = hiddenSize();
+        InputProjection projection = cell.projection(nIn, h);
+        long perStep = (long) projection.rows() + h + (long) projection.width() * nIn;
+        for (StateEntry e : cell.state(h)) {
+            perStep += e.name().equals(StateEntry.H) ? 0 : e.size();
+        }
+        long inference = steps * perStep;
         long training = 3 * inference;
         long params = initializer().numParams(this);
         long updaterState = getIUpdater() == null ? 0 : getIUpdater().stateSize(params);

@@ -1,16 +1,20 @@
 package org.recurrent4j.conf;
 
 import java.util.Arrays;
+import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
+import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.recurrent4j.layer.CellLoopLayer;
+import org.recurrent4j.cell.StateEntry;
 import org.recurrent4j.layer.RecurrentWithInitialStateVertex;
 
 /**
@@ -18,10 +22,12 @@ import org.recurrent4j.layer.RecurrentWithInitialStateVertex;
  * instead of zeros, and sends the loss gradient back to them: PyTorch's {@code rnn(x, h0)} and
  * Keras' {@code initial_state}, which DL4J's own layers cannot do.
  *
- * <p>Inputs, in order: the sequence {@code [B, nIn, T]} (NCW) or {@code [B, T, nIn]} (NWC), the
- * initial hidden state {@code h0 [B, H]}, and for an LSTM the initial memory cell {@code c0 [B,
- * H]}. Output: the layer's output sequence. The typical use is an encoder–decoder, where the
- * encoder's last state starts the decoder:
+ * <p>Inputs, in order: the sequence {@code [B, nIn, T]} (NCW) or {@code [B, T, nIn]} (NWC), then one
+ * {@code [B, H]} input per initial state the cell declares: {@code h0} for {@code Rnn} and {@code
+ * Gru}; {@code h0, c0} for {@code Lstm}; {@code c0} alone for cells that recur only through their
+ * memory cell (QRNN, SRU), whose output {@code h} is not carried from step to step, so an {@code
+ * h0} would change nothing. Output: the layer's output sequence. The typical use is an
+ * encoder–decoder, where the encoder's last state starts the decoder:
  *
  * <pre>{@code
  * GraphBuilder g = new NeuralNetConfiguration.Builder().updater(new Adam()).graphBuilder()
@@ -33,9 +39,12 @@ import org.recurrent4j.layer.RecurrentWithInitialStateVertex;
  *         .setInputTypes(InputType.recurrent(10), InputType.recurrent(12));
  * }</pre>
  *
- * <p>With {@code rnnTimeStep} the graph runs the layer from its stored state, as for any recurrent
- * layer; the initial-state inputs apply to {@code output}, {@code fit} and the first truncated-BPTT
- * segment.
+ * <p>The initial state applies to {@code output}, {@code fit} and the first truncated-BPTT
+ * segment; later segments carry on from the previous one and send no gradient to it. DL4J's
+ * graph {@code rnnTimeStep} feeds only its first input, so stepping a decoder runs from the state
+ * set with {@code rnnSetPreviousState}, not from these inputs. Frozen (by {@code TransferLearning}'s
+ * {@code setFeatureExtractor}), the vertex still starts from its initial state and sends it no
+ * gradient.
  */
 public class RecurrentWithInitialState extends LayerVertex {
 
@@ -46,52 +55,73 @@ public class RecurrentWithInitialState extends LayerVertex {
 
     /**
      * @param layerConf the layer's configuration, with a {@link RecurrentCellLayer} as its layer
-     *     (see {@link #addTo} for the usual way to build one)
+     *     (possibly frozen; see {@link #addTo} for the usual way to build one)
      */
     public RecurrentWithInitialState(NeuralNetConfiguration layerConf) {
         super(layerConf, null);
-        if (!(layerConf.getLayer() instanceof RecurrentCellLayer)) {
-            throw new IllegalArgumentException("RecurrentWithInitialState takes a recurrent4j cell layer (Rnn, Lstm,"
-                    + " Gru, ...), got " + layerConf.getLayer().getClass().getSimpleName());
-        }
+        cellLayer(layerConf.getLayer());
     }
 
     /**
      * Adds a recurrent layer with an initial state to a graph, with the graph's global
      * configuration (updater, weight init, data type) applied to it as {@code addLayer} does.
      *
-     * @param h0 the vertex giving the initial hidden state {@code [B, H]}
-     * @param c0 for an LSTM, the vertex giving the initial memory cell {@code [B, H]}; omit otherwise
+     * @param initialState the vertices giving the initial state, one {@code [B, H]} vertex per
+     *     entry the cell declares ({@code h0}; {@code h0, c0} for an LSTM; {@code c0} for QRNN/SRU)
      */
     public static ComputationGraphConfiguration.GraphBuilder addTo(
             ComputationGraphConfiguration.GraphBuilder graph,
             String name,
             RecurrentCellLayer layer,
             String sequence,
-            String h0,
-            String... c0) {
-        boolean needsC = layer.cellSpec().hasCellState();
-        if (needsC != (c0.length == 1) || c0.length > 1) {
-            throw new IllegalArgumentException(
-                    "Vertex \"" + name + "\": " + layer.getClass().getSimpleName()
-                            + (needsC
-                                    ? " has a memory cell: give the vertices for both h0 and c0"
-                                    : " has no memory cell: give only the vertex for h0")
-                            + ", got c0 inputs " + Arrays.toString(c0));
+            String... initialState) {
+        List<String> entries = initialEntries(layer);
+        if (initialState.length != entries.size()) {
+            throw new IllegalArgumentException("Vertex \"" + name + "\": "
+                    + layer.getClass().getSimpleName()
+                    + " starts from " + entries.size() + " state(s) " + entries + ": give one vertex for each, got "
+                    + initialState.length + " " + Arrays.toString(initialState));
         }
         NeuralNetConfiguration conf =
                 graph.getGlobalConfiguration().clone().layer(layer).build();
         layer.setLayerName(name);
-        String[] inputs = needsC ? new String[] {sequence, h0, c0[0]} : new String[] {sequence, h0};
+        String[] inputs = new String[1 + initialState.length];
+        inputs[0] = sequence;
+        System.arraycopy(initialState, 0, inputs, 1, initialState.length);
         return graph.addVertex(name, new RecurrentWithInitialState(conf), inputs);
     }
 
+    /** The names of the cell's state entries that are initial inputs, in input order. */
+    public static List<String> initialEntries(RecurrentCellLayer layer) {
+        return layer.cell().state(layer.hiddenSize()).stream()
+                .filter(StateEntry::initialInput)
+                .map(StateEntry::name)
+                .toList();
+    }
+
+    /** The cell layer inside a (possibly frozen or wrapped) layer configuration. */
+    static RecurrentCellLayer cellLayer(Layer layer) {
+        Layer l = layer;
+        while (!(l instanceof RecurrentCellLayer)) {
+            if (l instanceof FrozenLayer frozen) {
+                l = frozen.getLayer();
+            } else if (l instanceof BaseWrapperLayer wrapper) {
+                l = wrapper.getUnderlying();
+            } else {
+                throw new IllegalArgumentException(
+                        "RecurrentWithInitialState takes a recurrent4j cell layer (Rnn," + " Lstm, Gru, ...), got "
+                                + (l == null ? "null" : l.getClass().getSimpleName()));
+            }
+        }
+        return (RecurrentCellLayer) l;
+    }
+
     private RecurrentCellLayer cellLayer() {
-        return (RecurrentCellLayer) getLayerConf().getLayer();
+        return cellLayer(getLayerConf().getLayer());
     }
 
     private int stateInputs() {
-        return cellLayer().cellSpec().hasCellState() ? 2 : 1;
+        return initialEntries(cellLayer()).size();
     }
 
     @Override
@@ -118,10 +148,11 @@ public class RecurrentWithInitialState extends LayerVertex {
             boolean initializeParams,
             DataType networkDatatype) {
         boolean isOutput = graph.getConfiguration().getNetworkOutputs().contains(name);
-        CellLoopLayer layer = (CellLoopLayer)
-                cellLayer().instantiate(getLayerConf(), null, idx, paramsView, initializeParams, networkDatatype);
+        org.deeplearning4j.nn.api.Layer layer = getLayerConf()
+                .getLayer()
+                .instantiate(getLayerConf(), null, idx, paramsView, initializeParams, networkDatatype);
         return new RecurrentWithInitialStateVertex(
-                graph, name, idx, layer, getPreProcessor(), isOutput, networkDatatype);
+                graph, name, idx, layer, initialEntries(cellLayer()), getPreProcessor(), isOutput, networkDatatype);
     }
 
     @Override
@@ -141,18 +172,19 @@ public class RecurrentWithInitialState extends LayerVertex {
      * state inputs are checked too (at run time the layer checks the arrays' shapes).
      */
     private void checkInputs(InputType... inputs) {
-        if (inputs.length != 1 && inputs.length != 1 + stateInputs()) {
+        List<String> entries = initialEntries(cellLayer());
+        if (inputs.length != 1 && inputs.length != 1 + entries.size()) {
             throw new InvalidInputTypeException("RecurrentWithInitialState \""
-                    + cellLayer().getLayerName()
-                    + "\" takes " + (1 + stateInputs()) + " inputs (sequence, h0" + (stateInputs() == 2 ? ", c0" : "")
-                    + "), got " + inputs.length + ": " + Arrays.toString(inputs));
+                    + cellLayer().getLayerName() + "\" takes " + (1 + entries.size()) + " inputs (sequence, "
+                    + String.join(", ", entries.stream().map(e -> e + "0").toList()) + "), got " + inputs.length
+                    + ": " + Arrays.toString(inputs));
         }
         long h = cellLayer().getNOut();
         for (int i = 1; i < inputs.length; i++) {
             if (inputs[i].getType() != InputType.Type.FF || inputs[i].arrayElementsPerExample() != h) {
                 throw new InvalidInputTypeException("RecurrentWithInitialState \""
                         + cellLayer().getLayerName()
-                        + "\": input " + i + " (" + (i == 1 ? "h0" : "c0") + ") must be feed-forward [batch, " + h
+                        + "\": input " + i + " (" + entries.get(i - 1) + "0) must be feed-forward [batch, " + h
                         + "], got " + inputs[i]
                         + ". Use LastTimeStep on an encoder, or a DenseLayer with nOut " + h + ".");
             }

@@ -1,6 +1,6 @@
 package org.recurrent4j.conf;
 
-import org.recurrent4j.cell.CellSpec;
+import org.recurrent4j.cell.Cell;
 import org.recurrent4j.cell.RnnCell;
 
 /**
@@ -26,12 +26,12 @@ public class Rnn extends RecurrentCellLayer {
 
     private Rnn(Builder builder) {
         super(builder);
-        cellSpec(); // rejects an activation the cell cannot use, at build time
+        cell(); // rejects an activation the cell cannot use, at build time
     }
 
     @Override
-    public CellSpec cellSpec() {
-        return new RnnCell.Spec(getActivationFn());
+    public Cell cell() {
+        return new RnnCell(getActivationFn());
     }
 
     /** Builds an {@link Rnn}. */

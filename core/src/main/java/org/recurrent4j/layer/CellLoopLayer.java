@@ -1,8 +1,12 @@
 package org.recurrent4j.layer;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -14,73 +18,130 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.recurrent4j.cell.Blas;
-import org.recurrent4j.cell.Buffers;
+import org.recurrent4j.cell.Cell;
 import org.recurrent4j.cell.CellKeys;
-import org.recurrent4j.cell.CellSpec;
-import org.recurrent4j.cell.NativeArray;
-import org.recurrent4j.cell.RecurrentCell;
+import org.recurrent4j.cell.CellParameter;
+import org.recurrent4j.cell.InputProjection;
 import org.recurrent4j.cell.SequenceState;
+import org.recurrent4j.cell.StateEntry;
 import org.recurrent4j.conf.RecurrentCellLayer;
+import org.recurrent4j.kernel.BufferPool;
+import org.recurrent4j.kernel.Buffers;
+import org.recurrent4j.kernel.NativeArray;
+import org.recurrent4j.kernel.RowParallel;
 
 /**
- * The one recurrent layer implementation: it owns time, and a {@link RecurrentCell} owns a step.
+ * The one recurrent layer implementation: it owns time, and a {@link Cell} owns a step.
  *
  * <p>Forward, for input {@code x [B, nIn, T]} (NCW; NWC is {@code [B, T, nIn]}):
  *
  * <ol>
- *   <li>the input projection of all steps, {@code z_t = W_ih x_t + b_ih}, as ONE matrix product
- *       {@code [G·H, nIn] × [nIn, T·B]}, into {@code z [G·H, T, B]} (see {@link SequenceState});
- *   <li>the step loop: the cell adds its recurrent product into {@code z_t} (one GEMM straight
- *       into BLAS at an offset of memory kept between passes) and runs its element-wise gate math
- *       in one fused loop over the step;
- *   <li>masks: a step whose mask is 0 leaves no trace: its output is 0 and the state after it is
- *       the state before it ({@code s_t = m_t·s'_t + (1 − m_t)·s_{t-1}}), so padding may sit at the
- *       end or at the start of a sequence.
+ *   <li>the cell's input projection of all steps ({@link InputProjection}): one matrix product per
+ *       window block over {@code [nIn, T·B]}, into the pre-activations {@code a [rows, T, B]},
+ *       plus every declared bias term;
+ *   <li>the initial states: the external initial state ({@link #setInitialState}), the state
+ *       stored by {@code rnnTimeStep} or truncated BPTT, or zeros;
+ *   <li>the steps: the cell's {@link Cell.Pass#forward} for t = 0 … T−1, or, for a cell whose
+ *       recurrence is element-wise, its {@link Cell.SequencePass} once over all steps with the
+ *       hidden units split over the cores;
+ *   <li>masks: a padded step leaves no trace: its output is 0, every declared state after it is
+ *       the state before it, and it sends no gradient. Masks must be 0/1 (anything else is an
+ *       error: a fractional mask has no meaning for a state that is either carried or not).
  * </ol>
  *
- * <p>Backward: per step only the cell's element-wise gradients and one recurrent product; then
- * {@code dW_ih}, {@code db_ih} and the input gradient from large products over all steps, and the
- * cell's own weight gradients likewise. Truncated BPTT stops the backward loop after {@code
- * tbpttBackLength} steps.
+ * <p>Backward: per step the cell's element-wise gradients (and its recurrent product), the state
+ * gradients carried over padded steps; then the weight, bias and input gradients as a few large
+ * products over all steps. Truncated BPTT stops after {@code tbpttBackLength} steps.
  *
- * <p>State: {@code rnnTimeStep} keeps {@code "h"} (and {@code "c"}) of shape {@code [B, H]} in the
- * state map; {@link #setInitialState} supplies an initial state from outside for the next passes,
- * and {@link #getInitialStateGradient} returns the loss gradient with respect to it after
- * backprop.
+ * <p>State: {@code rnnTimeStep}'s state map holds every entry the cell declares ({@code "h"},
+ * {@code "c"}, a window's {@code "x"}), each {@code [B, size]}. {@link #setInitialState} supplies
+ * an external initial state for the declared entries marked as initial inputs, and {@link
+ * #getInitialStateGradient} returns the loss gradient with respect to it after backprop (only when
+ * the pass started from it: a later truncated-BPTT segment starts from the carried state and sends
+ * no gradient to it).
+ *
+ * <p>Threads: a layer instance (like every DL4J network) serves one pass at a time; a second
+ * thread entering a pass while one runs gets an {@link IllegalStateException}. Use one network per
+ * thread, or DL4J's {@code ParallelInference}/{@code ParallelWrapper}, which give each worker its
+ * own copy. Work memory comes from the process-wide {@link BufferPool} and goes back to it on
+ * {@link #clear()}.
  */
 public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
 
     /** State map key of the hidden state {@code [B, H]}. */
-    public static final String STATE_H = "h";
+    public static final String STATE_H = StateEntry.H;
     /** State map key of the memory cell {@code [B, H]}, for cells that have one. */
-    public static final String STATE_C = "c";
+    public static final String STATE_C = StateEntry.C;
 
-    private transient CellSpec spec;
+    /** What the layer's configuration declares, computed once. */
+    private record Layout(
+            Cell cell,
+            InputProjection projection,
+            List<StateEntry> cellState,
+            List<StateEntry> windowState,
+            Map<String, long[]> parameterShapes,
+            int nIn,
+            int hidden) {
+
+        List<StateEntry> allState() {
+            List<StateEntry> all = new ArrayList<>(cellState);
+            all.addAll(windowState);
+            return all;
+        }
+    }
+
+    /** Where a forward pass started from, so a backward pass without a stored pass can redo it. */
+    private record Start(INDArray input, Map<String, INDArray> states, boolean external) {}
+
+    /** Everything one forward pass computed that its backward pass needs. */
+    private static final class Pass {
+        INDArray input;
+        SequenceState state;
+        InputProjector projector;
+        NativeArray wIh;
+        Cell.Pass cell;
+        boolean external;
+        boolean wholeSequence;
+        INDArray output;
+    }
+
+    private transient Layout layout;
+    private transient Buffers buffers;
     private transient Pass lastPass;
-    private final transient Buffers buffers = new Buffers();
-    private INDArray initialH;
-    private INDArray initialC;
-    private INDArray[] initialStateGradient;
+    private transient Start lastStart;
+    private transient AtomicReference<Thread> user;
+    private Map<String, INDArray> initialState;
+    private Map<String, INDArray> initialStateGradient;
     private boolean recordStateGradients;
     private double[] stateGradientNorms;
+    private boolean wholeSequencePath = true;
 
     public CellLoopLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
 
-    private CellSpec spec() {
-        if (spec == null) {
-            spec = layerConf().cellSpec();
+    private Layout layout() {
+        if (layout == null) {
+            RecurrentCellLayer conf = layerConf();
+            Cell cell = conf.cell();
+            int nIn = Math.toIntExact(conf.getNIn());
+            int hidden = conf.hiddenSize();
+            InputProjection projection = cell.projection(nIn, hidden);
+            Map<String, long[]> shapes = new LinkedHashMap<>();
+            for (CellParameter p : conf.parameters()) {
+                shapes.put(p.key(), p.shape());
+            }
+            layout = new Layout(cell, projection, cell.state(hidden), projection.state(nIn), shapes, nIn, hidden);
         }
-        return spec;
+        return layout;
     }
 
-    private int hidden() {
-        return layerConf().hiddenSize();
+    private Buffers buffers() {
+        if (buffers == null) {
+            buffers = new Buffers(BufferPool.SHARED, "Layer " + layerId());
+        }
+        return buffers;
     }
 
     @Override
@@ -93,42 +154,53 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         return false;
     }
 
+    /** The cell's declared state entries, in order (the cell's, then a window's). */
+    public List<StateEntry> stateEntries() {
+        return layout().allState();
+    }
+
     /**
      * Sets the state the next forward passes start from (instead of zeros), e.g. an encoder's
-     * final state for a decoder. Cleared by {@link #clearInitialState()}.
+     * final state for a decoder, for the entries the cell declares as initial inputs ({@code h};
+     * {@code h} and {@code c} for an LSTM; {@code c} for cells that recur only through {@code c}).
+     * Each array is {@code [B, size]}; an entry left out starts at zero. Cleared by {@link
+     * #clearInitialState()}.
      *
-     * @param h hidden state {@code [B, H]}
-     * @param c memory cell {@code [B, H]} for cells that have one (LSTM), else null
+     * @throws IllegalArgumentException for a key the cell does not declare as an initial input
      */
-    public void setInitialState(INDArray h, INDArray c) {
-        if (spec().hasCellState() != (c != null)) {
-            throw new IllegalArgumentException("Layer " + layerId() + ": "
-                    + (spec().hasCellState()
-                            ? "this cell has a memory cell: pass both h and c"
-                            : "this cell has no memory cell: pass c = null"));
+    public void setInitialState(Map<String, INDArray> state) {
+        List<String> allowed = layout().cellState().stream()
+                .filter(StateEntry::initialInput)
+                .map(StateEntry::name)
+                .toList();
+        for (String key : state.keySet()) {
+            if (!allowed.contains(key)) {
+                throw new IllegalArgumentException("Layer " + layerId() + ": '" + key
+                        + "' is not an initial state of this cell; it takes " + allowed);
+            }
         }
-        this.initialH = h;
-        this.initialC = c;
+        this.initialState = new LinkedHashMap<>(state);
     }
 
     /** Forgets the state set by {@link #setInitialState}: passes start from zeros again. */
     public void clearInitialState() {
-        this.initialH = null;
-        this.initialC = null;
+        this.initialState = null;
     }
 
     /**
-     * After {@code backpropGradient}, the gradient of the loss with respect to the initial state
-     * ({@code [h]} or {@code [h, c]}, each {@code [B, H]}), or null before any backprop.
+     * After {@code backpropGradient}, the gradient of the loss with respect to each entry of the
+     * external initial state ({@code [B, size]} by name), or null if the last pass did not start
+     * from one (no initial state was set, or it was a later truncated-BPTT segment, or truncation
+     * stopped before the first step).
      */
-    public INDArray[] getInitialStateGradient() {
+    public Map<String, INDArray> getInitialStateGradient() {
         return initialStateGradient;
     }
 
     /**
      * Turns on (or off) the record of {@link #getStateGradientNorms()} in later backward passes,
-     * for gradient-flow diagnostics. Off by default: it costs one pass over each step's state
-     * gradient.
+     * for gradient-flow diagnostics. Off by default; while on, the layer runs step by step even for
+     * a cell with a whole-sequence path.
      */
     public void setRecordStateGradients(boolean record) {
         this.recordStateGradients = record;
@@ -138,25 +210,34 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
     }
 
     /**
-     * After a backward pass with recording on: for each step t, {@code ‖∂L/∂h_t‖}, the L2 norm over
-     * the batch and the hidden units of the loss gradient with respect to the hidden state after
-     * step t (the total derivative: through the layer's output at t and through every later step).
-     * Steps that truncated BPTT did not reach are {@code NaN}. Null when recording is off or before
-     * any backward pass.
+     * After a backward pass with recording on: for each step t, {@code ‖∂L/∂s_t‖}, the L2 norm over
+     * the batch and the units of the loss gradient with respect to the recurrent state after step t
+     * (the first declared entry: {@code h}, or {@code c} for cells that recur only through {@code
+     * c}), the total derivative through the layer's output at t and every later step. Steps that
+     * truncated BPTT did not reach are {@code NaN}. Null when recording is off or before any
+     * backward pass.
      */
     public double[] getStateGradientNorms() {
         return stateGradientNorms == null ? null : stateGradientNorms.clone();
     }
 
+    /**
+     * Whether a cell with a {@link Cell.SequencePass} runs it (the default) rather than step by
+     * step. Both compute the same; the switch exists to measure and test the difference.
+     */
+    public void setWholeSequencePath(boolean enabled) {
+        this.wholeSequencePath = enabled;
+    }
+
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        return forward(training, initialH, initialC, workspaceMgr).output;
+        return forward(training, initialState, initialState != null, workspaceMgr).output;
     }
 
     @Override
     public INDArray rnnTimeStep(INDArray input, LayerWorkspaceMgr workspaceMgr) {
         setInput(input, workspaceMgr);
-        Pass pass = forward(false, stateMap.get(STATE_H), stateMap.get(STATE_C), workspaceMgr);
+        Pass pass = forward(false, stateMap, false, workspaceMgr);
         storeFinalState(pass, stateMap);
         return pass.output;
     }
@@ -166,38 +247,23 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
             INDArray input, boolean training, boolean storeLastForTBPTT, LayerWorkspaceMgr workspaceMgr) {
         setInput(input, workspaceMgr);
         // The first segment starts from the external initial state, if any; later ones carry on.
-        boolean carried = tBpttStateMap.containsKey(STATE_H);
-        INDArray h0 = carried ? tBpttStateMap.get(STATE_H) : initialH;
-        INDArray c0 = carried ? tBpttStateMap.get(STATE_C) : initialC;
-        Pass pass = forward(training, h0, c0, workspaceMgr);
+        boolean carried = !tBpttStateMap.isEmpty();
+        Map<String, INDArray> start = carried ? tBpttStateMap : initialState;
+        Pass pass = forward(training, start, !carried && initialState != null, workspaceMgr);
         if (storeLastForTBPTT) {
             storeFinalState(pass, tBpttStateMap);
         }
         return pass.output;
     }
 
-    private void storeFinalState(Pass pass, Map<String, INDArray> target) {
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            SequenceState s = pass.state;
-            target.put(STATE_H, lastStep(s.h, s.steps));
-            if (s.c != null) {
-                target.put(STATE_C, lastStep(s.c, s.steps));
-            }
-        }
-    }
-
-    /** Step {@code steps} of a {@code [H, T+1, B]} state array as a new {@code [B, H]} array. */
-    private static INDArray lastStep(NativeArray states, int steps) {
-        return states.array()
-                .get(NDArrayIndex.all(), NDArrayIndex.point(steps), NDArrayIndex.all())
-                .transpose()
-                .dup('c');
-    }
-
     @Override
     public void clear() {
         super.clear();
         lastPass = null;
+        lastStart = null;
+        if (buffers != null) {
+            buffers.release();
+        }
     }
 
     @Override
@@ -211,143 +277,259 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         assertInputSet(true);
         Pass pass = lastPass;
         if (pass == null || pass.input != input) {
-            // No training pass on this input is stored (e.g. activate(false) came last): run one.
-            pass = forward(true, initialH, initialC, workspaceMgr);
+            // No training pass on this input is stored (e.g. activate(false) came last): redo one
+            // from where the last pass on this input started (a carried truncated-BPTT state).
+            Start start = lastStart != null && lastStart.input() == input
+                    ? lastStart
+                    : new Start(input, initialState, initialState != null);
+            pass = forward(true, start.states(), start.external(), workspaceMgr);
         }
         lastPass = null;
         INDArray epsilonOut;
+        enter();
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             epsilonOut = backward(pass, epsilon, tbpttBackLength);
+        } finally {
+            leave();
         }
         weightNoiseParams.clear();
         Gradient gradient = new DefaultGradient(gradientsFlattened);
-        for (String key : layerConf().initializer().paramKeys(layerConf())) {
+        for (String key : layout().parameterShapes().keySet()) {
             gradient.gradientForVariable().put(key, gradientViews.get(key));
         }
         INDArray result = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilonOut, 'c');
         return new Pair<>(gradient, backpropDropOutIfPresent(result));
     }
 
-    /** Everything one forward pass computed that its backward pass needs. */
-    private static final class Pass {
-        INDArray input;
-        /** The input, feature-major {@code [nIn, T, B]}. */
-        NativeArray x;
-
-        SequenceState state;
-        /** The mask as {@code [T, B]}, or null. */
-        NativeArray mask;
-
-        RecurrentCell cell;
-        NativeArray wIh;
-        INDArray output;
+    private void enter() {
+        if (user == null) {
+            synchronized (this) {
+                if (user == null) {
+                    user = new AtomicReference<>();
+                }
+            }
+        }
+        Thread me = Thread.currentThread();
+        if (!user.compareAndSet(null, me)) {
+            Thread other = user.get();
+            throw new IllegalStateException("Layer " + layerId() + " is in use by thread \""
+                    + (other == null ? "?" : other.getName()) + "\" while thread \"" + me.getName()
+                    + "\" starts a pass. A network serves one thread at a time: use one network per thread,"
+                    + " or DL4J's ParallelInference / ParallelWrapper, which give each worker its own copy.");
+        }
     }
 
-    private Pass forward(boolean training, INDArray h0, INDArray c0, LayerWorkspaceMgr workspaceMgr) {
+    private void leave() {
+        user.set(null);
+    }
+
+    private Pass forward(
+            boolean training, Map<String, INDArray> start, boolean external, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         validateInput();
         applyDropOutIfNecessary(training, workspaceMgr);
-        CellSpec cellSpec = spec();
-        int hidden = hidden();
+        Layout l = layout();
+        lastStart = new Start(input, start == null ? null : new HashMap<>(start), external);
         Pass pass = new Pass();
         pass.input = input;
-        INDArray outputFeatureMajor;
+        pass.external = external;
+        INDArray output;
+        enter();
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            int nIn = (int) layerConf().getNIn();
             int batch = (int) input.size(0);
             int steps = (int) (format() == RNNFormat.NCW ? input.size(2) : input.size(1));
-            validateInitialState(h0, c0, batch);
-            // [B, nIn, T] (or [B, T, nIn]) -> [nIn, T, B], into memory kept from the last pass.
-            pass.x = buffers.get("x", dataType, nIn, steps, batch);
-            INDArray in = input.castTo(dataType);
-            pass.x.array().assign(format() == RNNFormat.NCW ? in.permute(1, 2, 0) : in.permute(2, 1, 0));
+            validateStart(start, batch);
+            Buffers buffers = buffers();
+            SequenceState s = new SequenceState(
+                    buffers,
+                    dataType,
+                    l.nIn(),
+                    l.hidden(),
+                    l.projection(),
+                    l.cellState(),
+                    l.parameterShapes(),
+                    steps,
+                    batch,
+                    maskArray != null,
+                    training);
+            pass.state = s;
+            copyInput(s, start);
+            if (s.mask != null) {
+                copyMask(s);
+            }
 
             Map<String, INDArray> params = new LinkedHashMap<>();
-            for (String key : layerConf().initializer().paramKeys(layerConf())) {
+            for (String key : l.parameterShapes().keySet()) {
                 params.put(key, getParamWithNoise(key, training, workspaceMgr));
             }
             INDArray wIhParam = params.get(CellKeys.INPUT_WEIGHT);
             pass.wIh = buffers.get("Wih", dataType, wIhParam.shape());
             pass.wIh.array().assign(wIhParam);
-            int gh = (int) wIhParam.size(0);
+            pass.projector = new InputProjector(l.projection());
+            pass.projector.forward(s, params, pass.wIh);
+            setInitialStates(s, start);
 
-            SequenceState s = new SequenceState(
-                    buffers, dataType, cellSpec.gates(), hidden, steps, batch, cellSpec.hasCellState());
-            pass.state = s;
-            // z = W_ih · x for all steps at once: [G·H, nIn] × [nIn, T·B].
-            Blas.gemm(
-                    false,
-                    false,
-                    gh,
-                    steps * batch,
-                    nIn,
-                    1.0,
-                    pass.wIh,
-                    0,
-                    nIn,
-                    pass.x,
-                    0,
-                    steps * batch,
-                    0.0,
-                    s.z,
-                    0,
-                    steps * batch);
-            s.addRowBias(params.get(CellKeys.INPUT_BIAS).toDoubleVector(), 0, gh);
-            cellSpec.prepareProjection(s, params);
-            if (h0 != null) {
-                initialStep(s.h).assign(h0.castTo(dataType).transpose());
-            }
-            if (c0 != null && s.c != null) {
-                initialStep(s.c).assign(c0.castTo(dataType).transpose());
-            }
-            if (maskArray != null) {
-                pass.mask = buffers.get("mask", dataType, steps, batch);
-                pass.mask.array().assign(maskArray.castTo(dataType).transpose());
-            }
-
-            RecurrentCell cell = cellSpec.begin(params, s);
-            pass.cell = cell;
-            for (int t = 0; t < steps; t++) {
-                cell.forward(t, s);
-                if (pass.mask != null) {
-                    carryOverMasked(s, t, pass.mask);
+            Cell.Pass cellPass = l.cell().begin(params, s);
+            pass.cell = cellPass;
+            pass.wholeSequence = cellPass instanceof Cell.SequencePass && wholeSequencePath && !recordStateGradients;
+            if (pass.wholeSequence) {
+                Cell.SequencePass sequencePass = (Cell.SequencePass) cellPass;
+                RowParallel.run(l.hidden(), (long) steps * batch, (from, to) -> sequencePass.forwardRows(from, to, s));
+            } else {
+                for (int t = 0; t < steps; t++) {
+                    cellPass.forward(t, s);
+                    if (s.mask != null) {
+                        carryOverMasked(s, t);
+                    }
                 }
             }
-            INDArray states =
-                    s.h.array().get(NDArrayIndex.all(), NDArrayIndex.interval(1, steps + 1), NDArrayIndex.all());
-            if (pass.mask != null) {
-                NativeArray masked = buffers.get("maskedOutput", dataType, hidden, steps, batch);
-                Nd4j.getExecutioner().exec(new BroadcastMulOp(states, pass.mask.array(), masked.array(), 1, 2));
-                states = masked.array();
-            }
-            // [H, T, B] -> [B, H, T] (NCW) or [B, T, H] (NWC)
-            outputFeatureMajor = format() == RNNFormat.NCW ? states.permute(2, 0, 1) : states.permute(2, 1, 0);
+            output = outputSequence(s);
+        } finally {
+            leave();
         }
-        pass.output = workspaceMgr.dup(ArrayType.ACTIVATIONS, outputFeatureMajor, 'c');
+        pass.output = workspaceMgr.dup(ArrayType.ACTIVATIONS, output, 'c');
         lastPass = training ? pass : null;
         return pass;
     }
 
-    /** Step 0 (the initial state) of a {@code [H, T+1, B]} state array, as an {@code [H, B]} view. */
-    private static INDArray initialStep(NativeArray states) {
-        return states.array().get(NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.all());
+    /** Input {@code [B, nIn, T]} (or NWC) into {@code x [nIn, W + T, B]}, the window's history first. */
+    private void copyInput(SequenceState s, Map<String, INDArray> start) {
+        INDArray in = input.castTo(dataType);
+        INDArray featureMajor = format() == RNNFormat.NCW ? in.permute(1, 2, 0) : in.permute(2, 1, 0);
+        if (s.history == 0) {
+            s.x.array().assign(featureMajor);
+            return;
+        }
+        NativeArray current = buffers().get("xin", dataType, s.nIn, s.steps, s.batch);
+        current.array().assign(featureMajor);
+        int columns = s.steps * s.batch;
+        for (int f = 0; f < s.nIn; f++) {
+            int from = f * columns;
+            int to = s.xAt(f, 0);
+            for (int i = 0; i < columns; i++) {
+                s.x.set(to + i, current.get(from + i));
+            }
+        }
+        // History: the stored window [B, W·nIn] (slot i, feature f at i·nIn + f, oldest first), or zeros.
+        INDArray window = start == null ? null : start.get(StateEntry.INPUT_WINDOW);
+        NativeArray w = window == null ? null : NativeArray.of(window.castTo(dataType));
+        for (int f = 0; f < s.nIn; f++) {
+            for (int i = 0; i < s.history; i++) {
+                int at = f * s.xStride() + i * s.batch;
+                for (int b = 0; b < s.batch; b++) {
+                    s.x.set(at + b, w == null ? 0.0 : w.get(b * s.history * s.nIn + i * s.nIn + f));
+                }
+            }
+        }
     }
 
-    /** After step t: {@code s_{t+1} = m ⊙ s_{t+1} + (1 − m) ⊙ s_t}, m being the step's mask per example. */
-    private static void carryOverMasked(SequenceState s, int t, NativeArray mask) {
+    private void copyMask(SequenceState s) {
+        s.mask.array().assign(maskArray.castTo(dataType).transpose());
+        int n = s.steps * s.batch;
+        for (int i = 0; i < n; i++) {
+            double m = s.mask.get(i);
+            if (m != 0.0 && m != 1.0) {
+                int b = i % s.batch;
+                int t = i / s.batch;
+                throw new IllegalArgumentException("Layer " + layerId() + ": the sequence mask must be 0 (padding) or 1"
+                        + " (a real step), got " + m + " at [example " + b + ", step " + t + "]. A recurrent step"
+                        + " is either taken or skipped; weight the loss with a label mask instead.");
+            }
+        }
+    }
+
+    /** Index 0 of every declared state: from {@code start} (a {@code [B, size]} array) or zero. */
+    private void setInitialStates(SequenceState s, Map<String, INDArray> start) {
+        for (StateEntry e : layout().cellState()) {
+            NativeArray target = s.state(e.name());
+            INDArray given = start == null ? null : start.get(e.name());
+            NativeArray source = given == null ? null : NativeArray.of(given.castTo(dataType));
+            for (int j = 0; j < e.size(); j++) {
+                int at = s.stateAt(j, 0);
+                for (int b = 0; b < s.batch; b++) {
+                    target.set(at + b, source == null ? 0.0 : source.get(b * e.size() + j));
+                }
+            }
+        }
+        if (!s.hIsState()) {
+            for (int j = 0; j < s.hidden; j++) {
+                int at = s.stateAt(j, 0);
+                for (int b = 0; b < s.batch; b++) {
+                    s.h.set(at + b, 0.0);
+                }
+            }
+        }
+    }
+
+    /** After step t: every declared state {@code s_{t+1} = s_t} where the step is padding. */
+    private void carryOverMasked(SequenceState s, int t) {
         int b = s.batch;
         for (int k = 0; k < b; k++) {
-            double m = mask.get(t * b + k);
-            if (m == 1.0) {
+            if (s.real(t, k)) {
                 continue;
             }
-            for (int j = 0; j < s.hidden; j++) {
-                int prev = s.stateAt(j, t) + k;
-                int next = s.stateAt(j, t + 1) + k;
-                s.h.set(next, m * s.h.get(next) + (1.0 - m) * s.h.get(prev));
-                if (s.c != null) {
-                    s.c.set(next, m * s.c.get(next) + (1.0 - m) * s.c.get(prev));
+            for (Map.Entry<String, Integer> e : s.stateSizes().entrySet()) {
+                NativeArray state = s.state(e.getKey());
+                for (int j = 0; j < e.getValue(); j++) {
+                    state.set(s.stateAt(j, t + 1) + k, state.get(s.stateAt(j, t) + k));
                 }
+            }
+        }
+    }
+
+    /** The output {@code h_1 … h_T} as {@code [B, H, T]} (NCW) or {@code [B, T, H]}, zero on padded steps. */
+    private INDArray outputSequence(SequenceState s) {
+        int h = s.hidden;
+        int steps = s.steps;
+        int b = s.batch;
+        INDArray states;
+        if (s.mask == null) {
+            states = s.h.view(b, new long[] {h, steps, b}, new long[] {(long) (steps + 1) * b, b, 1});
+        } else {
+            NativeArray masked = buffers().get("output", dataType, h, steps, b);
+            for (int j = 0; j < h; j++) {
+                for (int t = 0; t < steps; t++) {
+                    int from = s.stateAt(j, t + 1);
+                    int to = s.gatesAt(j, t);
+                    for (int k = 0; k < b; k++) {
+                        masked.set(to + k, s.real(t, k) ? s.h.get(from + k) : 0.0);
+                    }
+                }
+            }
+            states = masked.array();
+        }
+        return format() == RNNFormat.NCW ? states.permute(2, 0, 1) : states.permute(2, 1, 0);
+    }
+
+    private void storeFinalState(Pass pass, Map<String, INDArray> target) {
+        SequenceState s = pass.state;
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            for (StateEntry e : layout().cellState()) {
+                NativeArray state = s.state(e.name());
+                INDArray last = Nd4j.createUninitialized(dataType, s.batch, e.size());
+                NativeArray out = NativeArray.of(last);
+                for (int j = 0; j < e.size(); j++) {
+                    int at = s.stateAt(j, s.steps);
+                    for (int b = 0; b < s.batch; b++) {
+                        out.set(b * e.size() + j, state.get(at + b));
+                    }
+                }
+                target.put(e.name(), last);
+            }
+            if (s.history > 0) {
+                INDArray window = Nd4j.createUninitialized(dataType, s.batch, (long) s.history * s.nIn);
+                NativeArray out = NativeArray.of(window);
+                for (int b = 0; b < s.batch; b++) {
+                    for (int i = 0; i < s.history; i++) {
+                        int step = pass.projector.finalWindowStep(b, i);
+                        for (int f = 0; f < s.nIn; f++) {
+                            out.set(
+                                    b * s.history * s.nIn + i * s.nIn + f,
+                                    s.x.get(f * s.xStride() + step * s.batch + b));
+                        }
+                    }
+                }
+                target.put(StateEntry.INPUT_WINDOW, window);
             }
         }
     }
@@ -356,98 +538,142 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         SequenceState s = pass.state;
         int steps = s.steps;
         int batch = s.batch;
-        int hidden = s.hidden;
         validateEpsilon(epsilon, steps, batch);
-        NativeArray e = buffers.get("epsilon", dataType, hidden, steps, batch);
-        INDArray eps = epsilon.castTo(dataType);
-        e.array().assign(format() == RNNFormat.NCW ? eps.permute(1, 2, 0) : eps.permute(2, 1, 0));
+        NativeArray eps = s.epsilon();
+        INDArray e = epsilon.castTo(dataType);
+        eps.array().assign(format() == RNNFormat.NCW ? e.permute(1, 2, 0) : e.permute(2, 1, 0));
+        if (s.mask != null) {
+            for (int j = 0; j < s.hidden; j++) {
+                for (int t = 0; t < steps; t++) {
+                    int at = s.gatesAt(j, t);
+                    for (int k = 0; k < batch; k++) {
+                        if (!s.real(t, k)) {
+                            eps.set(at + k, 0.0);
+                        }
+                    }
+                }
+            }
+        }
         int end = tbpttBackLength > 0 ? Math.max(0, steps - tbpttBackLength) : 0;
 
-        boolean hasC = s.c != null;
-        int size = hidden * batch;
-        // Gradients with respect to the state after step t, flowing back from step t + 1.
-        double[] gH = new double[size];
-        double[] gC = hasC ? new double[size] : null;
+        Map<String, NativeArray> initialGradients =
+                pass.wholeSequence ? backwardWholeSequence(pass, s, end) : backwardStepByStep(pass, s, end);
+        // Steps before the truncation point send no gradient.
+        for (int r = 0; end > 0 && r < s.rows; r++) {
+            int at = s.gatesAt(r, 0);
+            for (int k = 0; k < end * batch; k++) {
+                s.gates.set(at + k, 0.0);
+            }
+        }
+        initialStateGradient = pass.external && end == 0 ? toBatchMajor(s, initialGradients) : null;
+
+        pass.projector.parameterGradients(s, end);
+        pass.cell.parameterGradients(end, s);
+        NativeArray dx = pass.projector.inputGradient(s, pass.wIh);
+        pass.cell.inputGradient(end, s);
+        for (String key : layout().parameterShapes().keySet()) {
+            INDArray view = gradientViews.get(key);
+            if (s.hasGradient(key)) {
+                view.assign(s.gradient(key).array());
+            } else {
+                view.assign(0);
+            }
+        }
+        INDArray real = dx.view((long) s.history * batch, new long[] {s.nIn, steps, batch}, new long[] {
+            (long) (s.history + steps) * batch, batch, 1
+        });
+        return format() == RNNFormat.NCW ? real.permute(2, 0, 1) : real.permute(2, 1, 0);
+    }
+
+    private Map<String, NativeArray> backwardWholeSequence(Pass pass, SequenceState s, int end) {
+        Cell.SequencePass sequencePass = (Cell.SequencePass) pass.cell;
+        RowParallel.run(s.hidden, (long) s.steps * s.batch, (from, to) -> sequencePass.backwardRows(from, to, end, s));
+        Map<String, NativeArray> initial = new LinkedHashMap<>();
+        for (String name : s.stateSizes().keySet()) {
+            initial.put(name, s.initialGradient(name));
+        }
+        return initial;
+    }
+
+    private Map<String, NativeArray> backwardStepByStep(Pass pass, SequenceState s, int end) {
+        int batch = s.batch;
+        int steps = s.steps;
+        NativeArray eps = s.epsilon();
+        // Per declared state, the gradient with respect to the state after step t, flowing back from t + 1.
+        Map<String, NativeArray> carried = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> e : s.stateSizes().entrySet()) {
+            carried.put(e.getKey(), buffers().zeros("carried." + e.getKey(), dataType, e.getValue(), batch));
+        }
+        String recorded = s.stateSizes().keySet().iterator().next();
         double[] norms = null;
         if (recordStateGradients) {
             norms = new double[steps];
             Arrays.fill(norms, Double.NaN);
         }
         for (int t = steps - 1; t >= end; t--) {
-            for (int j = 0; j < hidden; j++) {
-                int at = s.zAt(j, t);
-                for (int k = 0; k < batch; k++) {
-                    int i = j * batch + k;
-                    double m = pass.mask == null ? 1.0 : pass.mask.get(t * batch + k);
-                    s.dh.set(i, m * (e.get(at + k) + gH[i]));
-                    if (hasC) {
-                        s.dc.set(i, m * gC[i]);
+            for (Map.Entry<String, Integer> e : s.stateSizes().entrySet()) {
+                boolean isH = e.getKey().equals(StateEntry.H);
+                NativeArray d = s.dState(e.getKey());
+                NativeArray g = carried.get(e.getKey());
+                for (int j = 0; j < e.getValue(); j++) {
+                    int at = s.gatesAt(j, t);
+                    for (int k = 0; k < batch; k++) {
+                        int i = j * batch + k;
+                        double m = s.real(t, k) ? 1.0 : 0.0;
+                        d.set(i, m * (g.get(i) + (isH ? eps.get(at + k) : 0.0)));
+                    }
+                }
+            }
+            if (!s.hIsState()) {
+                for (int j = 0; j < s.hidden; j++) {
+                    int at = s.gatesAt(j, t);
+                    for (int k = 0; k < batch; k++) {
+                        s.dh.set(j * batch + k, eps.get(at + k));
                     }
                 }
             }
             if (norms != null) {
+                NativeArray d = s.dState(recorded);
                 double sum = 0;
-                for (int i = 0; i < size; i++) {
-                    double d = s.dh.get(i);
-                    sum += d * d;
+                for (int i = 0; i < d.length(); i++) {
+                    sum += d.get(i) * d.get(i);
                 }
                 norms[t] = Math.sqrt(sum);
             }
             pass.cell.backward(t, s);
-            for (int i = 0; i < size; i++) {
-                double keep = pass.mask == null ? 0.0 : 1.0 - pass.mask.get(t * batch + i % batch);
-                gH[i] = s.dhPrev.get(i) + keep * gH[i];
-                if (hasC) {
-                    gC[i] = s.dcPrev.get(i) + keep * gC[i];
+            for (Map.Entry<String, Integer> e : s.stateSizes().entrySet()) {
+                NativeArray prev = s.dStatePrev(e.getKey());
+                NativeArray g = carried.get(e.getKey());
+                for (int j = 0; j < e.getValue(); j++) {
+                    for (int k = 0; k < batch; k++) {
+                        int i = j * batch + k;
+                        g.set(i, prev.get(i) + (s.real(t, k) ? 0.0 : g.get(i)));
+                    }
                 }
             }
         }
-        // Steps before the truncation point send no gradient.
-        for (int r = 0; end > 0 && r < s.gates * hidden; r++) {
-            int at = s.zAt(r, 0);
-            for (int k = 0; k < end * batch; k++) {
-                s.z.set(at + k, 0.0);
-            }
-        }
-        initialStateGradient = end == 0 ? initialStateGradient(gH, gC, batch) : null;
         stateGradientNorms = norms;
-
-        int gh = s.gates * hidden;
-        int nIn = (int) pass.x.array().size(0);
-        int columns = steps * batch;
-        // dW_ih = dz · x^T and dx = W_ih^T · dz over all steps at once.
-        NativeArray dWih = buffers.get("dWih", dataType, gh, nIn);
-        Blas.gemm(false, true, gh, nIn, columns, 1.0, s.z, 0, columns, pass.x, 0, columns, 0.0, dWih, 0, nIn);
-        gradientViews.get(CellKeys.INPUT_WEIGHT).assign(dWih.array());
-        gradientViews
-                .get(CellKeys.INPUT_BIAS)
-                .assign(Nd4j.createFromArray(s.rowSums(s.z, gh, 0)).castTo(dataType));
-        pass.cell.parameterGradients(end, s, gradientViews);
-
-        NativeArray dx = buffers.get("dx", dataType, nIn, steps, batch);
-        Blas.gemm(true, false, nIn, columns, gh, 1.0, pass.wIh, 0, nIn, s.z, 0, columns, 0.0, dx, 0, columns);
-        return format() == RNNFormat.NCW
-                ? dx.array().permute(2, 0, 1)
-                : dx.array().permute(2, 1, 0);
+        return carried;
     }
 
-    /** The state gradients {@code [H, B]} as {@code [B, H]} arrays of the layer's type. */
-    private INDArray[] initialStateGradient(double[] gH, double[] gC, int batch) {
-        int hidden = hidden();
-        INDArray h = Nd4j.createFromArray(gH)
-                .reshape(hidden, batch)
-                .transpose()
-                .castTo(dataType)
-                .dup('c');
-        if (gC == null) {
-            return new INDArray[] {h};
+    /** The state gradients {@code [size, B]} as {@code [B, size]} arrays of the layer's type, for the initial inputs. */
+    private Map<String, INDArray> toBatchMajor(SequenceState s, Map<String, NativeArray> gradients) {
+        Map<String, INDArray> out = new LinkedHashMap<>();
+        for (StateEntry e : layout().cellState()) {
+            if (!e.initialInput()) {
+                continue;
+            }
+            NativeArray g = gradients.get(e.name());
+            INDArray a = Nd4j.createUninitialized(dataType, s.batch, e.size());
+            NativeArray target = NativeArray.of(a);
+            for (int j = 0; j < e.size(); j++) {
+                for (int b = 0; b < s.batch; b++) {
+                    target.set(b * e.size() + j, g.get(j * s.batch + b));
+                }
+            }
+            out.put(e.name(), a);
         }
-        INDArray c = Nd4j.createFromArray(gC)
-                .reshape(hidden, batch)
-                .transpose()
-                .castTo(dataType)
-                .dup('c');
-        return new INDArray[] {h, c};
+        return out;
     }
 
     private RNNFormat format() {
@@ -485,27 +711,35 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         }
     }
 
-    private void validateInitialState(INDArray h0, INDArray c0, int batch) {
-        int hidden = hidden();
-        check("initial/stored hidden state h", h0, batch, hidden);
-        check("initial/stored memory cell c", c0, batch, hidden);
-    }
-
-    private void check(String what, INDArray state, int batch, int hidden) {
-        if (state == null) {
+    /** Every given state is a declared entry of shape {@code [batch, size]}. */
+    private void validateStart(Map<String, INDArray> start, int batch) {
+        if (start == null) {
             return;
         }
-        if (state.rank() != 2 || state.size(0) != batch || state.size(1) != hidden) {
-            throw new IllegalArgumentException("Layer " + layerId() + ": " + what + " has shape "
-                    + Arrays.toString(state.shape()) + " but this input needs [batch, H] = [" + batch + ", " + hidden
-                    + "]. With rnnTimeStep, keep the batch size fixed between calls or call rnnClearPreviousState()"
-                    + " first; an initial state must be [batch, H].");
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        for (StateEntry e : layout().allState()) {
+            sizes.put(e.name(), e.size());
+        }
+        for (Map.Entry<String, INDArray> e : start.entrySet()) {
+            Integer size = sizes.get(e.getKey());
+            if (size == null) {
+                throw new IllegalArgumentException("Layer " + layerId() + ": state '" + e.getKey()
+                        + "' is not declared by this cell, whose state is " + sizes.keySet()
+                        + ". Set only these keys with rnnSetPreviousState.");
+            }
+            INDArray state = e.getValue();
+            if (state.rank() != 2 || state.size(0) != batch || state.size(1) != size) {
+                throw new IllegalArgumentException("Layer " + layerId() + ": state '" + e.getKey() + "' has shape "
+                        + Arrays.toString(state.shape()) + " but this input needs [batch, size] = [" + batch + ", "
+                        + size + "]. With rnnTimeStep, keep the batch size fixed between calls or call"
+                        + " rnnClearPreviousState() first; an initial state must be [batch, size].");
+            }
         }
     }
 
     private void validateEpsilon(INDArray epsilon, int steps, int batch) {
-        long[] expected =
-                format() == RNNFormat.NCW ? new long[] {batch, hidden(), steps} : new long[] {batch, steps, hidden()};
+        int h = layout().hidden();
+        long[] expected = format() == RNNFormat.NCW ? new long[] {batch, h, steps} : new long[] {batch, steps, h};
         if (!Arrays.equals(epsilon.shape(), expected)) {
             throw new IllegalArgumentException("Layer " + layerId() + ": gradient from the layer above has shape "
                     + Arrays.toString(epsilon.shape()) + ", expected " + Arrays.toString(expected));

@@ -1,9 +1,15 @@
 package org.recurrent4j.layer;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.deeplearning4j.nn.layers.FrozenLayer;
+import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -12,24 +18,38 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The graph vertex of {@link org.recurrent4j.conf.RecurrentWithInitialState}: a layer vertex
- * whose inputs 1 (and 2) are the initial state of its {@link CellLoopLayer}, and whose backward
- * pass returns the gradient with respect to them.
+ * whose inputs after the first are the initial state of its {@link CellLoopLayer} (one per entry
+ * the cell declares as an initial input), and whose backward pass returns the gradient with
+ * respect to them. The layer may be wrapped, e.g. in a {@code FrozenLayer} by transfer learning.
  */
 public class RecurrentWithInitialStateVertex extends LayerVertex {
+
+    private final List<String> stateNames;
 
     public RecurrentWithInitialStateVertex(
             ComputationGraph graph,
             String name,
             int vertexIndex,
-            CellLoopLayer layer,
+            Layer layer,
+            List<String> stateNames,
             InputPreProcessor layerPreProcessor,
             boolean outputVertex,
             DataType dataType) {
         super(graph, name, vertexIndex, layer, layerPreProcessor, outputVertex, dataType);
+        this.stateNames = List.copyOf(stateNames);
     }
 
+    /** The cell loop inside the layer, however DL4J wrapped it. */
     private CellLoopLayer cellLayer() {
-        return (CellLoopLayer) getLayer();
+        Layer l = getLayer();
+        while (l instanceof BaseWrapperLayer wrapper) {
+            l = wrapper.getUnderlying();
+        }
+        return (CellLoopLayer) l;
+    }
+
+    private boolean frozen() {
+        return getLayer() instanceof FrozenLayer;
     }
 
     @Override
@@ -40,27 +60,29 @@ public class RecurrentWithInitialStateVertex extends LayerVertex {
         }
         if (inputNumber >= inputs.length) {
             throw new IllegalArgumentException("Vertex \"" + vertexName + "\" has " + inputs.length
-                    + " inputs (sequence, h0[, c0]); got input number " + inputNumber);
+                    + " inputs (sequence, " + stateNames + "); got input number " + inputNumber);
         }
         inputs[inputNumber] = input;
-        if (inputs.length == 2) {
-            cellLayer().setInitialState(inputs[1], null);
-        } else if (inputs[1] != null && inputs[2] != null) {
-            cellLayer().setInitialState(inputs[1], inputs[2]);
+        Map<String, INDArray> state = new LinkedHashMap<>();
+        for (int i = 1; i < inputs.length; i++) {
+            if (inputs[i] == null) {
+                return;
+            }
+            state.put(stateNames.get(i - 1), inputs[i]);
         }
+        cellLayer().setInitialState(state);
     }
 
     @Override
     public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
         Pair<Gradient, INDArray[]> result = super.doBackward(tbptt, workspaceMgr);
-        INDArray[] stateGradient = cellLayer().getInitialStateGradient();
+        Map<String, INDArray> stateGradient = frozen() ? null : cellLayer().getInitialStateGradient();
         INDArray[] epsilons = new INDArray[inputs.length];
         epsilons[0] = result.getSecond()[0];
         for (int i = 1; i < inputs.length; i++) {
-            INDArray g = stateGradient != null
-                    ? stateGradient[i - 1]
-                    : inputs[i].ulike().assign(0);
-            epsilons[i] = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, g);
+            INDArray g = stateGradient != null ? stateGradient.get(stateNames.get(i - 1)) : null;
+            epsilons[i] = workspaceMgr.dup(
+                    ArrayType.ACTIVATION_GRAD, g != null ? g : inputs[i].ulike().assign(0));
         }
         return new Pair<>(result.getFirst(), epsilons);
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -124,14 +125,15 @@ class SerializationAndErrorsTest {
         MultiLayerNetwork net =
                 network(new Gru.Builder().name("gru").nIn(N_IN).nOut(HIDDEN).build());
         CellLoopLayer layer = (CellLoopLayer) net.getLayer(0);
-        layer.setInitialState(Nd4j.zeros(DataType.DOUBLE, 2, HIDDEN + 1), null);
+        layer.setInitialState(Map.of(CellLoopLayer.STATE_H, Nd4j.zeros(DataType.DOUBLE, 2, HIDDEN + 1)));
         layer.setInput(input(2, 4), LayerWorkspaceMgr.noWorkspaces());
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class, () -> layer.activate(false, LayerWorkspaceMgr.noWorkspaces()));
-        assertMessage(e, "gru", "[2, 6]", "[batch, H] = [2, 5]");
+        assertMessage(e, "gru", "[2, 6]", "[batch, size] = [2, 5]");
         assertThrows(
                 IllegalArgumentException.class,
-                () -> layer.setInitialState(Nd4j.zeros(2, HIDDEN), Nd4j.zeros(2, HIDDEN)));
+                () -> layer.setInitialState(Map.of(
+                        CellLoopLayer.STATE_H, Nd4j.zeros(2, HIDDEN), CellLoopLayer.STATE_C, Nd4j.zeros(2, HIDDEN))));
     }
 
     @Test
@@ -140,7 +142,7 @@ class SerializationAndErrorsTest {
                 network(new Lstm.Builder().name("lstm").nIn(N_IN).nOut(HIDDEN).build());
         net.rnnTimeStep(input(2, 3));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> net.rnnTimeStep(input(3, 1)));
-        assertMessage(e, "lstm", "[2, 5]", "[batch, H] = [3, 5]", "rnnClearPreviousState");
+        assertMessage(e, "lstm", "[2, 5]", "[batch, size] = [3, 5]", "rnnClearPreviousState");
         net.rnnClearPreviousState();
         assertEquals(3, net.rnnTimeStep(input(3, 1)).size(0));
     }

@@ -58,12 +58,15 @@ class StateGradientNormsTest {
             net.rnnClearPreviousState();
             net.rnnTimeStep(x.get(all(), all(), interval(0, t + 1)));
             Map<String, INDArray> state = net.rnnGetPreviousState(0);
-            layer.setInitialState(state.get(CellLoopLayer.STATE_H), state.get(CellLoopLayer.STATE_C));
+            layer.setInitialState(state);
             layer.setInput(x.get(all(), all(), interval(t + 1, STEPS)).dup(), ws);
             layer.activate(true, ws);
             layer.backpropGradient(
                     epsilon.get(all(), all(), interval(t + 1, STEPS)).dup(), ws);
-            double expected = layer.getInitialStateGradient()[0].norm2Number().doubleValue();
+            double expected = layer.getInitialStateGradient()
+                    .get(CellLoopLayer.STATE_H)
+                    .norm2Number()
+                    .doubleValue();
             layer.clearInitialState();
             assertEquals(expected, norms[t], 1e-12 * Math.max(1, expected), variant + " step " + t);
         }

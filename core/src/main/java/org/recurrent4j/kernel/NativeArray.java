@@ -1,9 +1,10 @@
-package org.recurrent4j.cell;
+package org.recurrent4j.kernel;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -18,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * memory, and call BLAS ({@link Blas}) at offsets into it, with no per-step ND4J objects.
  *
  * <p>Values are read and written as {@code double} for float32 and float64 arrays alike; the two
- * subclasses keep every call site at most bimorphic, so the JIT inlines them.
+ * subclasses keep every call site at most bimorphic, so the JIT inlines them. Indices are {@code
+ * int}: an array holds at most {@code 2^31 − 1} bytes (see {@link Buffers}, which checks it).
  */
 public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray.Doubles {
 
@@ -26,11 +28,6 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
 
     private NativeArray(INDArray array) {
         this.array = array;
-    }
-
-    /** A new zero-filled array of the given shape, C order. */
-    public static NativeArray zeros(DataType type, long... shape) {
-        return of(Nd4j.create(type, shape, 'c'));
     }
 
     /**
@@ -45,21 +42,54 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
                 || array.data().length() != array.length()) {
             dense = array.dup('c');
         }
-        return switch (dense.dataType()) {
-            case FLOAT -> new Floats(dense);
-            case DOUBLE -> new Doubles(dense);
+        return over(dense.data(), dense);
+    }
+
+    /**
+     * The first {@code prod(shape)} elements of a buffer, seen as a C-order array of that shape;
+     * the buffer may be larger (a reused block, see {@link BufferPool}).
+     */
+    static NativeArray over(DataBuffer block, long... shape) {
+        long[] strides = new long[shape.length];
+        long stride = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            strides[i] = stride;
+            stride *= shape[i];
+        }
+        INDArray shaped = Nd4j.create(block, shape, strides, 0, 'c', block.dataType());
+        return over(block, shaped);
+    }
+
+    private static NativeArray over(DataBuffer data, INDArray shaped) {
+        return switch (data.dataType()) {
+            case FLOAT -> new Floats(shaped, data);
+            case DOUBLE -> new Doubles(shaped, data);
             default -> throw new IllegalArgumentException("recurrent4j cells compute in FLOAT or DOUBLE, got "
-                    + dense.dataType() + ": set the network's dataType(DataType.FLOAT or DOUBLE)");
+                    + data.dataType() + ": set the network's dataType(DataType.FLOAT or DOUBLE)");
         };
     }
 
-    /** The wrapped ND4J array (the same memory). */
+    /**
+     * An ND4J view of this array's memory with any C-order-compatible geometry (no copy), e.g. the
+     * steps {@code 1..T} of a {@code [H, T+1, B]} state array. Built directly from the buffer,
+     * because ND4J 1.0.0-M2.1's {@code get(interval(..), ...)} on some views returns an empty array.
+     */
+    public INDArray view(long offset, long[] shape, long[] strides) {
+        return Nd4j.create(array.data(), shape, strides, offset, 'c', array.dataType());
+    }
+
+    /** The ND4J array over the same memory, with this array's shape. */
     public INDArray array() {
         return array;
     }
 
     public DataType dataType() {
         return array.dataType();
+    }
+
+    /** The number of elements. */
+    public long length() {
+        return array.length();
     }
 
     public abstract double get(int i);
@@ -78,10 +108,10 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
         private final FloatBuffer buffer;
         private final FloatPointer pointer;
 
-        private Floats(INDArray array) {
+        private Floats(INDArray array, DataBuffer data) {
             super(array);
-            this.buffer = array.data().asNioFloat();
-            this.pointer = (FloatPointer) array.data().addressPointer();
+            this.buffer = data.asNioFloat();
+            this.pointer = (FloatPointer) data.addressPointer();
         }
 
         @Override
@@ -108,10 +138,10 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
         private final DoubleBuffer buffer;
         private final DoublePointer pointer;
 
-        private Doubles(INDArray array) {
+        private Doubles(INDArray array, DataBuffer data) {
             super(array);
-            this.buffer = array.data().asNioDouble();
-            this.pointer = (DoublePointer) array.data().addressPointer();
+            this.buffer = data.asNioDouble();
+            this.pointer = (DoublePointer) data.addressPointer();
         }
 
         @Override

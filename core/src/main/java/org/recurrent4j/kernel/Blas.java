@@ -1,4 +1,4 @@
-package org.recurrent4j.cell;
+package org.recurrent4j.kernel;
 
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;

@@ -1,0 +1,140 @@
+package org.recurrent4j.cell;
+
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.recurrent4j.kernel.Blas;
+import org.recurrent4j.kernel.NativeArray;
+
+/**
+ * The recurrent matrix product of a step and its gradients, for cells with recurrent weights
+ * {@code W_hh [rows, H]}: forward {@code a_t[rows] += W_hh · h_{t−1}}, backward {@code ∂L/∂h_{t−1}
+ * += W_hh^T · ∂L/∂a_t}, and {@code ∂L/∂W_hh = Σ_t ∂L/∂a_t · h_{t−1}^T} as one product over all
+ * steps. Each is one BLAS call at an offset into the pass's arrays.
+ */
+public final class RecurrentProduct {
+
+    private final NativeArray weights;
+    private final int rows;
+
+    private RecurrentProduct(NativeArray weights, int rows) {
+        this.weights = weights;
+        this.rows = rows;
+    }
+
+    /**
+     * The product with the parameter {@code key} ({@code [rows, H]}), copied into a buffer reused
+     * across passes.
+     */
+    public static RecurrentProduct of(Map<String, INDArray> params, String key, SequenceState s) {
+        INDArray w = params.get(key);
+        NativeArray dense = s.buffer("weights." + key, w.shape());
+        dense.array().assign(w);
+        return new RecurrentProduct(dense, (int) w.size(0));
+    }
+
+    /** The dense copy of the weights. */
+    public NativeArray weights() {
+        return weights;
+    }
+
+    /**
+     * {@code gates_t[first : first + count] += W[first : first + count] · state_t}: the product of
+     * step {@code t} on the state before it (index {@code t} of {@code state}, a {@code [H, T+1,
+     * B]} array, usually {@code s.h}).
+     */
+    public void addTo(SequenceState s, int t, NativeArray state, int first, int count) {
+        int h = s.hidden;
+        Blas.gemm(
+                false,
+                false,
+                count,
+                s.batch,
+                h,
+                1.0,
+                weights,
+                (long) first * h,
+                h,
+                state,
+                s.stateAt(0, t),
+                s.stateStride(),
+                1.0,
+                s.gates,
+                s.gatesAt(first, t),
+                s.gatesStride());
+    }
+
+    /** {@link #addTo} for all rows, on {@code s.h}. */
+    public void addTo(SequenceState s, int t) {
+        addTo(s, t, s.h, 0, rows);
+    }
+
+    /**
+     * {@code out = beta · out + W[first : first + count]^T · grad_t[first : first + count]}, with
+     * {@code grad} a {@code [rows, T, B]} array (usually {@code s.gates} holding {@code ∂L/∂a}) and
+     * {@code out} an {@code [H, B]} array (usually {@code s.dhPrev}).
+     */
+    public void backprop(SequenceState s, int t, NativeArray grad, int first, int count, double beta, NativeArray out) {
+        int h = s.hidden;
+        Blas.gemm(
+                true,
+                false,
+                h,
+                s.batch,
+                count,
+                1.0,
+                weights,
+                (long) first * h,
+                h,
+                grad,
+                s.gatesAt(first, t),
+                s.gatesStride(),
+                beta,
+                out,
+                0,
+                s.batch);
+    }
+
+    /** {@code s.dhPrev = W^T · ∂L/∂a_t}, all rows. */
+    public void backprop(SequenceState s, int t) {
+        backprop(s, t, s.gates, 0, rows, 0.0, s.dhPrev);
+    }
+
+    /**
+     * Adds {@code Σ_{t ≥ from} grad_t[first : first + count] · state_t^T} to rows {@code [first,
+     * first + count)} of {@code out} ({@code [rows, H]}); {@code state} is a {@code [H, ·, B]}
+     * array with leading dimension {@code ld} whose step t holds what the weights multiplied at
+     * step t (index t of {@code s.h}: {@code h_{t−1}}).
+     */
+    public static void accumulate(
+            SequenceState s,
+            int from,
+            NativeArray grad,
+            int first,
+            int count,
+            NativeArray state,
+            int ld,
+            NativeArray out) {
+        int h = s.hidden;
+        int columns = (s.steps - from) * s.batch;
+        if (columns == 0) {
+            return;
+        }
+        Blas.gemm(
+                false,
+                true,
+                count,
+                h,
+                columns,
+                1.0,
+                grad,
+                s.gatesAt(first, from),
+                s.gatesStride(),
+                state,
+                (long) from * s.batch,
+                ld,
+                1.0,
+                out,
+                (long) first * h,
+                h);
+    }
+}

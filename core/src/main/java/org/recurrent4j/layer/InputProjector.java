@@ -1,0 +1,240 @@
+package org.recurrent4j.layer;
+
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.recurrent4j.cell.CellKeys;
+import org.recurrent4j.cell.InputProjection;
+import org.recurrent4j.cell.SequenceState;
+import org.recurrent4j.kernel.Blas;
+import org.recurrent4j.kernel.NativeArray;
+
+/**
+ * Computes a cell's {@link InputProjection} for all steps of a pass, its parameter gradients and
+ * its input gradient.
+ *
+ * <p>{@code x} holds {@code W = k − 1} history steps before the pass's steps. Without padding,
+ * window block {@code j} (multiplying {@code x_{t−k+1+j}}) is one matrix product of the block's
+ * columns of {@code W_ih} with {@code x} from step {@code j}, shifted by {@code j·B} columns: k
+ * products, no copy. With padding and {@code k > 1}, a real step's window must skip the padded
+ * steps before it, so each lag {@code ℓ = 1 … k−1} is first gathered per example into a {@code
+ * [nIn, T, B]} array (and scattered back for the input gradient).
+ */
+final class InputProjector {
+
+    private final InputProjection projection;
+    private final int width;
+    private final int history;
+    /** Per lag ℓ (index ℓ − 1), the x step each (t, b) reads; null when no gathering is needed. */
+    private int[][] sources;
+    /** Per example, the x steps of the final window, oldest first. */
+    private int[][] finalWindow;
+
+    InputProjector(InputProjection projection) {
+        this.projection = projection;
+        this.width = projection.width();
+        this.history = width - 1;
+    }
+
+    /** Computes {@code s.gates}: the window products and every bias term. */
+    void forward(SequenceState s, Map<String, INDArray> params, NativeArray wIh) {
+        planWindows(s);
+        int rows = s.rows;
+        int nIn = s.nIn;
+        int columns = s.steps * s.batch;
+        int ldw = width * nIn;
+        for (int j = 0; j < width; j++) {
+            int lag = history - j;
+            NativeArray in = lag == 0 || sources == null ? s.x : lagged(s, lag);
+            long inOffset = lag == 0 || sources == null ? (long) j * s.batch : 0;
+            int ld = lag == 0 || sources == null ? s.xStride() : columns;
+            Blas.gemm(
+                    false,
+                    false,
+                    rows,
+                    columns,
+                    nIn,
+                    1.0,
+                    wIh,
+                    (long) j * nIn,
+                    ldw,
+                    in,
+                    inOffset,
+                    ld,
+                    j == 0 ? 0.0 : 1.0,
+                    s.gates,
+                    0,
+                    columns);
+        }
+        for (InputProjection.BiasTerm term : projection.biases()) {
+            double[] bias = params.get(term.key()).toDoubleVector();
+            for (int i = 0; i < term.rows(); i++) {
+                int at = (term.firstRow() + i) * columns;
+                double v = bias[i];
+                for (int k = 0; k < columns; k++) {
+                    s.gates.add(at + k, v);
+                }
+            }
+        }
+    }
+
+    /**
+     * Decides which x step each window lag reads: the previous real steps of each example (the
+     * history counts as real). Gathers the lagged inputs when padding makes them differ from a
+     * plain shift.
+     */
+    private void planWindows(SequenceState s) {
+        int b = s.batch;
+        int steps = s.steps;
+        finalWindow = new int[b][history];
+        sources = null;
+        if (history == 0) {
+            return;
+        }
+        if (s.mask == null) {
+            for (int k = 0; k < b; k++) {
+                for (int i = 0; i < history; i++) {
+                    finalWindow[k][i] = steps + i;
+                }
+            }
+            return;
+        }
+        sources = new int[history][steps * b];
+        for (int k = 0; k < b; k++) {
+            // The last `history` real x steps so far, as a ring; the history steps start it.
+            int[] ring = new int[history];
+            for (int i = 0; i < history; i++) {
+                ring[i] = i;
+            }
+            int next = 0;
+            for (int t = 0; t < steps; t++) {
+                for (int lag = 1; lag <= history; lag++) {
+                    sources[lag - 1][t * b + k] = ring[Math.floorMod(next - lag, history)];
+                }
+                if (s.real(t, k)) {
+                    ring[next] = history + t;
+                    next = (next + 1) % history;
+                }
+            }
+            for (int i = 0; i < history; i++) {
+                finalWindow[k][i] = ring[(next + i) % history];
+            }
+        }
+        for (int lag = 1; lag <= history; lag++) {
+            NativeArray g = lagged(s, lag);
+            int[] src = sources[lag - 1];
+            int columns = steps * b;
+            for (int f = 0; f < s.nIn; f++) {
+                int xRow = f * s.xStride();
+                int gRow = f * columns;
+                for (int i = 0; i < columns; i++) {
+                    g.set(gRow + i, s.x.get(xRow + src[i] * b + i % b));
+                }
+            }
+        }
+    }
+
+    private static NativeArray lagged(SequenceState s, int lag) {
+        return s.buffer("window.lag" + lag, s.nIn, s.steps, s.batch);
+    }
+
+    /** The x step (index into {@code x}'s W + T steps) of window slot {@code i} of example {@code k} after the pass. */
+    int finalWindowStep(int k, int i) {
+        return finalWindow[k][i];
+    }
+
+    /** {@code ∂L/∂W_ih} and the bias gradients from {@code ∂L/∂a} in {@code s.gates}. */
+    void parameterGradients(SequenceState s, int from) {
+        int nIn = s.nIn;
+        int columns = s.steps * s.batch;
+        NativeArray dW = s.gradient(CellKeys.INPUT_WEIGHT);
+        for (int j = 0; j < width; j++) {
+            int lag = history - j;
+            boolean shifted = lag == 0 || sources == null;
+            Blas.gemm(
+                    false,
+                    true,
+                    s.rows,
+                    nIn,
+                    columns,
+                    1.0,
+                    s.gates,
+                    0,
+                    columns,
+                    shifted ? s.x : lagged(s, lag),
+                    shifted ? (long) j * s.batch : 0,
+                    shifted ? s.xStride() : columns,
+                    0.0,
+                    dW,
+                    (long) j * nIn,
+                    width * nIn);
+        }
+        for (InputProjection.BiasTerm term : projection.biases()) {
+            double[] sums = s.rowSums(s.gates, term.firstRow(), term.rows(), from);
+            NativeArray g = s.gradient(term.key());
+            for (int i = 0; i < sums.length; i++) {
+                g.add(i, sums[i]);
+            }
+        }
+    }
+
+    /** Writes {@code s.dx()}: {@code W_ih^T ∂L/∂a} placed at the steps each window block read. */
+    NativeArray inputGradient(SequenceState s, NativeArray wIh) {
+        int nIn = s.nIn;
+        int columns = s.steps * s.batch;
+        NativeArray dx = s.dx();
+        if (width > 1) {
+            dx.clear();
+        }
+        for (int j = 0; j < width; j++) {
+            int lag = history - j;
+            if (lag == 0 || sources == null) {
+                Blas.gemm(
+                        true,
+                        false,
+                        nIn,
+                        columns,
+                        s.rows,
+                        1.0,
+                        wIh,
+                        (long) j * nIn,
+                        width * nIn,
+                        s.gates,
+                        0,
+                        columns,
+                        width > 1 ? 1.0 : 0.0,
+                        dx,
+                        (long) j * s.batch,
+                        s.xStride());
+            } else {
+                NativeArray part = s.buffer("window.dlag", nIn, s.steps, s.batch);
+                Blas.gemm(
+                        true,
+                        false,
+                        nIn,
+                        columns,
+                        s.rows,
+                        1.0,
+                        wIh,
+                        (long) j * nIn,
+                        width * nIn,
+                        s.gates,
+                        0,
+                        columns,
+                        0.0,
+                        part,
+                        0,
+                        columns);
+                int[] src = sources[lag - 1];
+                int b = s.batch;
+                for (int f = 0; f < nIn; f++) {
+                    int xRow = f * s.xStride();
+                    int pRow = f * columns;
+                    for (int i = 0; i < columns; i++) {
+                        dx.add(xRow + src[i] * b + i % b, part.get(pRow + i));
+                    }
+                }
+            }
+        }
+        return dx;
+    }
+}
