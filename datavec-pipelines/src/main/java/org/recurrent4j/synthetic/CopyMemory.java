@@ -28,7 +28,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * </pre>
  *
  * ({@link #baselineCrossEntropy()}); only a model that carries the symbols across the delay gets
- * below it.
+ * below it. DL4J's {@code score()} with an {@code RnnOutputLayer} sums the cross-entropy over the
+ * steps and averages over the examples, so compare it with {@code length() ×} this, {@code n·ln 8}.
  *
  * <pre>{@code
  * CopyMemory task = new CopyMemory(100, 10, 32, 500, 1);   // T = 100, n = 10: 120 steps

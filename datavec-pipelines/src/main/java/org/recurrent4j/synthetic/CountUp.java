@@ -24,7 +24,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Baseline: as the start is uniform, every step's value is uniform over V whatever the stride, so
  * a model that ignores the seed cannot beat a cross-entropy of {@code ln V} per step ({@link
- * #baselineCrossEntropy()}), nor an accuracy of {@code 1/V}.
+ * #baselineCrossEntropy()}), nor an accuracy of {@code 1/V}. DL4J's {@code score()} with an {@code
+ * RnnOutputLayer} sums over the steps and averages over the examples: compare it with {@code L ln V}.
  *
  * <pre>{@code
  * CountUp task = new CountUp(10, 3, 8, 32, 100, 1);   // V = 10, K = 3, L = 8
