@@ -156,7 +156,7 @@ public final class Alphabet implements Serializable {
         if (singleCharacters) {
             text.codePoints().forEach(c -> parts.add(new String(Character.toChars(c))));
         } else if (!text.isBlank()) {
-            parts.addAll(List.of(text.strip().split(" +")));
+            parts.addAll(List.of(text.strip().split("\\s+")));
         }
         int[] indices = new int[parts.size()];
         for (int i = 0; i < indices.length; i++) {

@@ -45,7 +45,7 @@ class AlphabetTest {
         assertEquals("", letters.decode());
 
         Alphabet words = Alphabet.of(List.of("10", "3", "17"));
-        assertArrayEquals(new int[] {0, 1, 2}, words.encode("10 3  17"));
+        assertArrayEquals(new int[] {0, 1, 2}, words.encode("10 3 \t 17\n"));
         assertEquals("10 3 17", words.decode(0, 1, 2));
         assertEquals(0, words.encode("").length);
     }
