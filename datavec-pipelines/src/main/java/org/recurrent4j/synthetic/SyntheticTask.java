@@ -24,9 +24,11 @@ public abstract class SyntheticTask implements DataSetIterator {
     private DataSetPreProcessor preProcessor;
 
     protected SyntheticTask(int batchSize, int batches, long seed) {
-        if (batchSize < 1 || batches < 1) {
-            throw new IllegalArgumentException(
-                    "batch size and batches per epoch must be at least 1, got " + batchSize + " and " + batches);
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be at least 1, got " + batchSize);
+        }
+        if (batches < 1) {
+            throw new IllegalArgumentException("batches (per epoch) must be at least 1, got " + batches);
         }
         this.batchSize = batchSize;
         this.batches = batches;
