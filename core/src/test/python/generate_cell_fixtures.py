@@ -1,189 +1,319 @@
 #!/usr/bin/env python3
 """Writes the float64 reference fixtures that recurrent4j's cells are compared against.
 
-Run from the repository root (needs PyTorch: `apt-get install python3-torch`, then `/usr/bin/python3`):
+Run from the repository root (needs PyTorch and NumPy: `apt-get install python3-torch`, then
+`/usr/bin/python3`):
 
     /usr/bin/python3 core/src/test/python/generate_cell_fixtures.py
 
-It is deterministic (fixed seed) and writes core/src/test/resources/fixtures/cells/<case>.json.
+It is deterministic (fixed seeds) and writes core/src/test/resources/fixtures/cells/<case>.npz.
 The Java test suite reads those files and never runs Python.
 
-Reference: torch.nn.RNN / nn.LSTM / nn.GRU in float64 for the standard cells; for the variants
-PyTorch does not have (peephole LSTM, coupled input-forget gate, GRU with the reset gate before the
-recurrent product) a plain float64 loop of the published equations, which this script first checks
-against nn.LSTM / nn.GRU on the standard variants, so the loop itself is verified.
+References. Each cell is written here as a plain float64 loop of its published equations (the
+equations of the cell classes' Javadoc). Where PyTorch has the cell (nn.RNN, nn.LSTM, nn.GRU),
+the loop is first checked against it, outputs and autograd gradients, so the loop itself is
+verified; the variants PyTorch lacks (peepholes, coupled gates, the reset gate before the product)
+differ from a verified loop by one term each.
 
-JSON schema of a case:
-  case, cell ("rnn" | "lstm" | "gru"), options {activation, peephole, coupled, reset_after},
-  n_in, hidden, batch, steps,
-  params: PyTorch layout, keys W_ih [G*H][n_in], W_hh [G*H][H], b_ih [G*H], b_hh [G*H],
-          w_peep (peephole LSTM: [3H] = w_ci, w_cf, w_co; coupled: [2H] = w_ci, w_co),
-          gate order: LSTM i, f, g, o (coupled: i, g, o); GRU r, z, n,
-  input [batch][n_in][steps] (DL4J's NCW layout),
-  h0 [batch][hidden], c0 (LSTM),
-  output [batch][hidden][steps] from h0/c0, h_n, c_n (LSTM): final states,
-  output_zero_state [batch][hidden][steps] from zero initial state.
+Every case holds, for a random input and random parameters (PyTorch layout):
+  params     W_ih [rows][k*n_in], W_hh [rows][H], b_ih, b_hh, w_peep (names as PyTorch's)
+  input      [B][n_in][T] (DL4J's NCW layout); h0, c0 [B][H] (initial states the cell declares)
+  the loss is L = sum(output * R) with R[b][j][t] = cos(0.37 b + 1.13 j + 0.71 t + 1) (the tests
+  compute the same R, so it is not stored)
+  output     [B][H][T] from h0/c0, and h_n, c_n the final states
+  output_zero_state from zero initial states (small cases only)
+  grad_input, grad_<param>, grad_h0, grad_c0: dL/d(...) by autograd
+With a mask (cases *_masked): mask [B][T], 1 on real steps; the reference runs each example alone
+on its real steps (padding leaves no trace: output 0, state carried, no gradient).
+Truncated BPTT (cases tbptt_*): T = 8 in segments of `forward` steps, gradient through the last
+`back` steps of each segment only, state detached where truncation starts: grad_seg<s>_<param>
+and grad_seg<s>_input for each segment s of L_s = sum over the segment's last `back` steps of
+output * R.
 """
-import json
 import os
 
+import numpy as np
 import torch
 
-N_IN, HIDDEN, BATCH, STEPS = 3, 4, 2, 5
 OUT_DIR = os.path.join("core", "src", "test", "resources", "fixtures", "cells")
+SMALL = dict(n_in=3, hidden=4, batch=3, steps=5)
+# H * B = 8192 elements per step: the size at which the cells' row loops run on all cores.
+PARALLEL = dict(n_in=4, hidden=32, batch=256, steps=3)
+
+torch.set_default_dtype(torch.float64)
 
 
-def uniform(*shape):
-    return (torch.rand(*shape, dtype=torch.float64) - 0.5)
+def uniform(*shape, scale=1.0):
+    return (torch.rand(*shape) - 0.5) * 2 * scale
 
 
-def lstm_loop(x, h, c, p, peephole, coupled):
-    """x [T, B, n_in]; returns outputs [T, B, H], h_n, c_n. Equations as LstmCell's Javadoc."""
-    H = h.shape[1]
-    outs = []
-    for t in range(x.shape[0]):
-        z = x[t] @ p["W_ih"].T + p["b_ih"] + h @ p["W_hh"].T + p["b_hh"]
-        if coupled:
-            zi, zg, zo = z[:, :H], z[:, H:2 * H], z[:, 2 * H:]
+# ---------------------------------------------------------------- cells as plain loops
+# Each cell: states(H) -> list of state names; rows(H); step(x_t, states, p, opts) -> (h_t, states).
+
+class RnnRef:
+    names = ["h"]
+
+    def __init__(self, activation):
+        self.act = torch.tanh if activation == "tanh" else torch.relu
+
+    def rows(self, h):
+        return h
+
+    def param_shapes(self, n_in, h):
+        return {"W_ih": (h, n_in), "W_hh": (h, h), "b_ih": (h,), "b_hh": (h,)}
+
+    def step(self, x, s, p):
+        h = self.act(x @ p["W_ih"].T + p["b_ih"] + s["h"] @ p["W_hh"].T + p["b_hh"])
+        return h, {"h": h}
+
+
+class LstmRef:
+    names = ["h", "c"]
+
+    def __init__(self, peephole, coupled):
+        self.peephole, self.coupled = peephole, coupled
+
+    def rows(self, h):
+        return (3 if self.coupled else 4) * h
+
+    def param_shapes(self, n_in, h):
+        g = self.rows(h)
+        shapes = {"W_ih": (g, n_in), "W_hh": (g, h), "b_ih": (g,), "b_hh": (g,)}
+        if self.peephole:
+            shapes["w_peep"] = ((2 if self.coupled else 3) * h,)
+        return shapes
+
+    def step(self, x, s, p):
+        h_prev, c_prev = s["h"], s["c"]
+        H = h_prev.shape[1]
+        a = x @ p["W_ih"].T + p["b_ih"] + h_prev @ p["W_hh"].T + p["b_hh"]
+        if self.coupled:
+            ai, ag, ao = a[:, :H], a[:, H:2 * H], a[:, 2 * H:]
         else:
-            zi, zf, zg, zo = z[:, :H], z[:, H:2 * H], z[:, 2 * H:3 * H], z[:, 3 * H:]
-        if peephole:
+            ai, af, ag, ao = a[:, :H], a[:, H:2 * H], a[:, 2 * H:3 * H], a[:, 3 * H:]
+        if self.peephole:
             w = p["w_peep"]
-            w_ci = w[:H]
-            w_cf = None if coupled else w[H:2 * H]
-            w_co = w[H:2 * H] if coupled else w[2 * H:]
-            zi = zi + w_ci * c
-            if not coupled:
-                zf = zf + w_cf * c
-        i = torch.sigmoid(zi)
-        f = 1 - i if coupled else torch.sigmoid(zf)
-        g = torch.tanh(zg)
-        c = f * c + i * g
-        if peephole:
-            zo = zo + w_co * c
-        o = torch.sigmoid(zo)
-        h = o * torch.tanh(c)
-        outs.append(h)
-    return torch.stack(outs), h, c
+            ai = ai + w[:H] * c_prev
+            if not self.coupled:
+                af = af + w[H:2 * H] * c_prev
+        i = torch.sigmoid(ai)
+        f = 1 - i if self.coupled else torch.sigmoid(af)
+        c = f * c_prev + i * torch.tanh(ag)
+        if self.peephole:
+            ao = ao + (w[H:2 * H] if self.coupled else w[2 * H:]) * c
+        h = torch.sigmoid(ao) * torch.tanh(c)
+        return h, {"h": h, "c": c}
 
 
-def gru_loop(x, h, p, reset_after):
-    H = h.shape[1]
+class GruRef:
+    names = ["h"]
+
+    def __init__(self, reset_after):
+        self.reset_after = reset_after
+
+    def rows(self, h):
+        return 3 * h
+
+    def param_shapes(self, n_in, h):
+        return {"W_ih": (3 * h, n_in), "W_hh": (3 * h, h), "b_ih": (3 * h,), "b_hh": (3 * h,)}
+
+    def step(self, x, s, p):
+        h_prev = s["h"]
+        H = h_prev.shape[1]
+        gi = x @ p["W_ih"].T + p["b_ih"]
+        W, b = p["W_hh"], p["b_hh"]
+        r = torch.sigmoid(gi[:, :H] + h_prev @ W[:H].T + b[:H])
+        z = torch.sigmoid(gi[:, H:2 * H] + h_prev @ W[H:2 * H].T + b[H:2 * H])
+        if self.reset_after:
+            n = torch.tanh(gi[:, 2 * H:] + r * (h_prev @ W[2 * H:].T + b[2 * H:]))
+        else:
+            n = torch.tanh(gi[:, 2 * H:] + (r * h_prev) @ W[2 * H:].T + b[2 * H:])
+        h = (1 - z) * n + z * h_prev
+        return h, {"h": h}
+
+
+VARIANTS = {
+    "rnn_tanh": RnnRef("tanh"),
+    "rnn_relu": RnnRef("relu"),
+    "lstm": LstmRef(False, False),
+    "lstm_peephole": LstmRef(True, False),
+    "lstm_coupled": LstmRef(False, True),
+    "lstm_peephole_coupled": LstmRef(True, True),
+    "gru": GruRef(True),
+    "gru_reset_before": GruRef(False),
+}
+
+
+# ---------------------------------------------------------------- running a cell
+
+def run(cell, x, states, p, mask=None):
+    """x [T, B, n_in]; states {name: [B, H]}. Returns outputs [T, B, H] (0 on padding) and final states."""
     outs = []
     for t in range(x.shape[0]):
-        gi = x[t] @ p["W_ih"].T + p["b_ih"]
-        W_hr, W_hz, W_hn = p["W_hh"][:H], p["W_hh"][H:2 * H], p["W_hh"][2 * H:]
-        b_hr, b_hz, b_hn = p["b_hh"][:H], p["b_hh"][H:2 * H], p["b_hh"][2 * H:]
-        r = torch.sigmoid(gi[:, :H] + h @ W_hr.T + b_hr)
-        z = torch.sigmoid(gi[:, H:2 * H] + h @ W_hz.T + b_hz)
-        if reset_after:
-            n = torch.tanh(gi[:, 2 * H:] + r * (h @ W_hn.T + b_hn))
+        h, new = cell.step(x[t], states, p)
+        if mask is None:
+            states = new
+            outs.append(h)
         else:
-            n = torch.tanh(gi[:, 2 * H:] + (r * h) @ W_hn.T + b_hn)
-        h = (1 - z) * n + z * h
-        outs.append(h)
-    return torch.stack(outs), h
+            m = mask[:, t:t + 1]
+            states = {k: m * new[k] + (1 - m) * states[k] for k in states}
+            outs.append(m * h)
+    return torch.stack(outs), states
 
 
-def params_for(gates, peephole_len=0):
-    p = {
-        "W_ih": uniform(gates * HIDDEN, N_IN),
-        "W_hh": uniform(gates * HIDDEN, HIDDEN),
-        "b_ih": uniform(gates * HIDDEN),
-        "b_hh": uniform(gates * HIDDEN),
-    }
-    if peephole_len:
-        p["w_peep"] = uniform(peephole_len)
-    return p
+def run_alone(cell, x, states, p, mask):
+    """The masking reference: each example run alone on its real steps, scattered back."""
+    T, B = x.shape[0], x.shape[1]
+    H = next(iter(states.values())).shape[1]
+    out = torch.zeros(T, B, H)
+    finals = {k: [] for k in states}
+    for b in range(B):
+        real = [t for t in range(T) if mask[b, t] == 1]
+        sb = {k: v[b:b + 1] for k, v in states.items()}
+        if real:
+            ob, sb = run(cell, x[real, b:b + 1], sb, p)
+            out = out.index_put((torch.tensor(real), torch.tensor([b])), ob[:, 0])
+        for k in finals:
+            finals[k].append(sb[k][0])
+    return out, {k: torch.stack(v) for k, v in finals.items()}
 
 
-def load_torch_module(module, p):
+def loss_weights(T, B, H):
+    """R [T, B, H] with R[t, b, j] = cos(0.37 b + 1.13 j + 0.71 t + 1)."""
+    t = torch.arange(T).view(T, 1, 1)
+    b = torch.arange(B).view(1, B, 1)
+    j = torch.arange(H).view(1, 1, H)
+    return torch.cos(0.37 * b + 1.13 * j + 0.71 * t + 1.0)
+
+
+def ncw(seq):
+    """[T, B, F] -> [B, F, T]."""
+    return seq.permute(1, 2, 0)
+
+
+def check_against_torch(name, cell, sizes):
+    """The plain loops of the standard cells equal torch.nn's, outputs and gradients."""
+    n_in, H, B, T = sizes["n_in"], sizes["hidden"], sizes["batch"], sizes["steps"]
+    if isinstance(cell, RnnRef):
+        module = torch.nn.RNN(n_in, H, nonlinearity="tanh" if cell.act is torch.tanh else "relu")
+    elif isinstance(cell, LstmRef) and not cell.peephole and not cell.coupled:
+        module = torch.nn.LSTM(n_in, H)
+    elif isinstance(cell, GruRef) and cell.reset_after:
+        module = torch.nn.GRU(n_in, H)
+    else:
+        return
+    module = module.double()
+    p = {k: uniform(*s).requires_grad_() for k, s in cell.param_shapes(n_in, H).items()}
     with torch.no_grad():
         module.weight_ih_l0.copy_(p["W_ih"])
         module.weight_hh_l0.copy_(p["W_hh"])
         module.bias_ih_l0.copy_(p["b_ih"])
         module.bias_hh_l0.copy_(p["b_hh"])
+    x = torch.randn(T, B, n_in)
+    s0 = {k: uniform(B, H) for k in cell.names}
+    R = torch.randn(T, B, H)
+    out, _ = run(cell, x, s0, p)
+    (out * R).sum().backward()
+    h0 = s0["h"].unsqueeze(0)
+    ref, _ = module(x, (h0, s0["c"].unsqueeze(0)) if "c" in s0 else h0)
+    (ref * R).sum().backward()
+    assert torch.allclose(out, ref, atol=1e-13, rtol=0), name
+    for ours, theirs in [("W_ih", module.weight_ih_l0), ("W_hh", module.weight_hh_l0),
+                         ("b_ih", module.bias_ih_l0), ("b_hh", module.bias_hh_l0)]:
+        assert torch.allclose(p[ours].grad, theirs.grad, atol=1e-12, rtol=0), (name, ours)
 
 
-def ncw(seq):
-    """[T, B, F] -> [B][F][T] lists."""
-    return seq.permute(1, 2, 0).tolist()
-
-
-def make_case(name, cell, options):
-    x = torch.randn(STEPS, BATCH, N_IN, dtype=torch.float64)
-    h0 = uniform(BATCH, HIDDEN)
-    c0 = uniform(BATCH, HIDDEN)
-    zeros = torch.zeros(BATCH, HIDDEN, dtype=torch.float64)
-    record = {"case": name, "cell": cell, "options": options, "n_in": N_IN, "hidden": HIDDEN,
-              "batch": BATCH, "steps": STEPS}
-    if cell == "rnn":
-        p = params_for(1)
-        m = torch.nn.RNN(N_IN, HIDDEN, nonlinearity=options["activation"]).double()
-        load_torch_module(m, p)
-        with torch.no_grad():
-            out, h_n = m(x, h0.unsqueeze(0))
-            out0, _ = m(x, zeros.unsqueeze(0))
-        record.update(h_n=h_n[0].tolist(), output=ncw(out), output_zero_state=ncw(out0),
-                      notes="torch.nn.RNN, nonlinearity " + options["activation"])
-    elif cell == "lstm":
-        peephole, coupled = options["peephole"], options["coupled"]
-        gates = 3 if coupled else 4
-        p = params_for(gates, (2 if coupled else 3) * HIDDEN if peephole else 0)
-        out, h_n, c_n = lstm_loop(x, h0, c0, p, peephole, coupled)
-        out0, _, _ = lstm_loop(x, zeros, zeros, p, peephole, coupled)
-        if not peephole and not coupled:
-            m = torch.nn.LSTM(N_IN, HIDDEN).double()
-            load_torch_module(m, p)
-            with torch.no_grad():
-                ref, (rh, rc) = m(x, (h0.unsqueeze(0), c0.unsqueeze(0)))
-            assert torch.allclose(ref, out, atol=1e-13) and torch.allclose(rc[0], c_n, atol=1e-13)
-            notes = "torch.nn.LSTM (equal to the plain loop to 1e-13)"
-        else:
-            notes = "plain float64 loop of LstmCell's equations (the loop matches nn.LSTM on the standard cell)"
-        record.update(h_n=h_n.tolist(), c_n=c_n.tolist(), c0=c0.tolist(), output=ncw(out),
-                      output_zero_state=ncw(out0), notes=notes)
+def make_case(cell, sizes, masked, zero_state=True):
+    n_in, H, B, T = sizes["n_in"], sizes["hidden"], sizes["batch"], sizes["steps"]
+    p = {k: uniform(*s).requires_grad_() for k, s in cell.param_shapes(n_in, H).items()}
+    x = torch.randn(T, B, n_in).requires_grad_()
+    s0 = {k: uniform(B, H).requires_grad_() for k in cell.names}
+    R = loss_weights(T, B, H)
+    mask = None
+    if masked:
+        mask = torch.ones(B, T)
+        for b in range(1, B):
+            padded = min(T - 1, b)
+            if b % 2 == 1:
+                mask[b, T - padded:] = 0   # padding at the end
+            else:
+                mask[b, :padded] = 0       # padding at the start
+        out, final = run_alone(cell, x, s0, p, mask)
+        # The blended loop must agree with running each example alone.
+        blended, _ = run(cell, x, s0, p, mask)
+        assert torch.allclose(blended, out, atol=1e-14, rtol=0)
     else:
-        reset_after = options["reset_after"]
-        p = params_for(3)
-        out, h_n = gru_loop(x, h0, p, reset_after)
-        out0, _ = gru_loop(x, zeros, p, reset_after)
-        if reset_after:
-            m = torch.nn.GRU(N_IN, HIDDEN).double()
-            load_torch_module(m, p)
-            with torch.no_grad():
-                ref, _ = m(x, h0.unsqueeze(0))
-            assert torch.allclose(ref, out, atol=1e-13)
-            notes = "torch.nn.GRU (equal to the plain loop to 1e-13)"
-        else:
-            notes = "plain float64 loop, reset gate before the product (Cho et al. 2014)"
-        record.update(h_n=h_n.tolist(), output=ncw(out), output_zero_state=ncw(out0), notes=notes)
-    record["params"] = {k: v.tolist() for k, v in p.items()}
-    record["input"] = ncw(x)
-    record["h0"] = h0.tolist()
-    return record
+        out, final = run(cell, x, s0, p)
+    (out * R).sum().backward()
+    arrays = {
+        "input": ncw(x.detach()),
+        "output": ncw(out.detach()),
+        "grad_input": ncw(x.grad),
+    }
+    if zero_state:
+        with torch.no_grad():
+            zero_states = {k: torch.zeros(B, H) for k in cell.names}
+            out0 = run_alone(cell, x, zero_states, p, mask)[0] if masked else run(cell, x, zero_states, p)[0]
+        arrays["output_zero_state"] = ncw(out0)
+    for k in cell.names:
+        arrays[k + "0"] = s0[k].detach()
+        arrays[k + "_n"] = final[k].detach()
+        arrays["grad_" + k + "0"] = s0[k].grad
+    for k, v in p.items():
+        arrays["param_" + k] = v.detach()
+        arrays["grad_" + k] = v.grad
+    if mask is not None:
+        arrays["mask"] = mask
+    return arrays
 
 
-CASES = [
-    ("rnn_tanh", "rnn", {"activation": "tanh"}),
-    ("rnn_relu", "rnn", {"activation": "relu"}),
-    ("lstm", "lstm", {"peephole": False, "coupled": False}),
-    ("lstm_peephole", "lstm", {"peephole": True, "coupled": False}),
-    ("lstm_coupled", "lstm", {"peephole": False, "coupled": True}),
-    ("lstm_peephole_coupled", "lstm", {"peephole": True, "coupled": True}),
-    ("gru", "gru", {"reset_after": True}),
-    ("gru_reset_before", "gru", {"reset_after": False}),
-]
+def make_tbptt_case(cell, forward, back):
+    n_in, H, B, T = 3, 4, 2, 8
+    p = {k: uniform(*s).requires_grad_() for k, s in cell.param_shapes(n_in, H).items()}
+    x = torch.randn(T, B, n_in)
+    R = loss_weights(T, B, H)
+    arrays = {"input": ncw(x), "forward": torch.tensor(float(forward)),
+              "back": torch.tensor(float(back))}
+    for k, v in p.items():
+        arrays["param_" + k] = v.detach()
+    states = {k: torch.zeros(B, H) for k in cell.names}
+    for seg, start in enumerate(range(0, T, forward)):
+        end = min(T, start + forward)
+        cut = max(start, end - back)
+        xs = x[start:end].clone().requires_grad_()
+        for v in p.values():
+            v.grad = None
+        # The steps before the cut run without gradient; the state at the cut is a constant.
+        with torch.no_grad():
+            _, at_cut = run(cell, xs[:cut - start], states, p) if cut > start else (None, states)
+        out, final = run(cell, xs[cut - start:], {k: v.detach() for k, v in at_cut.items()}, p)
+        (out * R[cut:end]).sum().backward()
+        for k, v in p.items():
+            arrays["grad_seg%d_%s" % (seg, k)] = v.grad.clone()
+        arrays["grad_seg%d_input" % seg] = ncw(xs.grad)
+        states = {k: v.detach() for k, v in final.items()}
+    return arrays
+
+
+def save(name, arrays):
+    path = os.path.join(OUT_DIR, name + ".npz")
+    np.savez_compressed(path, **{k: v.detach().numpy().astype(np.float64) for k, v in arrays.items()})
+    print("wrote", path, os.path.getsize(path), "bytes")
 
 
 def main():
-    torch.manual_seed(20261123)
+    torch.manual_seed(20261128)
     os.makedirs(OUT_DIR, exist_ok=True)
-    for name, cell, options in CASES:
-        with open(os.path.join(OUT_DIR, name + ".json"), "w") as f:
-            json.dump(make_case(name, cell, options), f, indent=1)
-            f.write("\n")
-        print("wrote", name)
+    for name, cell in VARIANTS.items():
+        check_against_torch(name, cell, SMALL)
+        check_against_torch(name, cell, PARALLEL)
+        save(name, make_case(cell, SMALL, masked=False))
+        save(name + "_masked", make_case(cell, SMALL, masked=True))
+    # One case per code path at the size where the row loops run on all cores.
+    for name in ["rnn_relu", "lstm_peephole", "lstm_coupled", "gru", "gru_reset_before"]:
+        save(name + "_parallel", make_case(VARIANTS[name], PARALLEL, masked=False, zero_state=False))
+    for name in ["rnn_tanh", "lstm_peephole", "gru", "gru_reset_before"]:
+        save("tbptt_" + name, make_tbptt_case(VARIANTS[name], forward=3, back=2))
 
 
 if __name__ == "__main__":

@@ -2,79 +2,198 @@ package org.recurrent4j.reference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.recurrent4j.cell.StateEntry;
 import org.recurrent4j.layer.CellLoopLayer;
 import org.recurrent4j.layer.CellVariants;
 
 /**
- * Forward parity with an independent float64 reference (PyTorch's nn.RNN / nn.LSTM / nn.GRU, and
- * plain loops of the equations for the variants PyTorch lacks): PyTorch's weights are loaded by
- * name, and outputs and final states agree to 1e-6 relative.
+ * Parity with an independent float64 reference (plain loops of each cell's equations, checked
+ * against PyTorch's nn.RNN / nn.LSTM / nn.GRU where PyTorch has the cell): the reference's weights
+ * are loaded by name, and outputs, final states and the gradients of a scalar loss with respect to
+ * the input, every parameter and the initial states agree to 1e-10 (relative, floor 1), with and
+ * without padding at either end, and at a size where the cells' loops run on all cores.
  */
 class ReferenceParityTest {
 
-    private static final double TOLERANCE = 1e-6;
+    private static final double TOLERANCE = 1e-10;
+    private static final LayerWorkspaceMgr WS = LayerWorkspaceMgr.noWorkspaces();
 
-    /** PyTorch's parameter names (as written by the generator) to ours. */
+    /** The reference's parameter names (PyTorch's) to ours. */
     private static final Map<String, String> KEYS =
             Map.of("W_ih", "Wih", "W_hh", "Whh", "b_ih", "bih", "b_hh", "bhh", "w_peep", "wpeep");
 
+    private static DataType defaultType;
+    private static DataType defaultFloatingType;
+
     @BeforeAll
     static void doublePrecision() {
+        defaultType = Nd4j.dataType();
+        defaultFloatingType = Nd4j.defaultFloatingPointType();
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
     }
 
-    static Stream<CellVariants> variants() {
-        // The fixture cases are named as the variants; every variant but the softsign-gated one has a case.
-        return CellVariants.all().stream().filter(v -> !v.name().equals("lstm_softsign_gates"));
+    @AfterAll
+    static void restoreTypes() {
+        Nd4j.setDefaultDataTypes(defaultType, defaultFloatingType);
     }
 
-    private static MultiLayerNetwork withReferenceWeights(CellVariants variant, CellFixture f) {
-        int nIn = (int) f.input().size(1);
-        int hidden = (int) f.h0().size(1);
+    static Stream<Arguments> cases() {
+        List<String> parallel = List.of("rnn_relu", "lstm_peephole", "lstm_coupled", "gru", "gru_reset_before");
+        return CellVariants.all().stream()
+                .filter(v -> !v.name().equals("lstm_softsign_gates"))
+                .flatMap(v -> {
+                    Stream<Arguments> base =
+                            Stream.of(Arguments.of(v, v.name()), Arguments.of(v, v.name() + "_masked"));
+                    return parallel.contains(v.name())
+                            ? Stream.concat(base, Stream.of(Arguments.of(v, v.name() + "_parallel")))
+                            : base;
+                });
+    }
+
+    static Stream<Arguments> tbpttCases() {
+        return Stream.of("rnn_tanh", "lstm_peephole", "gru", "gru_reset_before")
+                .map(name -> Arguments.of(
+                        CellVariants.all().stream()
+                                .filter(v -> v.name().equals(name))
+                                .findFirst()
+                                .orElseThrow(),
+                        "tbptt_" + name));
+    }
+
+    private static CellLoopLayer withReferenceWeights(CellVariants variant, Fixture f) {
+        INDArray input = f.get("input");
+        int nIn = (int) input.size(1);
+        int hidden = (int) f.get("param_W_hh").size(1);
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .dataType(DataType.DOUBLE)
                 .list()
                 .layer(variant.layer(nIn, hidden))
                 .build());
         net.init();
-        f.params().forEach((key, value) -> net.setParam("0_" + KEYS.get(key), value));
-        return net;
+        net.initGradientsView();
+        f.arrays().forEach((key, value) -> {
+            if (key.startsWith("param_")) {
+                net.setParam("0_" + KEYS.get(key.substring(6)), value);
+            }
+        });
+        return (CellLoopLayer) net.getLayer(0);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("variants")
-    void outputsAndFinalStatesMatchTheReference(CellVariants variant) throws IOException {
-        CellFixture f = CellFixture.load(variant.name());
-        MultiLayerNetwork net = withReferenceWeights(variant, f);
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("cases")
+    void outputsStatesAndGradientsMatchTheReference(CellVariants variant, String fixture) throws IOException {
+        Fixture f = Fixture.load(fixture);
+        CellLoopLayer layer = withReferenceWeights(variant, f);
+        INDArray input = f.get("input");
+        INDArray mask = f.has("mask") ? f.get("mask") : null;
+        Map<String, INDArray> initial = new LinkedHashMap<>();
+        for (StateEntry e : layer.stateEntries()) {
+            initial.put(e.name(), f.get(e.name() + "0"));
+        }
 
-        assertClose(f.outputZeroState(), net.output(f.input()), variant + ": output from zero state");
+        if (f.has("output_zero_state")) {
+            layer.setMaskArray(mask);
+            layer.setInput(input, WS);
+            assertClose(f.get("output_zero_state"), layer.activate(false, WS), fixture + ": output from zero state");
+        }
 
-        Map<String, INDArray> initial = f.c0() == null
-                ? Map.of(CellLoopLayer.STATE_H, f.h0())
-                : Map.of(CellLoopLayer.STATE_H, f.h0(), CellLoopLayer.STATE_C, f.c0());
-        net.rnnSetPreviousState(0, initial);
-        assertClose(f.output(), net.rnnTimeStep(f.input()), variant + ": output from h0/c0");
-        Map<String, INDArray> last = net.rnnGetPreviousState(0);
-        assertClose(f.hN(), last.get(CellLoopLayer.STATE_H), variant + ": final h");
-        if (f.cN() != null) {
-            assertClose(f.cN(), last.get(CellLoopLayer.STATE_C), variant + ": final c");
+        // From h0 (c0): output and final states, through the stored state of rnnTimeStep.
+        layer.rnnClearPreviousState();
+        layer.rnnSetPreviousState(initial);
+        layer.setMaskArray(mask);
+        assertClose(f.get("output"), layer.rnnTimeStep(input, WS), fixture + ": output from h0/c0");
+        Map<String, INDArray> last = layer.rnnGetPreviousState();
+        for (String name : initial.keySet()) {
+            assertClose(f.get(name + "_n"), last.get(name), fixture + ": final " + name);
+        }
+
+        // Gradients of L = Σ output ⊙ R, from the same initial state given as an external one.
+        layer.setInitialState(initial);
+        layer.setMaskArray(mask);
+        layer.setInput(input, WS);
+        layer.activate(true, WS);
+        INDArray r = Fixture.lossWeights(input.size(0), f.get("output").size(1), input.size(2));
+        Pair<Gradient, INDArray> gradients = layer.backpropGradient(r, WS);
+        assertClose(f.get("grad_input"), gradients.getSecond(), fixture + ": input gradient");
+        gradients
+                .getFirst()
+                .gradientForVariable()
+                .forEach((key, value) ->
+                        assertClose(f.get("grad_" + referenceKey(key)), value, fixture + ": gradient of " + key));
+        for (String name : initial.keySet()) {
+            assertClose(
+                    f.get("grad_" + name + "0"),
+                    layer.getInitialStateGradient().get(name),
+                    fixture + ": gradient of initial " + name);
+        }
+        layer.clearInitialState();
+    }
+
+    /**
+     * Truncated BPTT, segment by segment from the carried state: each segment's gradients equal
+     * the reference's exact truncated gradient (state detached where truncation starts).
+     */
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("tbpttCases")
+    void truncatedGradientsMatchTheReference(CellVariants variant, String fixture) throws IOException {
+        Fixture f = Fixture.load(fixture);
+        CellLoopLayer layer = withReferenceWeights(variant, f);
+        INDArray input = f.get("input");
+        int forward = f.get("forward").getInt(0);
+        int back = f.get("back").getInt(0);
+        int steps = (int) input.size(2);
+        int hidden = (int) f.get("param_W_hh").size(1);
+        INDArray r = Fixture.lossWeights(input.size(0), hidden, steps);
+        layer.rnnClearPreviousState();
+        for (int start = 0, seg = 0; start < steps; start += forward, seg++) {
+            int end = Math.min(steps, start + forward);
+            INDArray segment = input.get(all(), all(), interval(start, end)).dup();
+            layer.rnnActivateUsingStoredState(segment, true, true, WS);
+            INDArray epsilon = r.get(all(), all(), interval(start, end)).dup();
+            Pair<Gradient, INDArray> g = layer.tbpttBackpropGradient(epsilon, back, WS);
+            String prefix = "grad_seg" + seg + "_";
+            assertClose(f.get(prefix + "input"), g.getSecond(), fixture + " segment " + seg + ": input gradient");
+            for (Map.Entry<String, INDArray> e :
+                    g.getFirst().gradientForVariable().entrySet()) {
+                assertClose(
+                        f.get(prefix + referenceKey(e.getKey())),
+                        e.getValue(),
+                        fixture + " segment " + seg + ": gradient of " + e.getKey());
+            }
         }
     }
 
-    private static void assertClose(INDArray expected, INDArray actual, String what) {
+    private static String referenceKey(String ours) {
+        return KEYS.entrySet().stream()
+                .filter(e -> e.getValue().equals(ours))
+                .findFirst()
+                .orElseThrow()
+                .getKey();
+    }
+
+    static void assertClose(INDArray expected, INDArray actual, String what) {
         assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
         INDArray scale = Transforms.max(Transforms.abs(expected), 1.0);
         double worst = Transforms.abs(actual.castTo(DataType.DOUBLE).sub(expected))
