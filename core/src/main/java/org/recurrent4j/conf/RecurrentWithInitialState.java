@@ -2,8 +2,11 @@ package org.recurrent4j.conf;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.inputs.InvalidInputTypeException;
@@ -42,9 +45,18 @@ import org.recurrent4j.layer.RecurrentWithInitialStateVertex;
  * <p>The initial state applies to {@code output}, {@code fit} and the first truncated-BPTT
  * segment; later segments carry on from the previous one and send no gradient to it. DL4J's
  * graph {@code rnnTimeStep} feeds only its first input, so stepping a decoder runs from the state
- * set with {@code rnnSetPreviousState}, not from these inputs. Frozen (by {@code TransferLearning}'s
- * {@code setFeatureExtractor}), the vertex still starts from its initial state and sends it no
- * gradient.
+ * set with {@code rnnSetPreviousState}, not from these inputs.
+ *
+ * <p>Transfer learning: DL4J 1.0.0-M2.1's {@code TransferLearning.GraphBuilder} rebuilds every
+ * layer vertex as a plain {@code LayerVertex} (in {@code fineTuneConfiguration}, which every build
+ * goes through), which would leave this vertex with one input. Pass its result through {@link
+ * #restore}; frozen (by {@code setFeatureExtractor}), the vertex still starts from its initial
+ * state and sends it no gradient:
+ *
+ * <pre>{@code
+ * ComputationGraph frozen = RecurrentWithInitialState.restore(net,
+ *         new TransferLearning.GraphBuilder(net).setFeatureExtractor("decoder").build());
+ * }</pre>
  */
 public class RecurrentWithInitialState extends LayerVertex {
 
@@ -58,8 +70,41 @@ public class RecurrentWithInitialState extends LayerVertex {
      *     (possibly frozen; see {@link #addTo} for the usual way to build one)
      */
     public RecurrentWithInitialState(NeuralNetConfiguration layerConf) {
-        super(layerConf, null);
+        this(layerConf, null);
+    }
+
+    /** With an input pre-processor for the sequence input. */
+    public RecurrentWithInitialState(NeuralNetConfiguration layerConf, InputPreProcessor preProcessor) {
+        super(layerConf, preProcessor);
         cellLayer(layerConf.getLayer());
+    }
+
+    /**
+     * The graph {@code TransferLearning} built from {@code original}, with the vertices that were
+     * {@code RecurrentWithInitialState} in {@code original} made so again (their layer
+     * configurations, frozen or fine-tuned, and the parameters kept); {@code transferred} itself
+     * if none was lost.
+     */
+    public static ComputationGraph restore(ComputationGraph original, ComputationGraph transferred) {
+        ComputationGraphConfiguration conf = transferred.getConfiguration().clone();
+        boolean changed = false;
+        for (Map.Entry<String, GraphVertex> e :
+                original.getConfiguration().getVertices().entrySet()) {
+            GraphVertex now = conf.getVertices().get(e.getKey());
+            if (e.getValue() instanceof RecurrentWithInitialState
+                    && now instanceof LayerVertex plain
+                    && !(now instanceof RecurrentWithInitialState)) {
+                conf.getVertices()
+                        .put(e.getKey(), new RecurrentWithInitialState(plain.getLayerConf(), plain.getPreProcessor()));
+                changed = true;
+            }
+        }
+        if (!changed) {
+            return transferred;
+        }
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init(transferred.params().dup(), false);
+        return graph;
     }
 
     /**
@@ -126,7 +171,7 @@ public class RecurrentWithInitialState extends LayerVertex {
 
     @Override
     public RecurrentWithInitialState clone() {
-        return new RecurrentWithInitialState(getLayerConf().clone());
+        return new RecurrentWithInitialState(getLayerConf().clone(), getPreProcessor());
     }
 
     @Override

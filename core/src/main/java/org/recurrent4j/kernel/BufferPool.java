@@ -59,6 +59,7 @@ public final class BufferPool {
     private long idleBytes;
     private long inUseBytes;
     private long peakInUseBytes;
+    private long allocations;
 
     BufferPool(long maxIdleNanos) {
         this.maxIdleNanos = maxIdleNanos;
@@ -86,6 +87,7 @@ public final class BufferPool {
             try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 best = new Block(Nd4j.createUninitialized(type, new long[] {capacity}, 'c'));
             }
+            allocations++;
         }
         inUseBytes += best.bytes();
         peakInUseBytes = Math.max(peakInUseBytes, inUseBytes);
@@ -115,6 +117,11 @@ public final class BufferPool {
     /** Bytes held by idle blocks, ready for reuse. */
     public synchronized long idleBytes() {
         return idleBytes;
+    }
+
+    /** How many blocks were allocated since the start (reuse does not count). */
+    public synchronized long allocations() {
+        return allocations;
     }
 
     /** Bytes held by layers' passes now. */

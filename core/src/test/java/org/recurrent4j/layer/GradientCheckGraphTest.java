@@ -14,8 +14,8 @@ import org.deeplearning4j.nn.conf.layers.util.MaskZeroLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,21 +27,18 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.recurrent4j.layer.GradientCheckMultiLayerTest.Masking;
+import org.recurrent4j.testing.DoublePrecision;
 
 /**
  * Every cell in a ComputationGraph passes the gradient check with and without masks, and works
  * with DL4J's MaskZeroLayer and TimeDistributed.
  */
+@ExtendWith(DoublePrecision.class)
 class GradientCheckGraphTest {
 
     private static final int N_IN = 3;
     private static final int HIDDEN = 4;
     private static final int STEPS = 5;
-
-    @BeforeAll
-    static void doublePrecision() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
 
     static Stream<Arguments> cases() {
         return CellVariants.all().stream()

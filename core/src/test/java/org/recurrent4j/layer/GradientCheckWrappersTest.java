@@ -17,7 +17,7 @@ import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,23 +29,20 @@ import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.recurrent4j.conf.RecurrentCellLayer;
 import org.recurrent4j.layer.GradientCheckMultiLayerTest.Masking;
+import org.recurrent4j.testing.DoublePrecision;
 
 /**
  * Gradient checks of every cell inside DL4J's wrappers: {@code Bidirectional} (each merge mode,
  * with padding at either end, so the backward direction sees both alignments), {@code
  * LastTimeStep} (the last real step of each padded sequence), and the NWC data format.
  */
+@ExtendWith(DoublePrecision.class)
 class GradientCheckWrappersTest {
 
     private static final int N_IN = 3;
     private static final int HIDDEN = 4;
     private static final int BATCH = 3;
     private static final int STEPS = 5;
-
-    @BeforeAll
-    static void doublePrecision() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
 
     /** Every variant with a merge mode (rotating, so all four are covered) and a masking. */
     static Stream<Arguments> bidirectionalCases() {

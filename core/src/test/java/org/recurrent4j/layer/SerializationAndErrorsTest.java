@@ -16,8 +16,8 @@ import org.deeplearning4j.nn.conf.weightnoise.DropConnect;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ModelSerializer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,17 +31,14 @@ import org.recurrent4j.conf.Gru;
 import org.recurrent4j.conf.Lstm;
 import org.recurrent4j.conf.RecurrentCellLayer;
 import org.recurrent4j.init.OrthogonalInit;
+import org.recurrent4j.testing.DoublePrecision;
 
 /** Configurations and models survive JSON and ModelSerializer; bad input gets a clear error. */
+@ExtendWith(DoublePrecision.class)
 class SerializationAndErrorsTest {
 
     private static final int N_IN = 3;
     private static final int HIDDEN = 5;
-
-    @BeforeAll
-    static void doublePrecision() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
 
     static Stream<CellVariants> variants() {
         return CellVariants.all().stream();
@@ -118,6 +115,17 @@ class SerializationAndErrorsTest {
                 IllegalArgumentException.class,
                 () -> net.output(input(2, 4), false, Nd4j.ones(DataType.DOUBLE, 2, 5), null));
         assertMessage(e, "gru", "[batch, time] = [2, 4]", "[2, 5]");
+    }
+
+    @Test
+    void aMaskOtherThanZeroOrOneIsRejected() {
+        MultiLayerNetwork net =
+                network(new Gru.Builder().name("gru").nIn(N_IN).nOut(HIDDEN).build());
+        INDArray mask = Nd4j.ones(DataType.DOUBLE, 2, 4);
+        mask.putScalar(1, 2, 0.5);
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> net.output(input(2, 4), false, mask, null));
+        assertMessage(e, "gru", "0 (padding) or 1", "got 0.5 at [example 1, step 2]", "label mask");
     }
 
     @Test

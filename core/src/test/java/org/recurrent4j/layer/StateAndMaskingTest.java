@@ -16,8 +16,8 @@ import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.common.primitives.Pair;
@@ -27,22 +27,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.recurrent4j.testing.DoublePrecision;
 
 /**
  * Stateful inference, masking semantics and truncated BPTT: what a user relies on when sequences
  * are fed step by step, padded, or cut into segments.
  */
+@ExtendWith(DoublePrecision.class)
 class StateAndMaskingTest {
 
     private static final int N_IN = 3;
     private static final int HIDDEN = 5;
     private static final int STEPS = 7;
     private static final double EXACT = 1e-12;
-
-    @BeforeAll
-    static void doublePrecision() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
 
     static Stream<CellVariants> variants() {
         return CellVariants.all().stream();

@@ -14,19 +14,18 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.recurrent4j.cell.StateEntry;
 import org.recurrent4j.layer.CellLoopLayer;
 import org.recurrent4j.layer.CellVariants;
+import org.recurrent4j.testing.DoublePrecision;
 
 /**
  * Parity with an independent float64 reference (plain loops of each cell's equations, checked
@@ -35,6 +34,7 @@ import org.recurrent4j.layer.CellVariants;
  * the input, every parameter and the initial states agree to 1e-10 (relative, floor 1), with and
  * without padding at either end, and at a size where the cells' loops run on all cores.
  */
+@ExtendWith(DoublePrecision.class)
 class ReferenceParityTest {
 
     private static final double TOLERANCE = 1e-10;
@@ -43,21 +43,6 @@ class ReferenceParityTest {
     /** The reference's parameter names (PyTorch's) to ours. */
     private static final Map<String, String> KEYS =
             Map.of("W_ih", "Wih", "W_hh", "Whh", "b_ih", "bih", "b_hh", "bhh", "w_peep", "wpeep");
-
-    private static DataType defaultType;
-    private static DataType defaultFloatingType;
-
-    @BeforeAll
-    static void doublePrecision() {
-        defaultType = Nd4j.dataType();
-        defaultFloatingType = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restoreTypes() {
-        Nd4j.setDefaultDataTypes(defaultType, defaultFloatingType);
-    }
 
     static Stream<Arguments> cases() {
         List<String> parallel = List.of("rnn_relu", "lstm_peephole", "lstm_coupled", "gru", "gru_reset_before");
