@@ -64,7 +64,7 @@ class ArchiveDataSetsTest {
         assertEquals(Sst2.DEV_ROWS, dev.size());
         assertEquals(2, Sst2.files().read(data.train()).size());
         Path pin = cache.resolve("sst2/SST-2.zip.sha256");
-        assertEquals(Download.sha256(data.file()), Files.readString(pin).trim());
+        assertEquals(Checksums.of(data.file()).sha256(), Files.readString(pin).trim());
         assertEquals(1, server.requests());
 
         // the source changes: a fresh download no longer matches the pinned checksum
@@ -77,7 +77,14 @@ class ArchiveDataSetsTest {
                         .contains("SHA-256 mismatch: expected "
                                 + Files.readString(pin).trim()),
                 e.getMessage());
-        assertEquals(List.of("sst2/SST-2.zip.sha256"), cacheContents());
+        // the download was not kept; the manifest and check stamp of the extraction deleted by hand remain
+        assertEquals(
+                List.of(
+                        "sst2/.lock",
+                        "sst2/SST-2.zip.sha256",
+                        "sst2/extracted.checked",
+                        "sst2/extracted.manifest"),
+                cacheContents());
     }
 
     @Test
@@ -88,7 +95,7 @@ class ArchiveDataSetsTest {
                 cache.resolve("sst2/SST-2.zip") + " does not look like sst2: the archive has no SST-2/dev.tsv;"
                         + " nothing was kept",
                 e.getMessage());
-        assertEquals(List.of(), cacheContents());
+        assertEquals(List.of("sst2/.lock"), cacheContents());
 
         server.serve("/SST-2.zip", Fixtures.sst2(10, true));
         e = assertThrows(IOException.class, () -> sst2(uri).dev());
@@ -98,7 +105,7 @@ class ArchiveDataSetsTest {
     @Test
     void imdbUnpacksTheLabelFoldersForTheFolderReader() throws IOException {
         URI uri = server.serve("/aclImdb_v1.tar.gz", Fixtures.imdb());
-        Imdb imdb = new Imdb().source(uri).cache(cache).progress(Download.Progress.NONE);
+        Imdb imdb = new Imdb(Checksums.NONE).source(uri).cache(cache).progress(Download.Progress.NONE);
         List<LabelledText> train = Imdb.files().readFolders(imdb.train());
         assertEquals(
                 List.of(0, 0, 1, 1), train.stream().map(LabelledText::label).toList());
@@ -110,12 +117,18 @@ class ArchiveDataSetsTest {
     void aTruncatedArchiveLeavesNoHalfExtractedFolder() throws IOException {
         byte[] whole = Fixtures.imdb();
         Path truncated = Files.write(dir.resolve("aclImdb_v1.tar.gz"), Arrays.copyOf(whole, whole.length - 40));
-        Imdb imdb = new Imdb().source(truncated.toUri()).cache(cache).progress(Download.Progress.NONE);
+        Imdb imdb = new Imdb(Checksums.NONE)
+                .source(truncated.toUri())
+                .cache(cache)
+                .progress(Download.Progress.NONE);
         IOException e = assertThrows(IOException.class, imdb::train);
         assertTrue(e.getMessage().contains("the archive is truncated or damaged"), e.getMessage());
         assertTrue(e.getMessage().endsWith("nothing was kept"), e.getMessage());
         try (Stream<Path> left = Files.walk(cache)) {
-            assertEquals(List.of(cache, cache.resolve("imdb")), left.toList(), "no file, no temporary folder");
+            assertEquals(
+                    List.of(cache, cache.resolve("imdb"), cache.resolve("imdb/.lock")),
+                    left.sorted().toList(),
+                    "no file, no temporary folder");
         }
     }
 

@@ -38,7 +38,7 @@ class PublicDataSetTest {
         server = new LocalServer();
         Path scratch = Files.createTempFile("text", ".txt");
         Files.write(scratch, TEXT);
-        sha = Download.sha256(scratch);
+        sha = Checksums.of(scratch).sha256();
         Files.delete(scratch);
     }
 
@@ -53,7 +53,9 @@ class PublicDataSetTest {
 
     private List<Path> cacheContents() throws IOException {
         try (Stream<Path> all = Files.walk(cache)) {
-            return all.filter(Files::isRegularFile).toList();
+            return all.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().equals(".lock"))
+                    .toList();
         }
     }
 
