@@ -179,7 +179,8 @@ public final class Archives {
                         String.format(Locale.ROOT, "%,d", limits.maxEntries()),
                         DataLimits.MAX_ENTRIES,
                         "maxEntries",
-                        Long.toString(limits.maxEntries() > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * limits.maxEntries()),
+                        Long.toString(
+                                limits.maxEntries() > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * limits.maxEntries()),
                         NOTHING_EXTRACTED));
             }
         }
@@ -222,7 +223,8 @@ public final class Archives {
                         String.format(Locale.ROOT, "%.0f", limits.maxCompressionRatio()),
                         DataLimits.MAX_COMPRESSION_RATIO,
                         "maxCompressionRatio",
-                        String.format(Locale.ROOT, "%.0f", Math.ceil(Math.max(2 * limits.maxCompressionRatio(), ratio))),
+                        String.format(
+                                Locale.ROOT, "%.0f", Math.ceil(Math.max(2 * limits.maxCompressionRatio(), ratio))),
                         NOTHING_EXTRACTED + "; such a ratio is the mark of a zip or tar bomb"));
             }
         }
@@ -291,8 +293,8 @@ public final class Archives {
             throws IOException {
         try (InputStream file = Files.newInputStream(archive)) {
             Counting compressed = new Counting(file, n -> budget.compressed = n);
-            Counting decompressed = new Counting(
-                    new GzipCompressorInputStream(new BufferedInputStream(compressed)), n -> {
+            Counting decompressed =
+                    new Counting(new GzipCompressorInputStream(new BufferedInputStream(compressed)), n -> {
                         budget.decompressed = n;
                         budget.ratio("the archive", n, budget.compressed);
                     });
@@ -425,8 +427,8 @@ public final class Archives {
                 path = null;
             }
         } catch (InvalidPathException e) {
-            throw new IOException(archive + ": entry \"" + name + "\" is not a valid file name here ("
-                    + e.getReason() + "); the archive was not extracted");
+            throw new IOException(archive + ": entry \"" + name + "\" is not a valid file name here (" + e.getReason()
+                    + "); the archive was not extracted");
         }
         if (path == null || !path.startsWith(root) || path.equals(root) && !directory) {
             throw new IOException(archive + ": entry \"" + name + "\" would be written outside the target folder;"

@@ -73,18 +73,15 @@ final class CacheLock implements AutoCloseable {
         }
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel =
+                    FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             long waitingSince = System.nanoTime();
             long reported = -1;
             while (lock == null) {
                 long waited = (System.nanoTime() - waitingSince) / 1_000_000;
                 if (reported < 0 || waited - reported >= REPORT_MILLIS) {
-                    log.info(
-                            "{}: waiting for {} to finish preparing it (lock file {})",
-                            what,
-                            holder(channel),
-                            file);
+                    log.info("{}: waiting for {} to finish preparing it (lock file {})", what, holder(channel), file);
                     reported = waited;
                 }
                 if (System.nanoTime() > deadline) {

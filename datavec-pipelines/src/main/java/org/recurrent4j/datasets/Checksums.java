@@ -41,8 +41,7 @@ public record Checksums(String sha256, String md5) {
             return null;
         }
         if (!value.matches("[0-9a-fA-F]{" + digits + "}")) {
-            throw new IllegalArgumentException(
-                    "a " + what + " is " + digits + " hex digits, got \"" + value + "\"");
+            throw new IllegalArgumentException("a " + what + " is " + digits + " hex digits, got \"" + value + "\"");
         }
         return value.toLowerCase(Locale.ROOT);
     }

@@ -115,8 +115,8 @@ public final class ExtractionManifest {
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = reader.readLine();
             if (!HEADER.equals(header)) {
-                throw new IOException(file + ":1: not a recurrent4j extraction manifest of version 1 (expected \""
-                        + HEADER + "\")");
+                throw new IOException(
+                        file + ":1: not a recurrent4j extraction manifest of version 1 (expected \"" + HEADER + "\")");
             }
             String second = reader.readLine();
             if (second == null || !second.matches("archive-sha256 [0-9a-f]{64}")) {
@@ -220,13 +220,16 @@ public final class ExtractionManifest {
         }
         if (!problems.isEmpty()) {
             Collections.sort(problems);
-            StringBuilder message = new StringBuilder(root + ": the extracted files differ from the archive they"
-                    + " were extracted from (" + problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + "): ");
+            StringBuilder message = new StringBuilder(
+                    root + ": the extracted files differ from the archive they" + " were extracted from ("
+                            + problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + "): ");
             for (int i = 0; i < Math.min(LISTED_PROBLEMS, problems.size()); i++) {
                 message.append(i == 0 ? "" : "; ").append(problems.get(i));
             }
             if (problems.size() > LISTED_PROBLEMS) {
-                message.append("; and ").append(problems.size() - LISTED_PROBLEMS).append(" more");
+                message.append("; and ")
+                        .append(problems.size() - LISTED_PROBLEMS)
+                        .append(" more");
             }
             throw new IOException(message.append(". ").append(recovery).toString());
         }

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -225,7 +225,8 @@ public abstract class PublicDataSet<D extends PublicDataSet<D>> {
     /** Deletes the temporary files and folders of writes that a process which died did not finish. */
     private void removeLeftovers() throws IOException {
         try (Stream<Path> entries = Files.list(directory())) {
-            for (Path leftover : entries.filter(p -> Archives.isTemporary(p.getFileName().toString()))
+            for (Path leftover : entries.filter(
+                            p -> Archives.isTemporary(p.getFileName().toString()))
                     .toList()) {
                 log.info("{}: removing {}, left by a process that did not finish", name, leftover);
                 Archives.deleteTree(leftover);
@@ -320,7 +321,8 @@ public abstract class PublicDataSet<D extends PublicDataSet<D>> {
      *     (naming them, and saying to delete {@code target} to extract it again)
      */
     protected final void unpack(Path archive, Path target, Archives.Format format) throws IOException {
-        String archiveSha256 = current != null ? current.sha256() : Checksums.of(archive).sha256();
+        String archiveSha256 =
+                current != null ? current.sha256() : Checksums.of(archive).sha256();
         Path manifestFile = ExtractionManifest.fileOf(target);
         Path stamp = stampOf(target);
         if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -381,7 +383,8 @@ public abstract class PublicDataSet<D extends PublicDataSet<D>> {
 
     private boolean fullCheckDue(Path stamp) {
         try {
-            Instant last = Instant.parse(Files.readString(stamp, StandardCharsets.ISO_8859_1).strip());
+            Instant last = Instant.parse(
+                    Files.readString(stamp, StandardCharsets.ISO_8859_1).strip());
             Instant now = Instant.now();
             return last.isAfter(now) || !last.plus(fullCheckInterval).isAfter(now);
         } catch (IOException | DateTimeParseException e) {
@@ -393,6 +396,7 @@ public abstract class PublicDataSet<D extends PublicDataSet<D>> {
         byte[] now = (Instant.now() + "\n").getBytes(StandardCharsets.UTF_8);
         AtomicFile.writeStream(stamp, out -> out.write(now));
     }
+
     private static Download.Progress loggingProgress(String name) {
         long[] lastTenth = {-1};
         return (bytes, total) -> {

@@ -78,9 +78,8 @@ public final class Sst2 extends PublicDataSet<Sst2> {
         if (!Files.isRegularFile(tsv)) {
             throw new IOException("the archive has no " + tsv.getParent().getFileName() + "/" + tsv.getFileName());
         }
-        List<String> lines = Utf8Text.decode(Files.readAllBytes(tsv), tsv.toString())
-                .lines()
-                .toList();
+        List<String> lines =
+                Utf8Text.decode(Files.readAllBytes(tsv), tsv.toString()).lines().toList();
         if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
             throw new IOException(tsv + ": expected the header \"sentence<TAB>label\"");
         }

@@ -64,8 +64,9 @@ public final class UciSyntheticControl extends PublicDataSet<UciSyntheticControl
 
     @Override
     protected void prepare(Path file) throws IOException {
-        List<String> lines =
-                Utf8Text.decode(Files.readAllBytes(file), file.toString()).lines().toList();
+        List<String> lines = Utf8Text.decode(Files.readAllBytes(file), file.toString())
+                .lines()
+                .toList();
         List<String> rows = lines.stream().filter(line -> !line.isBlank()).toList();
         if (rows.size() != ROWS) {
             throw new IOException(file + ": " + rows.size() + " rows, expected " + ROWS);

@@ -79,11 +79,7 @@ class ArchiveDataSetsTest {
                 e.getMessage());
         // the download was not kept; the manifest and check stamp of the extraction deleted by hand remain
         assertEquals(
-                List.of(
-                        "sst2/.lock",
-                        "sst2/SST-2.zip.sha256",
-                        "sst2/extracted.checked",
-                        "sst2/extracted.manifest"),
+                List.of("sst2/.lock", "sst2/SST-2.zip.sha256", "sst2/extracted.checked", "sst2/extracted.manifest"),
                 cacheContents());
     }
 
@@ -117,10 +113,8 @@ class ArchiveDataSetsTest {
     void aTruncatedArchiveLeavesNoHalfExtractedFolder() throws IOException {
         byte[] whole = Fixtures.imdb();
         Path truncated = Files.write(dir.resolve("aclImdb_v1.tar.gz"), Arrays.copyOf(whole, whole.length - 40));
-        Imdb imdb = new Imdb(Checksums.NONE)
-                .source(truncated.toUri())
-                .cache(cache)
-                .progress(Download.Progress.NONE);
+        Imdb imdb =
+                new Imdb(Checksums.NONE).source(truncated.toUri()).cache(cache).progress(Download.Progress.NONE);
         IOException e = assertThrows(IOException.class, imdb::train);
         assertTrue(e.getMessage().contains("the archive is truncated or damaged"), e.getMessage());
         assertTrue(e.getMessage().endsWith("nothing was kept"), e.getMessage());
