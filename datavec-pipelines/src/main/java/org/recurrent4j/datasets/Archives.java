@@ -27,6 +27,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.utils.InputStreamStatistics;
 
 /**
  * Safe, bounded extraction of zip and tar.gz archives into a folder, with a manifest of what was
@@ -224,7 +225,7 @@ public final class Archives {
                         DataLimits.MAX_COMPRESSION_RATIO,
                         "maxCompressionRatio",
                         String.format(
-                                Locale.ROOT, "%.0f", Math.ceil(Math.max(2 * limits.maxCompressionRatio(), ratio))),
+                                Locale.ROOT, "%.0f", Math.ceil(2 * Math.max(limits.maxCompressionRatio(), ratio))),
                         NOTHING_EXTRACTED + "; such a ratio is the mark of a zip or tar bomb"));
             }
         }
@@ -307,7 +308,7 @@ public final class Archives {
                 if (entry.isSymbolicLink() || entry.isLink()) {
                     throw linkRefused(archive, entry.getName());
                 }
-                if (!entry.isDirectory() && !entry.isFile()) {
+                if (entry.isFIFO() || entry.isCharacterDevice() || entry.isBlockDevice()) {
                     throw new IOException(archive + ": entry \"" + entry.getName() + "\" is " + kind(entry)
                             + ", not a file or a folder; the archive was not extracted");
                 }
@@ -318,13 +319,7 @@ public final class Archives {
     }
 
     private static String kind(TarArchiveEntry entry) {
-        if (entry.isCharacterDevice() || entry.isBlockDevice()) {
-            return "a device";
-        }
-        if (entry.isFIFO()) {
-            return "a named pipe";
-        }
-        return "a special entry (" + (entry.isSparse() ? "sparse file" : "unknown tar type") + ")";
+        return entry.isFIFO() ? "a named pipe" : "a device";
     }
 
     /** Reads the zip's central directory, at its end, so that a truncated zip is noticed. */
@@ -338,12 +333,16 @@ public final class Archives {
                 if (entry.isUnixSymlink()) {
                     throw linkRefused(archive, entry.getName());
                 }
-                long compressedSize = Math.max(0, entry.getCompressedSize());
+                long declaredCompressedSize = Math.max(0, entry.getCompressedSize());
                 long before = budget.decompressed;
                 try (InputStream raw = zip.getInputStream(entry);
                         InputStream in = new Counting(raw, n -> {
                             budget.decompressed = before + n;
-                            budget.ratio("entry \"" + entry.getName() + "\"", n, compressedSize);
+                            // the compressed bytes read so far, so that a bomb stops after the grace
+                            long compressed = raw instanceof InputStreamStatistics statistics
+                                    ? statistics.getCompressedCount()
+                                    : declaredCompressedSize;
+                            budget.ratio("entry \"" + entry.getName() + "\"", n, compressed);
                             budget.ratio("the archive", budget.decompressed, budget.archiveBytes);
                         })) {
                     write(archive, entry, in, root, budget, files);

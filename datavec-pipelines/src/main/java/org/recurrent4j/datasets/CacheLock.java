@@ -128,7 +128,8 @@ final class CacheLock implements AutoCloseable {
     }
 
     private static IOException timedOut(Path file, String what, Duration timeout, String holder) {
-        return new IOException(what + ": gave up after waiting " + timeout.toSeconds() + " s for " + holder
+        String waited = timeout.toMillis() < 10_000 ? timeout.toMillis() + " ms" : timeout.toSeconds() + " s";
+        return new IOException(what + ": gave up after waiting " + waited + " for " + holder
                 + " to finish preparing it (lock file " + file + "). If that process hangs, stop it; a process"
                 + " that has ended holds no lock. A longer wait: lockTimeout(Duration) on the data set");
     }

@@ -129,7 +129,7 @@ public final class ExtractionManifest {
                 number++;
                 String[] parts = line.split(" ", 4);
                 try {
-                    if (parts.length != 4 || !parts[0].matches("[0-9a-f]{64}") || parts[3].isEmpty()) {
+                    if (parts.length != 4 || !isSha256(parts[0]) || parts[3].isEmpty()) {
                         throw new NumberFormatException();
                     }
                     long size = Long.parseLong(parts[1]);
@@ -145,6 +145,19 @@ public final class ExtractionManifest {
             throw new IOException(file + ": not UTF-8 text; the manifest is damaged", e);
         }
         return new ExtractionManifest(archive, entries);
+    }
+
+    private static boolean isSha256(String text) {
+        if (text.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < 64; i++) {
+            char c = text.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** What a check found. */
@@ -250,15 +263,9 @@ public final class ExtractionManifest {
 
     /** A path below {@code root}, with {@code /} separators. */
     static String relative(Path root, Path file) {
-        Path relative = root.relativize(file);
-        StringBuilder sb = new StringBuilder();
-        for (Path part : relative) {
-            if (sb.length() > 0) {
-                sb.append('/');
-            }
-            sb.append(part);
-        }
-        return sb.toString();
+        String separator = file.getFileSystem().getSeparator();
+        String relative = root.relativize(file).toString();
+        return separator.equals("/") ? relative : relative.replace(separator, "/");
     }
 
     private static String sha256(Path file) throws IOException {
