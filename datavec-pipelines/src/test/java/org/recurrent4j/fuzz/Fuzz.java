@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.PatternSyntaxException;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Runs a reader on a fuzzed input and sorts what happened: a result, or the documented kind of
@@ -71,6 +72,19 @@ public final class Fuzz {
             }
             return new Outcome<>(null, (Exception) cause);
         }
+    }
+
+    /**
+     * Counts the outcome for jqwik's statistics and requires, over all tries of the property, at
+     * least {@code minPercent} of inputs read and of inputs refused: a fuzz whose inputs are all
+     * refused (or all read) would test one path only.
+     */
+    public static void count(Outcome<?> outcome, double minPercent) {
+        Statistics.label("outcome").collect(outcome.succeeded() ? "read" : "refused");
+        Statistics.label("outcome").coverage(coverage -> {
+            coverage.check("read").percentage(p -> p >= minPercent);
+            coverage.check("refused").percentage(p -> p >= minPercent);
+        });
     }
 
     /** Whether an exception is of the documented kinds. */

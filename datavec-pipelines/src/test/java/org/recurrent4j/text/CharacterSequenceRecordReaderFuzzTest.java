@@ -103,6 +103,7 @@ class CharacterSequenceRecordReaderFuzzTest {
             reader.initialize(new CollectionInputSplit(uris));
             return reader.windows();
         });
+        Fuzz.count(outcome, 5);
         if (!utf8) {
             assertNotNull(outcome.error(), "invalid UTF-8 was read");
             return;

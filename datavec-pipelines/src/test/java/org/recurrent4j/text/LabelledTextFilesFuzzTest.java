@@ -137,6 +137,7 @@ class LabelledTextFilesFuzzTest {
         Path file = Files.write(dir.resolve(corpus.csv() ? "corpus.csv" : "corpus.tsv"), bytes);
         LabelledTextFiles format = corpus.format();
         Fuzz.Outcome<List<LabelledText>> outcome = Fuzz.run(file.toString(), () -> format.read(file));
+        Fuzz.count(outcome, 5);
         String text = Texts.decode(bytes);
         if (text == null) {
             assertNotNull(outcome.error(), "invalid UTF-8 was read");
@@ -213,6 +214,7 @@ class LabelledTextFilesFuzzTest {
                 .skipEmpty(skipEmpty)
                 .build();
         Fuzz.Outcome<List<LabelledText>> outcome = Fuzz.run(root.toString(), () -> format.readFolders(root));
+        Fuzz.count(outcome, 5);
         boolean everyLabelHasAFile = LABELS.stream().allMatch(label -> files.stream()
                 .anyMatch(f -> LABELS.get(f.label()).equals(label)));
         boolean readable = decoded.stream().allMatch(t -> t != null && (skipEmpty || !t.isBlank()));

@@ -66,6 +66,7 @@ class VocabularyFilesFuzzTest {
         saved.save(file);
         Files.write(file, Mutation.applyAll(mutations, Files.readAllBytes(file)));
         Fuzz.Outcome<CharacterVocabulary> outcome = Fuzz.run(file.toString(), () -> CharacterVocabulary.load(file));
+        Fuzz.count(outcome, 5);
         if (!outcome.succeeded()) {
             assertTrue(!mutations.isEmpty(), "a saved vocabulary was refused: " + outcome.error());
             return;
@@ -112,6 +113,7 @@ class VocabularyFilesFuzzTest {
         saved.save(file);
         Files.write(file, Mutation.applyAll(mutations, Files.readAllBytes(file)));
         Fuzz.Outcome<WordVocabulary> outcome = Fuzz.run(file.toString(), () -> WordVocabulary.load(file));
+        Fuzz.count(outcome, 5);
         if (!outcome.succeeded()) {
             assertTrue(!mutations.isEmpty(), "a saved vocabulary was refused: " + outcome.error());
             return;
