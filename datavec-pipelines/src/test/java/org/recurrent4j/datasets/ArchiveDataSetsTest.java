@@ -148,6 +148,21 @@ class ArchiveDataSetsTest {
         }
     }
 
+    // the structure checks read with Files.readAllLines, whose error for invalid UTF-8 named no file
+    @Test
+    void invalidUtf8InADataFileIsNamed() throws IOException {
+        byte[] data = Fixtures.controlCharts(600);
+        data[100] = (byte) 0xFF;
+        URI uri = server.serve("/synthetic_control.data", data);
+        UciSyntheticControl uci =
+                new UciSyntheticControl().source(uri).cache(cache).progress(Download.Progress.NONE);
+        IOException e = assertThrows(IOException.class, uci::data);
+        assertEquals(
+                uci.file() + " does not look like uci-synthetic-control: " + uci.file() + ": not UTF-8 text: invalid"
+                        + " bytes at byte offset 100; convert the file to UTF-8; nothing was kept",
+                e.getMessage());
+    }
+
     @Test
     void uciControlChartsAreCheckedAndReadAsLabelledSeries() throws Exception {
         URI uri = server.serve("/synthetic_control.data", Fixtures.controlCharts(600));
