@@ -8,7 +8,7 @@ import java.util.Locale;
  * bytes an archive extracts to, its number of entries and its compression ratio. They stop a
  * damaged or hostile source (a zip bomb, an endless download) from filling the disk or the memory;
  * the defaults leave room for the real data sets (IMDB: an 84 MB archive of about 100,000 files,
- * 500 MB extracted, compression ratio about 6).
+ * about 500 MB on disk once extracted, compression ratio about 3).
  *
  * <table>
  *   <caption>Limits, their defaults and their system properties</caption>
