@@ -9,19 +9,18 @@ import java.net.URI;
 import java.net.URLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import org.recurrent4j.io.AtomicFile;
 
 /**
  * Fetches one file: over HTTPS (or {@code http:}, {@code file:}) with connect and read timeouts,
- * reporting progress, computing the SHA-256 while the bytes arrive, and writing the file
- * atomically — the target is either absent or complete and verified, never partial.
+ * reporting progress, computing the SHA-256 and the MD5 while the bytes arrive, refusing a file
+ * larger than a limit, and writing the file atomically — the target is either absent or complete
+ * and verified, never partial.
  *
  * <p>A body shorter than its announced length or a connection that breaks is an interrupted
- * download; a SHA-256 other than the expected one is a mismatch; both leave nothing behind. A
+ * download; a checksum other than an expected one is a mismatch; a length announced or grown past
+ * the limit is a {@link DataLimits.Exceeded}; all leave nothing behind. A
  * network that cannot be reached fails at once with {@link Unreachable}, so that callers can say
  * how to supply the file by hand.
  */
@@ -65,30 +64,34 @@ public final class Download {
     /**
      * Fetches {@code uri} into {@code target}.
      *
-     * @param expectedSha256 the file's SHA-256 in hex, or {@code null} to accept any content
-     * @return the SHA-256 of what was written, in lower-case hex
+     * @param expected the checksums the file must have (either may be unknown)
+     * @param maxBytes the largest download: a longer announced length is refused before any byte is
+     *     read, and a body that grows past it is cut off
+     * @return the checksums of what was written
      * @throws Unreachable when the host cannot be reached or does not answer in time
+     * @throws DataLimits.Exceeded when the file is larger than {@code maxBytes}
      * @throws IOException for an HTTP error status, an interrupted download or a checksum mismatch,
-     *     naming the URI
+     *     naming the URI; in every case nothing is left at {@code target} or beside it
      */
-    public String fetch(URI uri, Path target, String expectedSha256, Progress progress) throws IOException {
-        String[] sha = new String[1];
+    public Checksums fetch(URI uri, Path target, Checksums expected, long maxBytes, Progress progress)
+            throws IOException {
+        Checksums[] actual = new Checksums[1];
         AtomicFile.write(target, temporary -> {
-            sha[0] = copy(uri, temporary, progress);
-            if (expectedSha256 != null && !expectedSha256.equalsIgnoreCase(sha[0])) {
-                throw new IOException(checksumMismatch(uri.toString(), expectedSha256, sha[0]));
+            actual[0] = copy(uri, temporary, maxBytes, progress);
+            String mismatch = expected.mismatch(actual[0]);
+            if (mismatch != null) {
+                throw new IOException(checksumMismatch(uri.toString(), mismatch));
             }
         });
-        return sha[0];
+        return actual[0];
     }
 
-    static String checksumMismatch(String what, String expected, String actual) {
-        return what + ": SHA-256 mismatch: expected " + expected.toLowerCase() + ", got " + actual
-                + ". The file is damaged or was changed at its source; the copy was not kept. Try again, or"
-                + " check the source.";
+    static String checksumMismatch(String what, String mismatch) {
+        return what + ": " + mismatch + ". The file is damaged or was changed at its source; the copy was not"
+                + " kept. Try again, or check the source.";
     }
 
-    private String copy(URI uri, Path temporary, Progress progress) throws IOException {
+    private Checksums copy(URI uri, Path temporary, long maxBytes, Progress progress) throws IOException {
         URLConnection connection;
         int status = HttpURLConnection.HTTP_OK;
         String reason = null;
@@ -109,13 +112,17 @@ public final class Download {
             throw new IOException(uri + ": the server answered HTTP " + status + (reason == null ? "" : " " + reason));
         }
         long total = connection.getContentLengthLong();
+        if (total > maxBytes) {
+            closeQuietly(connection);
+            throw tooLarge(uri, total, "announced as", maxBytes);
+        }
         InputStream body;
         try {
             body = connection.getInputStream();
         } catch (FileNotFoundException e) {
             throw new IOException(uri + ": not found", e);
         }
-        MessageDigest digest = sha256();
+        Checksums.Digester digester = new Checksums.Digester();
         long bytes = 0;
         try (InputStream in = body;
                 OutputStream out = Files.newOutputStream(temporary)) {
@@ -123,11 +130,16 @@ public final class Download {
             int n;
             progress.update(0, total);
             while ((n = in.read(buffer)) > 0) {
+                if (bytes + n > maxBytes) {
+                    throw tooLarge(uri, bytes + n, "more than", maxBytes);
+                }
                 out.write(buffer, 0, n);
-                digest.update(buffer, 0, n);
+                digester.update(buffer, 0, n);
                 bytes += n;
                 progress.update(bytes, total);
             }
+        } catch (DataLimits.Exceeded e) {
+            throw e;
         } catch (IOException e) {
             throw new IOException(
                     uri + ": download interrupted after " + bytes + " bytes" + (total >= 0 ? " of " + total : "") + " ("
@@ -138,27 +150,26 @@ public final class Download {
             throw new IOException(uri + ": download interrupted: " + bytes + " of " + total
                     + " bytes arrived; nothing was kept, try again");
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return digester.checksums();
     }
 
-    /** The SHA-256 of a file, in lower-case hex. */
-    public static String sha256(Path file) throws IOException {
-        MessageDigest digest = sha256();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
+    private static DataLimits.Exceeded tooLarge(URI uri, long bytes, String how, long maxBytes) {
+        return DataLimits.exceeded(
+                uri.toString(),
+                "the download is " + how,
+                bytes,
+                DataLimits.bytes(bytes),
+                maxBytes,
+                DataLimits.bytes(maxBytes),
+                DataLimits.MAX_DOWNLOAD_BYTES,
+                "maxDownloadBytes",
+                DataLimits.suggestion(bytes, maxBytes),
+                "the download was stopped and nothing was kept");
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
+    private static void closeQuietly(URLConnection connection) {
+        if (connection instanceof HttpURLConnection http) {
+            http.disconnect();
         }
     }
 }

@@ -2,11 +2,11 @@ package org.recurrent4j.datasets;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.recurrent4j.text.LabelledTextFiles;
+import org.recurrent4j.text.Utf8Text;
 
 /**
  * SST-2, the binary Stanford Sentiment Treebank of the GLUE benchmark: movie-review sentences
@@ -33,7 +33,7 @@ public final class Sst2 extends PublicDataSet<Sst2> {
     private static final String HEADER = "sentence\tlabel";
 
     public Sst2() {
-        super("sst2", URL, "SST-2.zip", null);
+        super("sst2", URL, "SST-2.zip", Checksums.NONE);
     }
 
     /** How SST-2's files are laid out: tab-separated, a header, labels "0" and "1". */
@@ -63,9 +63,7 @@ public final class Sst2 extends PublicDataSet<Sst2> {
 
     @Override
     protected void prepare(Path zip) throws IOException {
-        if (!Files.isDirectory(extracted())) {
-            Archives.unzip(zip, extracted());
-        }
+        unpack(zip, extracted(), Archives.Format.ZIP);
         int train = rows(folder().resolve("train.tsv"));
         int dev = rows(folder().resolve("dev.tsv"));
         if (train == 0) {
@@ -80,7 +78,8 @@ public final class Sst2 extends PublicDataSet<Sst2> {
         if (!Files.isRegularFile(tsv)) {
             throw new IOException("the archive has no " + tsv.getParent().getFileName() + "/" + tsv.getFileName());
         }
-        List<String> lines = Files.readAllLines(tsv, StandardCharsets.UTF_8);
+        List<String> lines =
+                Utf8Text.decode(Files.readAllBytes(tsv), tsv.toString()).lines().toList();
         if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
             throw new IOException(tsv + ": expected the header \"sentence<TAB>label\"");
         }
@@ -89,6 +88,6 @@ public final class Sst2 extends PublicDataSet<Sst2> {
 
     @Override
     protected void discardPrepared() throws IOException {
-        Archives.deleteTree(extracted());
+        discardExtraction(extracted());
     }
 }

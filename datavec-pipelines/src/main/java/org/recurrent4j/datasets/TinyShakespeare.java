@@ -30,7 +30,7 @@ public final class TinyShakespeare extends PublicDataSet<TinyShakespeare> {
 
     /** A data set with another checksum, for a mirror of other content (tests, a trimmed copy). */
     public TinyShakespeare(String sha256) {
-        super("tinyshakespeare", URL, "input.txt", sha256);
+        super("tinyshakespeare", URL, "input.txt", Checksums.sha256(sha256));
     }
 
     /** The text file, checked. */

@@ -2,10 +2,10 @@ package org.recurrent4j.datasets;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.recurrent4j.text.Utf8Text;
 import org.recurrent4j.timeseries.RowPerSeriesRecordReader;
 
 /**
@@ -38,7 +38,7 @@ public final class UciSyntheticControl extends PublicDataSet<UciSyntheticControl
     public static final int STEPS = 60;
 
     public UciSyntheticControl() {
-        super("uci-synthetic-control", URL, "synthetic_control.data", null);
+        super("uci-synthetic-control", URL, "synthetic_control.data", Checksums.NONE);
     }
 
     /** The data file, downloaded and checked if needed. */
@@ -64,7 +64,9 @@ public final class UciSyntheticControl extends PublicDataSet<UciSyntheticControl
 
     @Override
     protected void prepare(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines = Utf8Text.decode(Files.readAllBytes(file), file.toString())
+                .lines()
+                .toList();
         List<String> rows = lines.stream().filter(line -> !line.isBlank()).toList();
         if (rows.size() != ROWS) {
             throw new IOException(file + ": " + rows.size() + " rows, expected " + ROWS);

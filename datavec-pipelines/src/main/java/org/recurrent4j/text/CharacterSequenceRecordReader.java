@@ -3,9 +3,12 @@ package org.recurrent4j.text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
 import org.datavec.api.split.InputSplit;
 import org.datavec.api.writable.IntWritable;
 import org.datavec.api.writable.Writable;
@@ -134,13 +137,14 @@ public class CharacterSequenceRecordReader extends IndexedSequenceRecordReader {
         List<int[]> pieces = new ArrayList<>();
         int total = 0;
         for (URI uri : split.locations()) {
+            String source = source(uri);
             byte[] bytes;
             try (InputStream in = uri.toURL().openStream()) {
                 bytes = in.readAllBytes();
             } catch (IOException e) {
-                throw new IOException("cannot read " + uri + ": " + e.getMessage(), e);
+                throw new IOException("cannot read " + source + ": " + e.getMessage(), e);
             }
-            int[] indices = vocabulary.encode(Utf8Text.decode(bytes, uri.toString()), uri.toString());
+            int[] indices = vocabulary.encode(Utf8Text.decode(bytes, source), source);
             pieces.add(indices);
             total += indices.length;
         }
@@ -156,13 +160,31 @@ public class CharacterSequenceRecordReader extends IndexedSequenceRecordReader {
             case TRAINING -> Arrays.copyOfRange(all, 0, cut);
             case VALIDATION -> Arrays.copyOfRange(all, cut, total);
         };
-        if (text.length < length + 1) {
-            throw new IOException("the " + part.name().toLowerCase() + " text has " + text.length
-                    + " characters, fewer than one window of " + length + " steps needs (" + (length + 1)
+        long needed = (long) length + 1; // long: a window of Integer.MAX_VALUE steps needs 2^31 characters
+        if (text.length < needed) {
+            String what = part == Part.ALL ? "the text" : "the " + part.name().toLowerCase(Locale.ROOT) + " part";
+            throw new IOException(sources(split) + ": " + what + " has "
+                    + text.length + " characters, fewer than one window of " + length + " steps needs (" + needed
                     + "): use more text or a shorter window");
         }
-        windows = (text.length - (length + 1)) / stride + 1;
+        windows = (int) ((text.length - needed) / stride + 1);
         rewind();
+    }
+
+    /** A location as errors name it: the path of a file, else the URI. */
+    private static String source(URI uri) {
+        return "file".equals(uri.getScheme()) ? Path.of(uri).toString() : uri.toString();
+    }
+
+    /** The locations of a split, as errors name them. */
+    private static String sources(InputSplit split) {
+        URI[] locations = split.locations();
+        if (locations.length == 1) {
+            return source(locations[0]);
+        }
+        return Arrays.stream(locations)
+                .map(CharacterSequenceRecordReader::source)
+                .collect(Collectors.joining(" + "));
     }
 
     /** The number of sequences this reader gives per pass. */

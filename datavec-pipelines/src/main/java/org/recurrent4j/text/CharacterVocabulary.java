@@ -133,11 +133,13 @@ public final class CharacterVocabulary {
 
     /** Reads a vocabulary file written by {@link #save}. */
     public static CharacterVocabulary load(Path file) throws IOException {
+        byte[] bytes;
         try {
-            return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(file.toString(), null, "vocabulary file not found");
         }
+        return parse(Utf8Text.decode(bytes, file.toString()), file.toString());
     }
 
     /**
@@ -167,10 +169,15 @@ public final class CharacterVocabulary {
                 throw new IOException(
                         source + ":" + lineNumber + ": expected a character as U+XXXX, got \"" + line + "\"");
             }
+            int codePoint = Integer.parseInt(line.substring(2), 16);
+            if (!Character.isValidCodePoint(codePoint) || codePoint >= 0xD800 && codePoint <= 0xDFFF) {
+                throw new IOException(source + ":" + lineNumber + ": " + line + " is not a Unicode character (code"
+                        + " points go to U+10FFFF, and U+D800..U+DFFF are surrogates, not characters)");
+            }
             if (count == points.length) {
                 points = Arrays.copyOf(points, count * 2);
             }
-            points[count++] = Integer.parseInt(line.substring(2), 16);
+            points[count++] = codePoint;
         }
         if (count == 0) {
             throw new IOException(source + ": the vocabulary has no characters");

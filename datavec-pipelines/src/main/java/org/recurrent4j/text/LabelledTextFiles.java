@@ -227,10 +227,11 @@ public final class LabelledTextFiles {
         }
         String content = Utf8Text.decode(bytes, source);
         if (content.isEmpty()) {
-            if (skipEmpty) {
+            if (skipEmpty && layout == Layout.FOLDER_PER_LABEL) {
                 skipped++;
                 return;
             }
+            // a delimited file with no lines has no examples, as one of empty lines has none
             throw new IOException(source + ": the file is empty");
         }
         if (layout == Layout.FOLDER_PER_LABEL) {
@@ -284,7 +285,8 @@ public final class LabelledTextFiles {
                             + " and the label column " + labelColumn + " (counting from 0)"
                             + describeDelimiter());
                 }
-                if (header && i == 0) {
+                if (header) {
+                    // the header is the first line that is not empty (skipped empty lines may come before it)
                     continue;
                 }
             } else if (fields.size() != columns) {

@@ -9,9 +9,12 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Strict UTF-8 decoding: invalid bytes are an error that names the source and the byte offset,
- * never silently replaced.
+ * never silently replaced. A byte-order mark at the start (EF BB BF, which some editors write into
+ * UTF-8 files) is not part of the text and is dropped.
  */
 public final class Utf8Text {
+
+    private static final String BYTE_ORDER_MARK = "\uFEFF";
 
     private Utf8Text() {}
 
@@ -32,6 +35,7 @@ public final class Utf8Text {
                     + "; convert the file to UTF-8");
         }
         decoder.flush(out);
-        return out.flip().toString();
+        String text = out.flip().toString();
+        return text.startsWith(BYTE_ORDER_MARK) ? text.substring(1) : text;
     }
 }

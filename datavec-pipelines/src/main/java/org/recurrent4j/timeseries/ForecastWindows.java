@@ -62,7 +62,11 @@ public class ForecastWindows implements DataSetIterator {
         this.horizon = b.horizon;
         this.batchSize = b.batchSize;
         this.seed = b.seed;
-        this.features = b.series.get(0).features();
+        this.features = b.series.stream()
+                .filter(s -> s.length() > 0)
+                .findFirst()
+                .map(Series::features)
+                .orElse(0);
         this.targets = b.targets != null ? b.targets : allColumns(features);
         for (int t : targets) {
             if (t < 0 || t >= features) {
@@ -70,33 +74,56 @@ public class ForecastWindows implements DataSetIterator {
                         + b.series.get(0).source());
             }
         }
+        // long: a window and a horizon near Integer.MAX_VALUE must not wrap around
+        long span = (long) window + horizon;
         for (int i = 0; i < series.size(); i++) {
             Series s = series.get(i);
-            if (s.features() != features) {
-                throw new IllegalArgumentException(s.source() + ": " + s.features() + " features per step, expected "
-                        + features + " as in " + series.get(0).source());
-            }
-            if (s.length() < window + horizon) {
+            check(s, features, series.get(0).source());
+            if (s.length() < span) {
                 String what = s.source() + ": " + s.length() + " steps, fewer than a window of " + window
-                        + " plus a horizon of " + horizon + " need (" + (window + horizon) + ")";
+                        + " plus a horizon of " + horizon + " need (" + span + ")";
                 if (!b.skipShort) {
                     throw new IllegalArgumentException(what + "; use a shorter window or skipShort(true)");
                 }
                 skipped++;
                 continue;
             }
-            for (int s0 = 0; s0 + window + horizon <= s.length(); s0 += b.stride) {
+            for (long s0 = 0; s0 + span <= s.length(); s0 += b.stride) {
                 starts.add(new long[] {i, s0});
             }
         }
         if (skipped > 0) {
-            log.warn("skipped {} of {} series shorter than {} steps", skipped, series.size(), window + horizon);
+            log.warn("skipped {} of {} series shorter than {} steps", skipped, series.size(), span);
         }
         if (starts.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "no forecasting windows: every series is shorter than " + (window + horizon) + " steps");
+            throw new IllegalArgumentException("no forecasting windows: every series is shorter than " + span
+                    + " steps (the first is " + series.get(0).source() + ")");
         }
         order();
+    }
+
+    /** Every step of a series has {@code features} finite values (series made by hand are not checked elsewhere). */
+    private static void check(Series s, int features, String first) {
+        if (s.length() == 0) {
+            return;
+        }
+        if (s.features() != features) {
+            throw new IllegalArgumentException(
+                    s.source() + ": " + s.features() + " features per step, expected " + features + " as in " + first);
+        }
+        double[][] values = s.values();
+        for (int t = 0; t < values.length; t++) {
+            if (values[t] == null || values[t].length != features) {
+                throw new IllegalArgumentException(s.source() + ": step " + t + " has "
+                        + (values[t] == null ? "no values" : values[t].length + " values") + ", expected " + features);
+            }
+            for (int f = 0; f < features; f++) {
+                if (!Double.isFinite(values[t][f])) {
+                    throw new IllegalArgumentException(s.source() + ": step " + t + ", feature " + f + " is "
+                            + values[t][f] + "; fill in missing or infinite values before cutting windows");
+                }
+            }
+        }
     }
 
     private static int[] allColumns(int n) {

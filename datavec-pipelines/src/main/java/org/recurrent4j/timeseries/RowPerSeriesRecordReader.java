@@ -84,6 +84,9 @@ public class RowPerSeriesRecordReader extends SeriesRecordReader {
             throw new IOException(row.where() + ": " + columns + " column(s), but the label is column " + labelColumn
                     + " (counting from 0)");
         }
+        if (columns == 1 && labelColumn == 0) {
+            throw new IOException(row.where() + ": the row has its label but no values");
+        }
         double[][] values = new double[columns - (labelColumn >= 0 ? 1 : 0)][1];
         int t = 0;
         for (int c = 0; c < columns; c++) {

@@ -122,6 +122,14 @@ public abstract class SeriesRecordReader extends IndexedSequenceRecordReader {
         if (read.isEmpty()) {
             throw new IOException("no series in " + Arrays.toString(split.locations()));
         }
+        Series first = read.get(0);
+        for (Series s : read) {
+            // DataVec's iterator needs one number of features (and targets) per step for all series
+            if (s.features() != first.features()) {
+                throw new IOException(s.source() + ": " + s.features() + " input feature(s) per step, but "
+                        + first.source() + " has " + first.features() + "; every series needs the same columns");
+            }
+        }
         series = List.copyOf(read);
         rewind();
     }

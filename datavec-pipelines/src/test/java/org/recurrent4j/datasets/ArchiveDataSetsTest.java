@@ -64,7 +64,7 @@ class ArchiveDataSetsTest {
         assertEquals(Sst2.DEV_ROWS, dev.size());
         assertEquals(2, Sst2.files().read(data.train()).size());
         Path pin = cache.resolve("sst2/SST-2.zip.sha256");
-        assertEquals(Download.sha256(data.file()), Files.readString(pin).trim());
+        assertEquals(Checksums.of(data.file()).sha256(), Files.readString(pin).trim());
         assertEquals(1, server.requests());
 
         // the source changes: a fresh download no longer matches the pinned checksum
@@ -77,7 +77,10 @@ class ArchiveDataSetsTest {
                         .contains("SHA-256 mismatch: expected "
                                 + Files.readString(pin).trim()),
                 e.getMessage());
-        assertEquals(List.of("sst2/SST-2.zip.sha256"), cacheContents());
+        // the download was not kept; the manifest and check stamp of the extraction deleted by hand remain
+        assertEquals(
+                List.of("sst2/.lock", "sst2/SST-2.zip.sha256", "sst2/extracted.checked", "sst2/extracted.manifest"),
+                cacheContents());
     }
 
     @Test
@@ -88,7 +91,7 @@ class ArchiveDataSetsTest {
                 cache.resolve("sst2/SST-2.zip") + " does not look like sst2: the archive has no SST-2/dev.tsv;"
                         + " nothing was kept",
                 e.getMessage());
-        assertEquals(List.of(), cacheContents());
+        assertEquals(List.of("sst2/.lock"), cacheContents());
 
         server.serve("/SST-2.zip", Fixtures.sst2(10, true));
         e = assertThrows(IOException.class, () -> sst2(uri).dev());
@@ -98,7 +101,7 @@ class ArchiveDataSetsTest {
     @Test
     void imdbUnpacksTheLabelFoldersForTheFolderReader() throws IOException {
         URI uri = server.serve("/aclImdb_v1.tar.gz", Fixtures.imdb());
-        Imdb imdb = new Imdb().source(uri).cache(cache).progress(Download.Progress.NONE);
+        Imdb imdb = new Imdb(Checksums.NONE).source(uri).cache(cache).progress(Download.Progress.NONE);
         List<LabelledText> train = Imdb.files().readFolders(imdb.train());
         assertEquals(
                 List.of(0, 0, 1, 1), train.stream().map(LabelledText::label).toList());
@@ -110,12 +113,16 @@ class ArchiveDataSetsTest {
     void aTruncatedArchiveLeavesNoHalfExtractedFolder() throws IOException {
         byte[] whole = Fixtures.imdb();
         Path truncated = Files.write(dir.resolve("aclImdb_v1.tar.gz"), Arrays.copyOf(whole, whole.length - 40));
-        Imdb imdb = new Imdb().source(truncated.toUri()).cache(cache).progress(Download.Progress.NONE);
+        Imdb imdb =
+                new Imdb(Checksums.NONE).source(truncated.toUri()).cache(cache).progress(Download.Progress.NONE);
         IOException e = assertThrows(IOException.class, imdb::train);
         assertTrue(e.getMessage().contains("the archive is truncated or damaged"), e.getMessage());
         assertTrue(e.getMessage().endsWith("nothing was kept"), e.getMessage());
         try (Stream<Path> left = Files.walk(cache)) {
-            assertEquals(List.of(cache, cache.resolve("imdb")), left.toList(), "no file, no temporary folder");
+            assertEquals(
+                    List.of(cache, cache.resolve("imdb"), cache.resolve("imdb/.lock")),
+                    left.sorted().toList(),
+                    "no file, no temporary folder");
         }
     }
 
@@ -139,6 +146,21 @@ class ArchiveDataSetsTest {
         try (Stream<Path> left = Files.list(dir.resolve("out"))) {
             assertEquals(0, left.count(), "no temporary folder left");
         }
+    }
+
+    // the structure checks read with Files.readAllLines, whose error for invalid UTF-8 named no file
+    @Test
+    void invalidUtf8InADataFileIsNamed() throws IOException {
+        byte[] data = Fixtures.controlCharts(600);
+        data[100] = (byte) 0xFF;
+        URI uri = server.serve("/synthetic_control.data", data);
+        UciSyntheticControl uci =
+                new UciSyntheticControl().source(uri).cache(cache).progress(Download.Progress.NONE);
+        IOException e = assertThrows(IOException.class, uci::data);
+        assertEquals(
+                uci.file() + " does not look like uci-synthetic-control: " + uci.file() + ": not UTF-8 text: invalid"
+                        + " bytes at byte offset 100; convert the file to UTF-8; nothing was kept",
+                e.getMessage());
     }
 
     @Test

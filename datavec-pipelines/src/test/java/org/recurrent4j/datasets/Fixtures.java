@@ -10,6 +10,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 
 /** Small stand-ins for the public files, generated here. */
@@ -50,6 +52,43 @@ final class Fixtures {
         return bytes.toByteArray();
     }
 
+    /** A zip with a file and a symbolic link entry (Unix mode 0120777) pointing at {@code target}. */
+    static byte[] zipWithSymlink(String file, String link, String target) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(bytes)) {
+            ZipArchiveEntry plain = new ZipArchiveEntry(file);
+            zip.putArchiveEntry(plain);
+            zip.write("content".getBytes(StandardCharsets.UTF_8));
+            zip.closeArchiveEntry();
+            ZipArchiveEntry symlink = new ZipArchiveEntry(link);
+            symlink.setUnixMode(0120777);
+            zip.putArchiveEntry(symlink);
+            zip.write(target.getBytes(StandardCharsets.UTF_8));
+            zip.closeArchiveEntry();
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A tar.gz with a file and an entry of another type ({@code TarArchiveEntry.LF_*}) after it. */
+    static byte[] tarGzWithSpecialEntry(String file, String name, byte type, String linkTarget) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
+            byte[] content = "content".getBytes(StandardCharsets.UTF_8);
+            TarArchiveEntry plain = new TarArchiveEntry(file);
+            plain.setSize(content.length);
+            tar.putArchiveEntry(plain);
+            tar.write(content);
+            tar.closeArchiveEntry();
+            TarArchiveEntry special = new TarArchiveEntry(name, type);
+            if (linkTarget != null) {
+                special.setLinkName(linkTarget);
+            }
+            tar.putArchiveEntry(special);
+            tar.closeArchiveEntry();
+        }
+        return bytes.toByteArray();
+    }
+
     /** An SST-2 zip: a few training rows, {@code devRows} dev rows. */
     static byte[] sst2(int devRows, boolean withDev) throws IOException {
         Map<String, String> entries = new LinkedHashMap<>();
@@ -69,9 +108,14 @@ final class Fixtures {
 
     /** An aclImdb tar.gz with two reviews per label folder, plus the folders a loader must ignore. */
     static byte[] imdb() throws IOException {
+        return imdb("A wonderful film.");
+    }
+
+    /** {@link #imdb()} with another text for the first positive review of each part. */
+    static byte[] imdb(String firstReview) throws IOException {
         Map<String, String> entries = new LinkedHashMap<>();
         for (String part : new String[] {"train", "test"}) {
-            entries.put("aclImdb/" + part + "/pos/0_9.txt", "A wonderful film.");
+            entries.put("aclImdb/" + part + "/pos/0_9.txt", firstReview);
             entries.put("aclImdb/" + part + "/pos/1_8.txt", "Great acting<br />and story.");
             entries.put("aclImdb/" + part + "/neg/2_1.txt", "Dreadful.");
             entries.put("aclImdb/" + part + "/neg/3_2.txt", "A waste of time.");

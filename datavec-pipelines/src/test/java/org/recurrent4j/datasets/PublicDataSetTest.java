@@ -38,7 +38,7 @@ class PublicDataSetTest {
         server = new LocalServer();
         Path scratch = Files.createTempFile("text", ".txt");
         Files.write(scratch, TEXT);
-        sha = Download.sha256(scratch);
+        sha = Checksums.of(scratch).sha256();
         Files.delete(scratch);
     }
 
@@ -53,7 +53,9 @@ class PublicDataSetTest {
 
     private List<Path> cacheContents() throws IOException {
         try (Stream<Path> all = Files.walk(cache)) {
-            return all.filter(Files::isRegularFile).toList();
+            return all.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().equals(".lock"))
+                    .toList();
         }
     }
 
@@ -99,6 +101,36 @@ class PublicDataSetTest {
         assertTrue(e.getMessage().startsWith(uri + ": download interrupted"), e.getMessage());
         assertTrue(e.getMessage().contains("of " + TEXT.length), e.getMessage());
         assertEquals(List.of(), cacheContents());
+    }
+
+    @Test
+    void aDownloadAnnouncedOverTheLimitIsRefusedBeforeItIsRead() throws IOException {
+        URI uri = server.serve("/input.txt", TEXT);
+        TinyShakespeare data =
+                shakespeare(sha, uri).limits(DataLimits.defaults().maxDownloadBytes(1000));
+        DataLimits.Exceeded e = assertThrows(DataLimits.Exceeded.class, data::text);
+        assertEquals(
+                uri + ": the download is announced as " + String.format("%,d", TEXT.length) + " bytes, over the limit"
+                        + " of 1,000 bytes (recurrent4j.data.maxDownloadBytes); the download was stopped and nothing"
+                        + " was kept. If you trust the source, raise the limit: -Drecurrent4j.data.maxDownloadBytes="
+                        + TEXT.length + ", or limits(DataLimits.fromSystemProperties().maxDownloadBytes(...)) on the"
+                        + " data set",
+                e.getMessage());
+        assertEquals(TEXT.length, e.seen());
+        assertEquals(List.of(), cacheContents());
+    }
+
+    @Test
+    void aDownloadThatGrowsPastTheLimitIsCutOff() throws IOException {
+        URI uri = server.serveChunked("/input.txt", TEXT);
+        TinyShakespeare data =
+                shakespeare(sha, uri).limits(DataLimits.defaults().maxDownloadBytes(50_000));
+        DataLimits.Exceeded e = assertThrows(DataLimits.Exceeded.class, data::text);
+        assertTrue(e.getMessage().startsWith(uri + ": the download is more than "), e.getMessage());
+        assertTrue(e.seen() > 50_000 && e.seen() < TEXT.length, "stopped as soon as it passed: " + e.seen());
+        assertEquals(List.of(), cacheContents());
+
+        assertArrayEquals(TEXT, Files.readAllBytes(shakespeare(sha, uri).text()), "the default limit lets it through");
     }
 
     @Test

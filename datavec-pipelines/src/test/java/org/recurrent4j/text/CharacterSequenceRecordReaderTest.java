@@ -150,6 +150,23 @@ class CharacterSequenceRecordReaderTest {
         assertTrue(e.getMessage().contains("5 characters") && e.getMessage().contains("(6)"), e.getMessage());
     }
 
+    // found by CharacterSequenceRecordReaderFuzzTest: length + 1 overflowed for a window of
+    // Integer.MAX_VALUE steps, and a short text gave one window instead of the error
+    @Test
+    void aWindowOfIntegerMaxValueStepsNeedsMoreTextThanThereIs() throws Exception {
+        CharacterVocabulary v = CharacterVocabulary.of("film");
+        File file = write("short.txt", "filmfilmfilm");
+        IOException e = assertThrows(IOException.class, () -> new CharacterSequenceRecordReader.Builder(v)
+                .length(Integer.MAX_VALUE)
+                .stride(Integer.MAX_VALUE)
+                .build()
+                .initialize(new FileSplit(file)));
+        assertEquals(
+                file + ": the text has 12 characters, fewer than one window of 2147483647 steps needs"
+                        + " (2147483648): use more text or a shorter window",
+                e.getMessage());
+    }
+
     @Test
     void feedsAnEmbeddingLstmThroughDataVecsIterator() throws Exception {
         String text = "to be or not to be, that is the question. ".repeat(30);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -77,5 +78,28 @@ class CharacterVocabularyTest {
         Files.writeString(garbage, CharacterVocabulary.HEADER + "\nhello\n");
         e = assertThrows(IOException.class, () -> CharacterVocabulary.load(garbage));
         assertTrue(e.getMessage().contains(":2:"), e.getMessage());
+    }
+
+    // found by VocabularyFilesFuzzTest: the decoding error named no file, and code points past
+    // U+10FFFF or surrogates were accepted, to fail later far from the file
+    @Test
+    void invalidUtf8AndNonCharactersNameTheFile(@TempDir Path dir) throws IOException {
+        Path flipped = dir.resolve("flipped.txt");
+        Files.write(flipped, (CharacterVocabulary.HEADER + "\nU+0061\n").getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = Files.readAllBytes(flipped);
+        bytes[bytes.length - 2] = (byte) 0xE1;
+        Files.write(flipped, bytes);
+        IOException e = assertThrows(IOException.class, () -> CharacterVocabulary.load(flipped));
+        assertEquals(
+                flipped + ": not UTF-8 text: invalid bytes at byte offset 35; convert the file to UTF-8",
+                e.getMessage());
+
+        for (String line : new String[] {"U+110000", "U+D800", "U+DFFF"}) {
+            Path beyond = dir.resolve("beyond.txt");
+            Files.writeString(beyond, CharacterVocabulary.HEADER + "\nU+0061\n" + line + "\n");
+            e = assertThrows(IOException.class, () -> CharacterVocabulary.load(beyond));
+            assertTrue(
+                    e.getMessage().startsWith(beyond + ":3: " + line + " is not a Unicode character"), e.getMessage());
+        }
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -102,6 +103,40 @@ class LabelledTextFilesTest {
         assertEquals(
                 headerOnly + ": no examples in the file",
                 failure(sst2, headerOnly).getMessage());
+    }
+
+    // found by LabelledTextFilesFuzzTest: with skipEmpty(true) an empty delimited file was counted as
+    // one skipped line (a file of blank lines is an error), and a header after skipped empty lines was
+    // read as an example
+    @Test
+    void anEmptyFileIsAnErrorAndTheHeaderIsTheFirstLineThatIsNotEmpty() throws IOException {
+        LabelledTextFiles skipping = LabelledTextFiles.tsv()
+                .header(true)
+                .labels("0", "1")
+                .skipEmpty(true)
+                .build();
+        Path empty = write("empty.tsv", "");
+        assertEquals(empty + ": the file is empty", failure(skipping, empty).getMessage());
+        assertEquals(0, skipping.skipped());
+
+        Path late = write("late.tsv", "\n\nsentence\tlabel\ngood\t1\n");
+        List<LabelledText> examples = skipping.read(late);
+        assertEquals(List.of(new LabelledText("good", 1, late + ":4")), examples);
+        assertEquals(2, skipping.skipped());
+    }
+
+    // a byte-order mark (as Windows editors write into UTF-8 files) was part of the first field
+    @Test
+    void aByteOrderMarkIsNotPartOfTheText() throws IOException {
+        Path file = dir.resolve("bom.tsv");
+        Files.write(file, "\uFEFFsentence\tlabel\n\uFEFFgood\t1\n".getBytes(StandardCharsets.UTF_8));
+        LabelledTextFiles unlabelledHeader =
+                LabelledTextFiles.tsv().labels("0", "1").build();
+        assertEquals(
+                file + ":1: unknown label \"label\"; the labels are [0, 1]",
+                failure(unlabelledHeader, file).getMessage(),
+                "the first field is \"sentence\", not \"\\uFEFFsentence\"");
+        assertEquals("\uFEFFgood", sst2.read(file).get(0).text(), "only a mark at the start of the file is dropped");
     }
 
     @Test

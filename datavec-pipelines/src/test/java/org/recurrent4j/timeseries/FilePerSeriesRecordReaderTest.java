@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
+import org.datavec.api.split.CollectionInputSplit;
 import org.datavec.api.split.FileSplit;
 import org.datavec.api.split.NumberedFileInputSplit;
 import org.deeplearning4j.datasets.datavec.SequenceRecordReaderDataSetIterator;
@@ -45,6 +47,21 @@ class FilePerSeriesRecordReaderTest {
         assertEquals(dir.resolve("s_1.csv").toString(), reader.series(1).source());
         assertEquals(3.0, reader.sequenceRecord().get(1).get(0).toDouble());
         assertNull(reader.getLabels());
+    }
+
+    // found by SeriesFilesFuzzTest: files with other numbers of columns were read together, to
+    // fail later in DataVec's iterator with an error that named no file
+    @Test
+    void filesWithOtherColumnsAreNamed() throws IOException {
+        Path two = SeriesFiles.write(dir, "a.csv", "1,2\n3,4\n");
+        Path three = SeriesFiles.write(dir, "b.csv", "1,2,3\n");
+        FilePerSeriesRecordReader reader = new FilePerSeriesRecordReader.Builder().build();
+        IOException e = assertThrows(
+                IOException.class,
+                () -> reader.initialize(new CollectionInputSplit(List.of(two.toUri(), three.toUri()))));
+        assertEquals(
+                three + ": 3 input feature(s) per step, but " + two + " has 2; every series needs the same columns",
+                e.getMessage());
     }
 
     @Test

@@ -90,6 +90,34 @@ class ForecastWindowsTest {
         assertEquals(6, skipping.windows());
     }
 
+    // found by ForecastWindowsFuzzTest: window + horizon overflowed an int, so that a window of
+    // Integer.MAX_VALUE steps "fitted" every series and the loop cutting windows never ended
+    @Test
+    void aWindowNearIntegerMaxValueDoesNotWrapAround() {
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ForecastWindows.Builder.of(ramp(10, 0))
+                        .window(Integer.MAX_VALUE)
+                        .horizon(1)
+                        .build());
+        assertEquals(
+                "series 0: 10 steps, fewer than a window of 2147483647 plus a horizon of 1 need (2147483648); use a"
+                        + " shorter window or skipShort(true)",
+                e.getMessage());
+    }
+
+    // found by ForecastWindowsFuzzTest: series made by hand went into the batches with NaN values
+    @Test
+    void valuesThatAreNotFiniteAreNamed() {
+        double[] values = ramp(10, 0);
+        values[7] = Double.NaN;
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> ForecastWindows.Builder.of(ramp(10, 0), values).window(3).build());
+        assertEquals(
+                "series 1: step 7, feature 0 is NaN; fill in missing or infinite values before cutting windows",
+                e.getMessage());
+    }
+
     @Test
     void shufflesReproduciblyAndDifferentlyEachEpoch() {
         List<Double> epoch1a = firstValues(7);

@@ -128,4 +128,15 @@ class RowPerSeriesRecordReaderTest {
         assertTrue(net.score(all) < 0.5 * before, "loss " + before + " -> " + net.score(all));
         assertTrue(evaluation.accuracy() > 0.6, "accuracy " + evaluation.accuracy() + " (chance 1/6)");
     }
+
+    // found while fuzzing the row layout: a row holding only its label became a series of no steps
+    @Test
+    void aRowWithOnlyItsLabelIsNamed() throws IOException {
+        Path file = SeriesFiles.write(dir, "labels.data", "normal\ncyclic\n");
+        RowPerSeriesRecordReader reader = new RowPerSeriesRecordReader.Builder()
+                .labelColumn(0, "normal", "cyclic")
+                .build();
+        IOException e = assertThrows(IOException.class, () -> reader.initialize(new FileSplit(file.toFile())));
+        assertEquals(file + ":1: the row has its label but no values", e.getMessage());
+    }
 }

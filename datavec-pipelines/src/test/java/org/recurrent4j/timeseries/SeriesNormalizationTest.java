@@ -95,7 +95,30 @@ class SeriesNormalizationTest {
         assertTrue(e.getMessage().startsWith(missing + ": normalizer file not found"), e.getMessage());
         Path damaged = Files.writeString(dir.resolve("damaged.bin"), "not a normalizer");
         e = assertThrows(IOException.class, () -> SeriesNormalization.load(damaged));
-        assertTrue(e.getMessage().startsWith(damaged + ": not a saved normalizer, or damaged"), e.getMessage());
+        assertEquals(
+                damaged + ": not a recurrent4j normalizer file (expected the first line \"recurrent4j-normalizer 1\");"
+                        + " save the normalizer with SeriesNormalization.save",
+                e.getMessage());
+    }
+
+    // found by SeriesNormalizationFuzzTest: ND4J's reader trusts the shapes in the file, and a file
+    // with a few bytes changed crashed the JVM in native code (SIGSEGV in execScalar)
+    @Test
+    void aChangedByteIsFoundBeforeNd4jReadsTheFile() throws IOException {
+        Path file = dir.resolve("normalizer.bin");
+        SeriesNormalization.save(SeriesNormalization.standardize(windows(values(50, 0, 1)), true), file);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 3] ^= 0x40;
+        Files.write(file, bytes);
+        IOException e = assertThrows(IOException.class, () -> SeriesNormalization.load(file));
+        assertEquals(
+                file + ": damaged: the content's SHA-256 is not the one in the header; save the normalizer again from"
+                        + " the training data",
+                e.getMessage());
+
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 10));
+        e = assertThrows(IOException.class, () -> SeriesNormalization.load(file));
+        assertTrue(e.getMessage().startsWith(file + ": damaged: the content has "), e.getMessage());
     }
 
     @Test
