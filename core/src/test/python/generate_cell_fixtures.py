@@ -132,6 +132,21 @@ class GruRef:
         return h, {"h": h}
 
 
+class IndRnnRef:
+    """The IndRNN of the "Writing a cell" example (tests): h_t = tanh(W_ih x_t + b_ih + u * h_{t-1})."""
+    names = ["h"]
+
+    def rows(self, h):
+        return h
+
+    def param_shapes(self, n_in, h):
+        return {"W_ih": (h, n_in), "b_ih": (h,), "u": (h,)}
+
+    def step(self, x, s, p):
+        h = torch.tanh(x @ p["W_ih"].T + p["b_ih"] + p["u"] * s["h"])
+        return h, {"h": h}
+
+
 VARIANTS = {
     "rnn_tanh": RnnRef("tanh"),
     "rnn_relu": RnnRef("relu"),
@@ -141,6 +156,7 @@ VARIANTS = {
     "lstm_peephole_coupled": LstmRef(True, True),
     "gru": GruRef(True),
     "gru_reset_before": GruRef(False),
+    "indrnn": IndRnnRef(),
 }
 
 
@@ -310,9 +326,9 @@ def main():
         save(name, make_case(cell, SMALL, masked=False))
         save(name + "_masked", make_case(cell, SMALL, masked=True))
     # One case per code path at the size where the row loops run on all cores.
-    for name in ["rnn_relu", "lstm_peephole", "lstm_coupled", "gru", "gru_reset_before"]:
+    for name in ["rnn_relu", "lstm_peephole", "lstm_coupled", "gru", "gru_reset_before", "indrnn"]:
         save(name + "_parallel", make_case(VARIANTS[name], PARALLEL, masked=False, zero_state=False))
-    for name in ["rnn_tanh", "lstm_peephole", "gru", "gru_reset_before"]:
+    for name in ["rnn_tanh", "lstm_peephole", "gru", "gru_reset_before", "indrnn"]:
         save("tbptt_" + name, make_tbptt_case(VARIANTS[name], forward=3, back=2))
 
 

@@ -174,7 +174,7 @@ public final class SequenceState {
      * The gradient buffer of a parameter, shaped as the parameter and zero the first time it is
      * asked for in a backward pass; the loop copies it into the layer's gradient afterwards.
      */
-    public NativeArray gradient(String key) {
+    public synchronized NativeArray gradient(String key) {
         long[] shape = parameterShapes.get(key);
         if (shape == null) {
             throw new IllegalArgumentException("no parameter '" + key + "'; the layer has " + parameterShapes.keySet());
@@ -188,7 +188,7 @@ public final class SequenceState {
     }
 
     /** Whether a gradient buffer was written in this backward pass. */
-    public boolean hasGradient(String key) {
+    public synchronized boolean hasGradient(String key) {
         return gradientsStarted.contains("grad." + key);
     }
 

@@ -11,7 +11,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  * reuses its memory, a larger one takes a larger block. {@link #release()} gives everything back
  * to the pool (the layer does it on {@code clear()}).
  *
- * <p>One instance belongs to one layer and serves one pass at a time. Every array is checked
+ * <p>One instance belongs to one layer and serves one pass at a time; its methods are
+ * synchronized, so a cell's row chunks running on several threads may ask for the same array and
+ * get the same one. Every array is checked
  * against the kernels' limit: {@link NativeArray} indexes with {@code int} and reads memory through
  * NIO buffers, so an array holds at most {@code 2^31 − 1} bytes; a larger request is an error that
  * names the layer, the array and its shape.
@@ -46,7 +48,7 @@ public final class Buffers {
      * @param name what the array is for, unique within the layer
      * @throws IllegalArgumentException if the array would exceed {@code 2^31 − 1} bytes
      */
-    public NativeArray get(String name, DataType type, long... shape) {
+    public synchronized NativeArray get(String name, DataType type, long... shape) {
         long elements = 1;
         for (long s : shape) {
             elements = Math.multiplyExact(elements, s);
@@ -69,14 +71,14 @@ public final class Buffers {
     }
 
     /** Like {@link #get}, with every element set to zero. */
-    public NativeArray zeros(String name, DataType type, long... shape) {
+    public synchronized NativeArray zeros(String name, DataType type, long... shape) {
         NativeArray a = get(name, type, shape);
         a.clear();
         return a;
     }
 
     /** Gives every array back to the pool; arrays handed out before must not be used any more. */
-    public void release() {
+    public synchronized void release() {
         for (Held h : held.values()) {
             pool.release(h.block);
         }

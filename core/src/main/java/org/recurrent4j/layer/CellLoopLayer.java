@@ -587,11 +587,11 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
 
     private Map<String, NativeArray> backwardWholeSequence(Pass pass, SequenceState s, int end) {
         Cell.SequencePass sequencePass = (Cell.SequencePass) pass.cell;
-        RowParallel.run(s.hidden, (long) s.steps * s.batch, (from, to) -> sequencePass.backwardRows(from, to, end, s));
         Map<String, NativeArray> initial = new LinkedHashMap<>();
         for (String name : s.stateSizes().keySet()) {
             initial.put(name, s.initialGradient(name));
         }
+        RowParallel.run(s.hidden, (long) s.steps * s.batch, (from, to) -> sequencePass.backwardRows(from, to, end, s));
         return initial;
     }
 

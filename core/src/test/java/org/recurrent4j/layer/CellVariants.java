@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.BiFunction;
 import org.nd4j.linalg.activations.Activation;
 import org.recurrent4j.conf.Gru;
+import org.recurrent4j.conf.IndRnn;
 import org.recurrent4j.conf.Lstm;
 import org.recurrent4j.conf.RecurrentCellLayer;
 import org.recurrent4j.conf.Rnn;
@@ -57,6 +58,9 @@ public record CellVariants(String name, BiFunction<Integer, Integer, RecurrentCe
                         .nIn(n)
                         .nOut(h)
                         .resetAfter(false)
-                        .build()));
+                        .build()),
+                // The "Writing a cell" example (test sources): one line, and every shared check runs on it.
+                new CellVariants(
+                        "indrnn", (n, h) -> new IndRnn.Builder().nIn(n).nOut(h).build()));
     }
 }

@@ -42,10 +42,11 @@ class ReferenceParityTest {
 
     /** The reference's parameter names (PyTorch's) to ours. */
     private static final Map<String, String> KEYS =
-            Map.of("W_ih", "Wih", "W_hh", "Whh", "b_ih", "bih", "b_hh", "bhh", "w_peep", "wpeep");
+            Map.of("W_ih", "Wih", "W_hh", "Whh", "b_ih", "bih", "b_hh", "bhh", "w_peep", "wpeep", "u", "u");
 
     static Stream<Arguments> cases() {
-        List<String> parallel = List.of("rnn_relu", "lstm_peephole", "lstm_coupled", "gru", "gru_reset_before");
+        List<String> parallel =
+                List.of("rnn_relu", "lstm_peephole", "lstm_coupled", "gru", "gru_reset_before", "indrnn");
         return CellVariants.all().stream()
                 .filter(v -> !v.name().equals("lstm_softsign_gates"))
                 .flatMap(v -> {
@@ -58,7 +59,7 @@ class ReferenceParityTest {
     }
 
     static Stream<Arguments> tbpttCases() {
-        return Stream.of("rnn_tanh", "lstm_peephole", "gru", "gru_reset_before")
+        return Stream.of("rnn_tanh", "lstm_peephole", "gru", "gru_reset_before", "indrnn")
                 .map(name -> Arguments.of(
                         CellVariants.all().stream()
                                 .filter(v -> v.name().equals(name))
@@ -70,7 +71,7 @@ class ReferenceParityTest {
     private static CellLoopLayer withReferenceWeights(CellVariants variant, Fixture f) {
         INDArray input = f.get("input");
         int nIn = (int) input.size(1);
-        int hidden = (int) f.get("param_W_hh").size(1);
+        int hidden = (int) f.get("param_W_ih").size(0) / rowsPerUnit(variant);
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .dataType(DataType.DOUBLE)
                 .list()
@@ -149,7 +150,7 @@ class ReferenceParityTest {
         int forward = f.get("forward").getInt(0);
         int back = f.get("back").getInt(0);
         int steps = (int) input.size(2);
-        int hidden = (int) f.get("param_W_hh").size(1);
+        int hidden = (int) f.get("param_W_ih").size(0) / rowsPerUnit(variant);
         INDArray r = Fixture.lossWeights(input.size(0), hidden, steps);
         layer.rnnClearPreviousState();
         for (int start = 0, seg = 0; start < steps; start += forward, seg++) {
@@ -168,6 +169,12 @@ class ReferenceParityTest {
                         fixture + " segment " + seg + ": gradient of " + e.getKey());
             }
         }
+    }
+
+    /** Projection rows per hidden unit (the gate count). */
+    private static int rowsPerUnit(CellVariants variant) {
+        String n = variant.name();
+        return n.startsWith("lstm") ? (n.contains("coupled") ? 3 : 4) : n.startsWith("gru") ? 3 : 1;
     }
 
     private static String referenceKey(String ours) {
