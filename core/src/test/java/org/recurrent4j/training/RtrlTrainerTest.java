@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.GradientNormalization;
@@ -13,6 +14,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.weightnoise.DropConnect;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -156,7 +158,7 @@ class RtrlTrainerTest {
         assertEquals(TRAINING_STEPS + 200, net.getIterationCount());
     }
 
-    private static final int TRAINING_STEPS = 1000;
+    private static final int TRAINING_STEPS = 500;
 
     private static double meanLoss(RtrlTrainer trainer, int steps) {
         Iterator<StreamStep> stream = recallTwoBack(8, 11);
@@ -165,6 +167,26 @@ class RtrlTrainerTest {
             sum += trainer.step(stream.next());
         }
         return sum / steps;
+    }
+
+    @Test
+    void gradientFlowListenerSeesTheRtrlGradient() {
+        MultiLayerNetwork net = clipped(Cell.GRU, 3, 5, 3, 8);
+        DataSet data = RtrlGradientTest.sequences(3, 3, Masking.PADDING_AT_END, true);
+        Gradient expected = new RtrlTrainer(net).gradientAndScore(data).getFirst();
+        GradientFlowListener flow = new GradientFlowListener();
+        net.addListeners(flow);
+        RtrlTrainer trainer =
+                new RtrlTrainer(net).updateEvery((int) data.getFeatures().size(2));
+        trainer.fit(new SequenceStream(List.of(data).iterator()), Long.MAX_VALUE);
+        assertEquals(1, flow.records().size());
+        Map<String, Double> recorded = flow.last().parameterGradientNorms();
+        assertEquals(expected.gradientForVariable().keySet(), recorded.keySet());
+        expected.gradientForVariable().forEach((key, g) -> {
+            double norm = g.norm2Number().doubleValue();
+            assertEquals(norm, recorded.get(key), 1e-12 * Math.max(1, norm), key);
+        });
+        assertTrue(flow.last().stateGradientNorms().isEmpty(), "RTRL has no backward pass through states");
     }
 
     @Test
