@@ -1,9 +1,12 @@
 package org.recurrent4j.training;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What {@link GradientFlowListener} saw in one training iteration.
+ * What {@link GradientFlowListener} saw in one training iteration (maps keep the network's order
+ * of layers and parameters).
  *
  * @param iteration the network's iteration count when the gradient was computed
  * @param epoch the network's epoch count
@@ -26,8 +29,8 @@ public record GradientFlowRecord(
         Map<String, Double> parameterGradientNorms) {
 
     public GradientFlowRecord {
-        stateGradientNorms = Map.copyOf(stateGradientNorms);
-        parameterGradientNorms = Map.copyOf(parameterGradientNorms);
+        stateGradientNorms = Collections.unmodifiableMap(new LinkedHashMap<>(stateGradientNorms));
+        parameterGradientNorms = Collections.unmodifiableMap(new LinkedHashMap<>(parameterGradientNorms));
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.recurrent4j.training;
 
+import java.util.Arrays;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
@@ -22,8 +23,16 @@ final class OutputLayerStep {
     private final ILossFunction loss;
     private final IActivation activation;
     private final boolean hasBias;
-    private final INDArray weightGradient;
-    private final INDArray biasGradient;
+    private final int nIn;
+    private final int nOut;
+    /** {@code ∂L/∂W [nIn, nOut]} and {@code ∂L/∂b [nOut]}, row-major, accumulated. */
+    private final double[] weightGradient;
+
+    private final double[] biasGradient;
+    /** The parameters as read by {@link #readParameters()}. */
+    private double[] w;
+
+    private double[] b;
 
     OutputLayerStep(Layer layer) {
         this.layer = layer;
@@ -31,9 +40,32 @@ final class OutputLayerStep {
         this.loss = conf.getLossFn();
         this.activation = conf.getActivationFn();
         this.hasBias = conf.hasBias();
-        INDArray w = layer.getParam(DefaultParamInitializer.WEIGHT_KEY);
-        this.weightGradient = Nd4j.zeros(DataType.DOUBLE, w.shape());
-        this.biasGradient = hasBias ? Nd4j.zeros(DataType.DOUBLE, 1, w.size(1)) : null;
+        this.nIn = (int) conf.getNIn();
+        this.nOut = (int) conf.getNOut();
+        this.weightGradient = new double[nIn * nOut];
+        this.biasGradient = new double[nOut];
+        readParameters();
+    }
+
+    /** Reads the layer's parameters as they are now (after an update). */
+    void readParameters() {
+        w = flatten(layer.getParam(DefaultParamInitializer.WEIGHT_KEY).toDoubleMatrix());
+        b = hasBias
+                ? layer.getParam(DefaultParamInitializer.BIAS_KEY)
+                        .castTo(DataType.DOUBLE)
+                        .reshape(-1)
+                        .toDoubleVector()
+                : new double[nOut];
+    }
+
+    /** A matrix's rows one after another. */
+    static double[] flatten(double[][] rows) {
+        int cols = rows.length == 0 ? 0 : rows[0].length;
+        double[] flat = new double[rows.length * cols];
+        for (int r = 0; r < rows.length; r++) {
+            System.arraycopy(rows[r], 0, flat, r * cols, cols);
+        }
+        return flat;
     }
 
     /**
@@ -42,35 +74,55 @@ final class OutputLayerStep {
      * parameter gradients and returns the summed loss; {@code dLdOutput [B, H]} receives {@code
      * ∂L/∂output}.
      */
-    double step(double[] output, int batch, int hidden, INDArray labels, double[] lossMask, double[] dLdOutput) {
-        INDArray h = Nd4j.createFromArray(output).reshape(batch, hidden);
-        INDArray w = layer.getParam(DefaultParamInitializer.WEIGHT_KEY).castTo(DataType.DOUBLE);
-        INDArray preOut = h.mmul(w);
-        if (hasBias) {
-            preOut.addiRowVector(
-                    layer.getParam(DefaultParamInitializer.BIAS_KEY).castTo(DataType.DOUBLE));
+    double step(double[] output, int batch, INDArray labels, double[] lossMask, double[] dLdOutput) {
+        double[] preOut = new double[batch * nOut];
+        for (int k = 0; k < batch; k++) {
+            for (int o = 0; o < nOut; o++) {
+                double sum = b[o];
+                for (int j = 0; j < nIn; j++) {
+                    sum += output[k * nIn + j] * w[j * nOut + o];
+                }
+                preOut[k * nOut + o] = sum;
+            }
         }
+        INDArray pre = Nd4j.createFromArray(preOut).reshape(batch, nOut);
         INDArray y = labels.castTo(DataType.DOUBLE);
         INDArray mask = lossMask == null ? null : Nd4j.createFromArray(lossMask).reshape(batch, 1);
-        double score = loss.computeScore(y, preOut.dup(), activation, mask, false);
-        INDArray delta = loss.computeGradient(y, preOut.dup(), activation, mask);
-        weightGradient.addi(h.transpose().mmul(delta));
-        if (hasBias) {
-            biasGradient.addi(delta.sum(true, 0));
+        double score = loss.computeScore(y, pre.dup(), activation, mask, false);
+        double[] delta =
+                loss.computeGradient(y, pre.dup(), activation, mask).reshape(-1).toDoubleVector();
+        for (int k = 0; k < batch; k++) {
+            for (int o = 0; o < nOut; o++) {
+                double g = delta[k * nOut + o];
+                if (g == 0.0) {
+                    continue;
+                }
+                biasGradient[o] += g;
+                for (int j = 0; j < nIn; j++) {
+                    weightGradient[j * nOut + o] += output[k * nIn + j] * g;
+                }
+            }
         }
-        double[] dh = delta.mmul(w.transpose()).reshape(-1).toDoubleVector();
-        System.arraycopy(dh, 0, dLdOutput, 0, dh.length);
+        for (int k = 0; k < batch; k++) {
+            for (int j = 0; j < nIn; j++) {
+                double sum = 0;
+                for (int o = 0; o < nOut; o++) {
+                    sum += delta[k * nOut + o] * w[j * nOut + o];
+                }
+                dLdOutput[k * nIn + j] = sum;
+            }
+        }
         return score;
     }
 
-    /** The accumulated {@code ∂L/∂W}, float64. */
+    /** The accumulated {@code ∂L/∂W [nIn, nOut]}, float64. */
     INDArray weightGradient() {
-        return weightGradient;
+        return Nd4j.createFromArray(weightGradient).reshape(nIn, nOut);
     }
 
-    /** The accumulated {@code ∂L/∂b}, float64, or null when the layer has no bias. */
+    /** The accumulated {@code ∂L/∂b [1, nOut]}, float64, or null when the layer has no bias. */
     INDArray biasGradient() {
-        return biasGradient;
+        return hasBias ? Nd4j.createFromArray(biasGradient).reshape(1, nOut) : null;
     }
 
     boolean hasBias() {
@@ -78,9 +130,7 @@ final class OutputLayerStep {
     }
 
     void clearGradients() {
-        weightGradient.assign(0.0);
-        if (hasBias) {
-            biasGradient.assign(0.0);
-        }
+        Arrays.fill(weightGradient, 0.0);
+        Arrays.fill(biasGradient, 0.0);
     }
 }

@@ -53,7 +53,8 @@ import org.recurrent4j.conf.Rnn;
  * normalization or clipping, schedules) and its weight constraints, and the network's listeners
  * hear {@code iterationDone}, as with {@code fit}. The sensitivities then carry on under the new
  * parameters: that is RTRL's approximation; with no update inside a sequence the gradient equals
- * BPTT's exactly.
+ * BPTT's exactly. The trainer reads the parameters at its first step and after each of its own
+ * updates; after changing them yourself, call {@link #resetState()}.
  *
  * <p>Cost, for n = H hidden units and nIn inputs, {@code nθ = G·H(nIn + H + 2)} (G = 1 vanilla, 3
  * GRU): per step and example {@code O(G·H²·nθ)} time, {@code O(n⁴)}, and {@code O(H·nθ)} memory,
@@ -91,6 +92,9 @@ public final class RtrlTrainer {
     private final OutputLayerStep outputStep;
 
     private int updateEvery = 1;
+    /** The recurrent layer's parameters, read again after each update (they change only then). */
+    private RecurrentWeights weights;
+
     private StateSensitivities online;
     private double[] recurrentGradient;
     private int pendingSteps;
@@ -245,11 +249,15 @@ public final class RtrlTrainer {
     }
 
     /**
-     * Forgets the state, the sensitivities and any gradient not yet applied: the next step starts
-     * every stream from zero (and may have a different number of streams).
+     * Forgets the state, the sensitivities and any gradient not yet applied, and reads the
+     * network's parameters again: the next step starts every stream from zero (and may have a
+     * different number of streams). Call it after changing the parameters yourself: the trainer
+     * reads them at its first step and after each of its own updates.
      */
     public void resetState() {
         online = null;
+        weights = null;
+        outputStep.readParameters();
         recurrentGradient = null;
         pendingSteps = 0;
         pendingLoss = 0;
@@ -303,6 +311,7 @@ public final class RtrlTrainer {
         StateSensitivities sensitivities = sensitivities(batch);
         double[] gradient = new double[sensitivities.count];
         OutputLayerStep out = new OutputLayerStep(output);
+        RecurrentWeights current = RecurrentWeights.of(recurrent);
         double loss = 0;
         for (int t = 0; t < steps; t++) {
             StreamStep step = new StreamStep(
@@ -311,7 +320,7 @@ public final class RtrlTrainer {
                     mask == null ? null : mask.get(all(), point(t)),
                     labelMask == null ? null : labelMask.get(all(), point(t)),
                     null);
-            loss += advance(sensitivities, step, gradient, out);
+            loss += advance(sensitivities, step, gradient, out, current);
         }
         Gradient result = new DefaultGradient();
         DataType type = net.params().dataType();
@@ -338,11 +347,15 @@ public final class RtrlTrainer {
     }
 
     private double advance(StateSensitivities s, StreamStep step, double[] gradient) {
-        return advance(s, step, gradient, outputStep);
+        if (weights == null) {
+            weights = RecurrentWeights.of(recurrent);
+        }
+        return advance(s, step, gradient, outputStep, weights);
     }
 
     /** One step through both layers; returns the summed loss of the step. */
-    private double advance(StateSensitivities s, StreamStep step, double[] gradient, OutputLayerStep out) {
+    private double advance(
+            StateSensitivities s, StreamStep step, double[] gradient, OutputLayerStep out, RecurrentWeights w) {
         INDArray features = step.features();
         if (features.size(1) != nIn) {
             throw new IllegalArgumentException(
@@ -353,9 +366,9 @@ public final class RtrlTrainer {
                     + ", got " + shape(step.labels()));
         }
         int batch = s.batch;
-        double[] x = features.castTo(DataType.DOUBLE).dup('c').reshape(-1).toDoubleVector();
+        double[] x = OutputLayerStep.flatten(features.toDoubleMatrix());
         double[] mask = perExample(step.mask());
-        s.step(x, mask, step.resets(), RecurrentWeights.of(recurrent));
+        s.step(x, mask, step.resets(), w);
         if (step.labels() == null) {
             return 0.0;
         }
@@ -367,7 +380,7 @@ public final class RtrlTrainer {
         }
         double[] lossMask = step.labelMask() != null ? perExample(step.labelMask()) : mask;
         double[] dLdh = new double[batch * hidden];
-        double loss = out.step(emitted, batch, hidden, step.labels(), lossMask, dLdh);
+        double loss = out.step(emitted, batch, step.labels(), lossMask, dLdh);
         if (mask != null) {
             for (int k = 0; k < dLdh.length; k++) {
                 dLdh[k] *= mask[k / hidden];
@@ -444,6 +457,8 @@ public final class RtrlTrainer {
         net.applyConstraints(iteration, epoch);
         Arrays.fill(recurrentGradient, 0.0);
         outputStep.clearGradients();
+        weights = null;
+        outputStep.readParameters();
         pendingSteps = 0;
         pendingLoss = 0;
     }
