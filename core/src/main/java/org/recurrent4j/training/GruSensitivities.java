@@ -60,7 +60,7 @@ final class GruSensitivities extends StateSensitivities {
     }
 
     @Override
-    double[] advance(double[] x, RecurrentWeights weights) {
+    double[] advance(double[] x, RecurrentParameters weights) {
         return resetAfter ? advanceResetAfter(x, weights) : advanceResetBefore(x, weights);
     }
 
@@ -76,7 +76,7 @@ final class GruSensitivities extends StateSensitivities {
         return ActivationValues.of(gateActivation, a, batch, 2 * hidden);
     }
 
-    private double[] advanceResetAfter(double[] x, RecurrentWeights weights) {
+    private double[] advanceResetAfter(double[] x, RecurrentParameters weights) {
         int gh = 3 * hidden;
         product(weights.whhMatrix, p, recurrentProduct);
         double[] inputSide = weights.inputSide(0, gh, x, nIn, batch);
@@ -126,7 +126,7 @@ final class GruSensitivities extends StateSensitivities {
         return next;
     }
 
-    private double[] advanceResetBefore(double[] x, RecurrentWeights weights) {
+    private double[] advanceResetBefore(double[] x, RecurrentParameters weights) {
         int gh = 3 * hidden;
         INDArray wRz = weights.whhMatrix.get(interval(0, 2 * hidden), all()).dup('c');
         INDArray wN = weights.whhMatrix.get(interval(2 * hidden, gh), all()).dup('c');

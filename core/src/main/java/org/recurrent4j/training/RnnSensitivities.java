@@ -24,7 +24,7 @@ final class RnnSensitivities extends StateSensitivities {
     }
 
     @Override
-    double[] advance(double[] x, RecurrentWeights weights) {
+    double[] advance(double[] x, RecurrentParameters weights) {
         product(weights.whhMatrix, p, pNext);
         double[] a = weights.inputSide(0, hidden, x, nIn, batch);
         double[] recurrent = weights.recurrentSide(0, hidden, h, hidden, batch);

@@ -93,7 +93,7 @@ public final class RtrlTrainer {
 
     private int updateEvery = 1;
     /** The recurrent layer's parameters, read again after each update (they change only then). */
-    private RecurrentWeights weights;
+    private RecurrentParameters weights;
 
     private StateSensitivities online;
     private double[] recurrentGradient;
@@ -311,7 +311,7 @@ public final class RtrlTrainer {
         StateSensitivities sensitivities = sensitivities(batch);
         double[] gradient = new double[sensitivities.count];
         OutputLayerStep out = new OutputLayerStep(output);
-        RecurrentWeights current = RecurrentWeights.of(recurrent);
+        RecurrentParameters current = RecurrentParameters.of(recurrent);
         double loss = 0;
         for (int t = 0; t < steps; t++) {
             StreamStep step = new StreamStep(
@@ -348,14 +348,14 @@ public final class RtrlTrainer {
 
     private double advance(StateSensitivities s, StreamStep step, double[] gradient) {
         if (weights == null) {
-            weights = RecurrentWeights.of(recurrent);
+            weights = RecurrentParameters.of(recurrent);
         }
         return advance(s, step, gradient, outputStep, weights);
     }
 
     /** One step through both layers; returns the summed loss of the step. */
     private double advance(
-            StateSensitivities s, StreamStep step, double[] gradient, OutputLayerStep out, RecurrentWeights w) {
+            StateSensitivities s, StreamStep step, double[] gradient, OutputLayerStep out, RecurrentParameters w) {
         INDArray features = step.features();
         if (features.size(1) != nIn) {
             throw new IllegalArgumentException(
@@ -401,13 +401,13 @@ public final class RtrlTrainer {
         int gh = recurrentConf.cellSpec().gates() * hidden;
         Map<String, INDArray> byKey = new LinkedHashMap<>();
         int at = 0;
-        byKey.put(RecurrentWeights.INPUT_WEIGHT, slice(gradient, at, gh, nIn));
+        byKey.put(RecurrentParameters.INPUT_WEIGHT, slice(gradient, at, gh, nIn));
         at += gh * nIn;
-        byKey.put(RecurrentWeights.INPUT_BIAS, slice(gradient, at, 1, gh));
+        byKey.put(RecurrentParameters.INPUT_BIAS, slice(gradient, at, 1, gh));
         at += gh;
-        byKey.put(RecurrentWeights.RECURRENT_WEIGHT, slice(gradient, at, gh, hidden));
+        byKey.put(RecurrentParameters.RECURRENT_WEIGHT, slice(gradient, at, gh, hidden));
         at += gh * hidden;
-        byKey.put(RecurrentWeights.RECURRENT_BIAS, slice(gradient, at, 1, gh));
+        byKey.put(RecurrentParameters.RECURRENT_BIAS, slice(gradient, at, 1, gh));
         return byKey;
     }
 

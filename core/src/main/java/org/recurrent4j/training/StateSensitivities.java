@@ -84,7 +84,7 @@ abstract class StateSensitivities {
      * resets} per example (null: none) starts that example from a zero state and zero
      * sensitivities before the step.
      */
-    final void step(double[] x, double[] mask, boolean[] resets, RecurrentWeights weights) {
+    final void step(double[] x, double[] mask, boolean[] resets, RecurrentParameters weights) {
         if (resets != null) {
             for (int b = 0; b < batch; b++) {
                 if (resets[b]) {
@@ -122,7 +122,7 @@ abstract class StateSensitivities {
      * Computes {@code h_t} (returned, {@code [B, H]} row-major) and writes {@code P'_t} into {@code
      * pNext} for every example, from {@code h} and {@code p} ({@code h_{t-1}}, {@code P_{t-1}}).
      */
-    abstract double[] advance(double[] x, RecurrentWeights weights);
+    abstract double[] advance(double[] x, RecurrentParameters weights);
 
     /**
      * Adds {@code Σ_b (∂L/∂h_t[b])ᵀ P_t[b]} to {@code gradient [nθ]}: the part of the loss gradient

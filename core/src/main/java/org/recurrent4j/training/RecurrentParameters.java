@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code Wih [G·H, nIn]}, {@code bih [G·H]}, {@code Whh [G·H, H]}, {@code bhh [G·H]} (row-major
  * arrays), and {@code Whh} again as an ND4J matrix for the sensitivity products.
  */
-final class RecurrentWeights {
+final class RecurrentParameters {
 
     static final String INPUT_WEIGHT = "Wih";
     static final String INPUT_BIAS = "bih";
@@ -22,7 +22,7 @@ final class RecurrentWeights {
     final double[] bhh;
     final INDArray whhMatrix;
 
-    private RecurrentWeights(INDArray wih, INDArray bih, INDArray whh, INDArray bhh) {
+    private RecurrentParameters(INDArray wih, INDArray bih, INDArray whh, INDArray bhh) {
         this.wih = wih.castTo(DataType.DOUBLE).reshape(-1).toDoubleVector();
         this.bih = bih.castTo(DataType.DOUBLE).reshape(-1).toDoubleVector();
         this.whh = whh.castTo(DataType.DOUBLE).reshape(-1).toDoubleVector();
@@ -31,8 +31,8 @@ final class RecurrentWeights {
     }
 
     /** Reads the parameters of a recurrent4j cell layer as they are now. */
-    static RecurrentWeights of(Layer layer) {
-        return new RecurrentWeights(
+    static RecurrentParameters of(Layer layer) {
+        return new RecurrentParameters(
                 layer.getParam(INPUT_WEIGHT),
                 layer.getParam(INPUT_BIAS),
                 layer.getParam(RECURRENT_WEIGHT),
