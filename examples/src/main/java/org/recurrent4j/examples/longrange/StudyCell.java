@@ -1,0 +1,63 @@
+package org.recurrent4j.examples.longrange;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.BiFunction;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.recurrent4j.conf.Gru;
+import org.recurrent4j.conf.Lstm;
+import org.recurrent4j.conf.Rnn;
+import org.recurrent4j.init.OrthogonalInit;
+
+/**
+ * The recurrent cells the study compares, by name ({@code rnn}, {@code lstm}, {@code gru}): each
+ * makes one recurrent layer of {@code nIn} inputs and {@code hidden} units with the library's
+ * defaults and orthogonal recurrent weights. A new cell (QRNN, SRU, ON-LSTM) is one more constant.
+ */
+public enum StudyCell {
+    /** Vanilla (Elman) RNN, tanh. */
+    RNN((nIn, hidden) -> new Rnn.Builder()
+            .nIn(nIn)
+            .nOut(hidden)
+            .weightInitRecurrent(new OrthogonalInit())
+            .build()),
+    /** LSTM, forget-gate bias 1. */
+    LSTM((nIn, hidden) -> new Lstm.Builder()
+            .nIn(nIn)
+            .nOut(hidden)
+            .weightInitRecurrent(new OrthogonalInit())
+            .build()),
+    /** GRU, reset gate after the recurrent product (PyTorch). */
+    GRU((nIn, hidden) -> new Gru.Builder()
+            .nIn(nIn)
+            .nOut(hidden)
+            .weightInitRecurrent(new OrthogonalInit())
+            .build());
+
+    private final BiFunction<Integer, Integer, Layer> build;
+
+    StudyCell(BiFunction<Integer, Integer, Layer> build) {
+        this.build = build;
+    }
+
+    /** A recurrent layer of this cell. */
+    public Layer layer(int nIn, int hidden) {
+        return build.apply(nIn, hidden);
+    }
+
+    /** The cell's name in options, tables and file names, e.g. {@code lstm}. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The cell of a name (any case). */
+    public static StudyCell named(String name) {
+        for (StudyCell cell : values()) {
+            if (cell.id().equalsIgnoreCase(name.trim())) {
+                return cell;
+            }
+        }
+        throw new IllegalArgumentException("unknown cell '" + name + "'; cells: "
+                + Arrays.stream(values()).map(StudyCell::id).toList());
+    }
+}

@@ -1,0 +1,134 @@
+package org.recurrent4j.examples.longrange;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.Adam;
+import org.recurrent4j.examples.diagnostics.GradientFlowReport;
+import org.recurrent4j.training.GradientFlowListener;
+import org.recurrent4j.training.GradientFlowRecord;
+
+/**
+ * One run of the study: a network of one recurrent layer of the given cell and the task's output
+ * layer, float32, Adam with the budget's learning rate and per-layer gradient-norm clipping,
+ * trained with {@code fit} on fresh batches for the budget's steps; the test error on a fixed
+ * held-out set every {@code evalEvery} steps; the gradient flow recorded at the same steps.
+ */
+public final class StudyRun {
+
+    /** The held-out set is drawn from the budget's seed plus this, so it never repeats a training batch. */
+    static final long TEST_SEED_OFFSET = 1_000_003L;
+
+    private static final int EVALUATION_CHUNK = 250;
+
+    private StudyRun() {}
+
+    /** The network a run trains. */
+    public static MultiLayerNetwork network(LongRangeTask task, StudyCell cell, StudyBudget budget) {
+        var recurrent = cell.layer(task.inputSize(), budget.hidden());
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .seed(budget.seed())
+                .dataType(DataType.FLOAT)
+                .updater(new Adam(budget.learningRate()))
+                .gradientNormalization(GradientNormalization.ClipL2PerLayer)
+                .gradientNormalizationThreshold(budget.clip())
+                .list()
+                .layer(task.lastStepOnly() ? new LastTimeStep(recurrent) : recurrent)
+                .layer(task.outputLayer(budget.hidden()))
+                .build());
+        net.init();
+        return net;
+    }
+
+    /**
+     * Trains and measures; writes the run's gradient-flow diagnostics into {@code diagnostics}
+     * (see {@link GradientFlowReport}).
+     */
+    public static RunResult run(LongRangeTask task, StudyCell cell, StudyBudget budget, Path diagnostics)
+            throws IOException {
+        long start = System.nanoTime();
+        MultiLayerNetwork net = network(task, cell, budget);
+        GradientFlowListener flow = new GradientFlowListener(budget.evalEvery());
+        net.addListeners(flow);
+        DataSetIterator training = task.training(budget.batch(), budget.seed());
+        DataSet test = task.test(budget.testSize(), budget.seed() + TEST_SEED_OFFSET);
+
+        List<RunResult.CurvePoint> curve = new ArrayList<>();
+        double error = testError(net, task, test);
+        curve.add(new RunResult.CurvePoint(0, Double.NaN, error));
+        long solvedAt = error < task.solvedBelow() ? 0 : -1;
+        boolean diverged = false;
+        long step = 0;
+        while (step < budget.steps()) {
+            net.fit(training.next());
+            step++;
+            double loss = net.score();
+            if (!Double.isFinite(loss)) {
+                diverged = true;
+                curve.add(new RunResult.CurvePoint(step, loss, Double.NaN));
+                break;
+            }
+            if (step % budget.evalEvery() == 0 || step == budget.steps()) {
+                error = testError(net, task, test);
+                curve.add(new RunResult.CurvePoint(step, loss, error));
+                if (solvedAt < 0 && error < task.solvedBelow()) {
+                    solvedAt = step;
+                }
+            }
+        }
+        List<GradientFlowRecord> records = flow.records();
+        GradientFlowReport.write(diagnostics, records);
+        double[] initial =
+                records.isEmpty() ? null : records.get(0).stateGradientNorms().get("0");
+        return new RunResult(
+                task.name(),
+                cell.id(),
+                task.errorName(),
+                diverged ? Double.NaN : error,
+                task.baseline(),
+                task.solvedBelow(),
+                solvedAt,
+                step,
+                diverged,
+                (System.nanoTime() - start) / 1e9,
+                curve,
+                initial);
+    }
+
+    /** The task's test error of the network on {@code test}, evaluated in chunks to bound memory. */
+    static double testError(MultiLayerNetwork net, LongRangeTask task, DataSet test) {
+        long examples = test.getFeatures().size(0);
+        List<INDArray> outputs = new ArrayList<>();
+        for (long from = 0; from < examples; from += EVALUATION_CHUNK) {
+            long to = Math.min(examples, from + EVALUATION_CHUNK);
+            INDArray features = rows(test.getFeatures(), from, to);
+            INDArray featuresMask =
+                    test.getFeaturesMaskArray() == null ? null : rows(test.getFeaturesMaskArray(), from, to);
+            INDArray labelsMask = test.getLabelsMaskArray() == null ? null : rows(test.getLabelsMaskArray(), from, to);
+            outputs.add(net.output(features, false, featuresMask, labelsMask));
+        }
+        INDArray predictions = outputs.size() == 1 ? outputs.get(0) : Nd4j.concat(0, outputs.toArray(INDArray[]::new));
+        return task.error(predictions, test);
+    }
+
+    private static INDArray rows(INDArray array, long from, long to) {
+        INDArrayIndex[] index = new INDArrayIndex[array.rank()];
+        index[0] = NDArrayIndex.interval(from, to);
+        for (int i = 1; i < index.length; i++) {
+            index[i] = NDArrayIndex.all();
+        }
+        return array.get(index).dup();
+    }
+}

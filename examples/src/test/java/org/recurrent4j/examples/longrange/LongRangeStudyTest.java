@@ -1,0 +1,110 @@
+package org.recurrent4j.examples.longrange;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The study harness runs end to end on a budget of seconds and writes every output file. */
+class LongRangeStudyTest {
+
+    @Test
+    void smokeRunWritesTheTableCurvesAndPlotsForEveryTaskAndCell(@TempDir Path dir) throws IOException {
+        StudyOptions options = StudyOptions.parse("--smoke", "--out", dir.toString());
+        assertEquals(StudyBudget.SMOKE, options.budget());
+        StudyReport report = LongRangeStudy.run(options);
+
+        List<String> tasks = List.of("adding-8", "recall-4");
+        List<String> cells = List.of("rnn", "lstm", "gru");
+        assertEquals(6, report.results().size());
+
+        List<String> csv = Files.readAllLines(dir.resolve(StudyReport.RESULTS_CSV), StandardCharsets.UTF_8);
+        assertEquals(
+                "task,cell,error,final_test_error,baseline,solved_below,steps_to_solve,steps_run,diverged,seconds",
+                csv.get(0));
+        assertEquals(7, csv.size(), String.join("\n", csv));
+        Set<String> pairs = new HashSet<>();
+        for (String row : csv.subList(1, csv.size())) {
+            String[] f = row.split(",", -1);
+            pairs.add(f[0] + "/" + f[1]);
+            double error = Double.parseDouble(f[3]);
+            assertTrue(error >= 0 && Double.isFinite(error), row);
+            assertEquals(StudyBudget.SMOKE.steps(), Long.parseLong(f[7]), row);
+        }
+        String md = Files.readString(dir.resolve(StudyReport.RESULTS_MD));
+        assertTrue(md.startsWith("Budget per run: 6 steps of batch 4, hidden size 8"), md);
+        for (String task : tasks) {
+            for (String cell : cells) {
+                assertTrue(pairs.contains(task + "/" + cell), task + "/" + cell + " in " + pairs);
+                assertTrue(md.contains("| " + task + " | " + cell + " | "), task + " " + cell + " in\n" + md);
+                Path run = dir.resolve("runs").resolve(task + "-" + cell);
+                assertTrue(Files.size(run.resolve("state-gradients.csv")) > 0, run.toString());
+                assertTrue(Files.size(run.resolve("parameter-gradients.csv")) > 0, run.toString());
+            }
+            assertPng(dir.resolve(task + "-test-error.png"));
+            assertPng(dir.resolve(task + "-gradient-flow.png"));
+        }
+        List<String> curves = Files.readAllLines(dir.resolve(StudyReport.CURVES_CSV));
+        assertEquals("task,cell,step,train_loss,test_error", curves.get(0));
+        // Step 0, then every 3 steps up to 6: three points per run.
+        assertEquals(1 + 6 * 3, curves.size(), String.join("\n", curves));
+    }
+
+    private static void assertPng(Path file) throws IOException {
+        BufferedImage image = ImageIO.read(file.toFile());
+        assertTrue(image != null && image.getWidth() > 100 && image.getHeight() > 100, file + " is a PNG image");
+    }
+
+    @Test
+    void theErrorsAreWhatTheyClaim() {
+        AddingTask adding = new AddingTask(10);
+        DataSet test = adding.test(200, 3);
+        // Predicting the mean of the target, 1, scores about its variance, 1/6.
+        INDArray mean = Nd4j.ones(DataType.FLOAT, 200, 1);
+        assertEquals(adding.baseline(), adding.error(mean, test), 0.03);
+        assertEquals(0.0, adding.error(test.getLabels(), test), 1e-12);
+
+        LongRangeTask recall = StudyTasks.named("recall-5");
+        DataSet sequences = recall.test(50, 4);
+        assertEquals(0.0, recall.error(sequences.getLabels(), sequences), 0.0);
+        // Echoing the input is wrong wherever the symbol changed: about 3 times in 4 with 4 symbols.
+        assertEquals(recall.baseline(), recall.error(sequences.getFeatures(), sequences), 0.05);
+    }
+
+    @Test
+    void badOptionsSayWhatIsWrong() {
+        assertMessage("unknown option --step", "--step", "5");
+        assertMessage("--steps needs a whole number, got 'many'", "--steps", "many");
+        assertMessage("--steps must be at least 1, got 0", "--steps", "0");
+        assertMessage("--lr needs a value", "--lr");
+        assertMessage("unknown task 'adding'", "--tasks", "adding");
+        assertMessage("unknown task 'copy-100'", "--tasks", "adding-50,copy-100");
+        assertMessage("unknown cell 'qrnn'; cells: [rnn, lstm, gru]", "--cells", "lstm,qrnn");
+        assertThrows(StudyOptions.HelpRequested.class, () -> StudyOptions.parse("--help"));
+        StudyOptions full = StudyOptions.parse("--tasks", "adding-200", "--cells", "gru", "--steps", "50");
+        assertEquals(50, full.budget().steps());
+        assertEquals(StudyBudget.FULL.hidden(), full.budget().hidden());
+        assertEquals("adding-200", full.tasks().get(0).name());
+        assertEquals(List.of(StudyCell.GRU), full.cells());
+    }
+
+    private static void assertMessage(String expected, String... args) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StudyOptions.parse(args));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}
