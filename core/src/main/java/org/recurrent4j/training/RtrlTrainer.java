@@ -398,7 +398,7 @@ public final class RtrlTrainer {
 
     /** The recurrent layer's gradient as arrays of the parameters' shapes, by key. */
     private Map<String, INDArray> recurrentGradients(double[] gradient) {
-        int gh = recurrentConf.cellSpec().gates() * hidden;
+        int gh = recurrentConf.cell().projection(nIn, hidden).rows();
         Map<String, INDArray> byKey = new LinkedHashMap<>();
         int at = 0;
         byKey.put(RecurrentParameters.INPUT_WEIGHT, slice(gradient, at, gh, nIn));
