@@ -29,11 +29,13 @@ class LearningTest {
     private static final int STEPS = 12;
     private static final int HIDDEN = 24;
 
+    /**
+     * Every variant docs/layers.md says solves the task: all but the IndRNN of the "Writing a
+     * cell" example, whose units recur only on themselves, so one layer of it cannot move a symbol
+     * between units over three steps (it reaches about 66%).
+     */
     static Stream<CellVariants> variants() {
-        return CellVariants.all().stream()
-                .filter(v -> !v.name().equals("rnn_relu")
-                        && !v.name().equals("lstm_softsign_gates")
-                        && !v.name().equals("lstm_peephole_coupled"));
+        return CellVariants.all().stream().filter(v -> !v.name().equals("indrnn"));
     }
 
     /** Random symbol sequences, one-hot; labels are the input shifted by the delay, masked before it. */

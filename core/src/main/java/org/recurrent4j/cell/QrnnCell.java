@@ -1,0 +1,282 @@
+package org.recurrent4j.cell;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
+import org.nd4j.linalg.factory.Nd4j;
+import org.recurrent4j.kernel.NativeArray;
+import org.recurrent4j.kernel.RowParallel;
+
+/**
+ * The quasi-recurrent cell (QRNN, Bradbury et al. 2016): gates from a causal convolution of width
+ * {@code k} over the input, and a recurrence that is element-wise only ("pooling"), so a whole
+ * sequence runs as one parallel loop with no matrix product per step.
+ *
+ * <pre>
+ *   forward, with a_t = W_ih [x_{t-k+1}; …; x_t] + b_ih (steps before the start are zero):
+ *   z_t = act(a_z)     f_t = σ(a_f)     o_t = σ(a_o)     i_t = σ(a_i)
+ *   zoneout:  f'_t = 1 − (1 − f_t) ⊙ m_t,  m_t ~ Bernoulli(1 − p) in training, m_t = 1 − p at inference
+ *   f-pooling:    c_t = f'_t ⊙ c_{t-1} + (1 − f'_t) ⊙ z_t,   h_t = c_t
+ *   fo-pooling:   c_t = f'_t ⊙ c_{t-1} + (1 − f'_t) ⊙ z_t,   h_t = o_t ⊙ c_t
+ *   ifo-pooling:  c_t = f'_t ⊙ c_{t-1} + i_t ⊙ z_t,           h_t = o_t ⊙ c_t
+ *
+ *   backward, given ∂L/∂h_t and ∂L/∂c_t from step t+1 (u = (1 − f_t) ⊙ m_t, so f' = 1 − u):
+ *   ∂c      = ∂L/∂c_t + ∂L/∂h_t ⊙ o_t              (f-pooling: + ∂L/∂h_t)
+ *   ∂L/∂a_o = ∂L/∂h_t ⊙ c_t ⊙ σ'
+ *   f, fo:   ∂L/∂a_z = ∂c ⊙ u ⊙ act'     ∂L/∂a_f = ∂c ⊙ (c_{t-1} − z_t) ⊙ m_t ⊙ σ'
+ *   ifo:     ∂L/∂a_z = ∂c ⊙ i_t ⊙ act'   ∂L/∂a_i = ∂c ⊙ z_t ⊙ σ'   ∂L/∂a_f = ∂c ⊙ c_{t-1} ⊙ m_t ⊙ σ'
+ *   ∂L/∂c_{t-1} = ∂c ⊙ f'_t
+ * </pre>
+ *
+ * <p>{@code act} is the layer's activation (tanh by default), {@code σ} the gate activation (sigmoid
+ * by default). Rows of {@code Wih [G·H, k·nIn]} and {@code bih [G·H]}: z, f (f-pooling, G = 2), then
+ * o (fo, G = 3), then i (ifo, G = 4); column block {@code j} of {@code Wih} multiplies {@code
+ * x_{t−k+1+j}} (oldest first). State: {@code c}, and the last {@code k − 1} inputs. The output
+ * {@code h} does not recur.
+ */
+public final class QrnnCell implements Cell {
+
+    private static final long serialVersionUID = 1L;
+
+    /** How the memory cell is updated (the "pooling" of the paper). */
+    public enum Pooling {
+        /** {@code c_t = f ⊙ c_{t-1} + (1 − f) ⊙ z_t}, {@code h_t = c_t}. */
+        F(2),
+        /** As F, with an output gate: {@code h_t = o_t ⊙ c_t}. */
+        FO(3),
+        /** Independent input gate: {@code c_t = f ⊙ c_{t-1} + i ⊙ z_t}, {@code h_t = o_t ⊙ c_t}. */
+        IFO(4);
+
+        private final int gates;
+
+        Pooling(int gates) {
+            this.gates = gates;
+        }
+
+        /** The gate blocks of the projection. */
+        public int gates() {
+            return gates;
+        }
+    }
+
+    private final IActivation activation;
+    private final IActivation gateActivation;
+    private final Pooling pooling;
+    private final int window;
+    private final double zoneout;
+
+    /**
+     * @param window the convolution width {@code k ≥ 1}
+     * @param zoneout the probability {@code p ∈ [0, 1)} that a unit keeps its previous memory in a
+     *     training step
+     * @throws IllegalArgumentException for a bad value, naming it
+     */
+    public QrnnCell(IActivation activation, IActivation gateActivation, Pooling pooling, int window, double zoneout) {
+        ScalarActivation.of(activation, "QRNN activation");
+        ScalarActivation.of(gateActivation, "QRNN gate activation");
+        if (pooling == null) {
+            throw new IllegalArgumentException("QRNN pooling must be F, FO or IFO, got null");
+        }
+        if (window < 1) {
+            throw new IllegalArgumentException("QRNN window must be at least 1 step, got " + window);
+        }
+        if (!(zoneout >= 0 && zoneout < 1)) {
+            throw new IllegalArgumentException("QRNN zoneout must be in [0, 1), got " + zoneout);
+        }
+        this.activation = activation;
+        this.gateActivation = gateActivation;
+        this.pooling = pooling;
+        this.window = window;
+        this.zoneout = zoneout;
+    }
+
+    @Override
+    public InputProjection projection(int nIn, int hidden) {
+        return InputProjection.dense(pooling.gates() * hidden).window(window);
+    }
+
+    @Override
+    public List<StateEntry> state(int hidden) {
+        return List.of(StateEntry.memory(hidden));
+    }
+
+    @Override
+    public List<CellParameter> parameters(int nIn, int hidden) {
+        return List.of();
+    }
+
+    @Override
+    public Cell.Pass begin(Map<String, INDArray> params, SequenceState s) {
+        return new Pass(s);
+    }
+
+    private final class Pass implements Cell.SequencePass {
+        private final ScalarActivation gate = ScalarActivation.of(gateActivation, "");
+        private final ScalarActivation act = ScalarActivation.of(activation, "");
+        private final NativeArray c;
+        /** The zoneout mask m_t {@code [H, T, B]} of a training pass, or null (then m = 1 − p). */
+        private final NativeArray keep;
+
+        private final double keepExpected = 1.0 - zoneout;
+
+        Pass(SequenceState s) {
+            c = s.state(StateEntry.C);
+            if (s.training && zoneout > 0) {
+                keep = s.sequenceBuffer("qrnn.zoneout", s.hidden);
+                Nd4j.getExecutioner().exec(new BernoulliDistribution(keep.array(), 1.0 - zoneout), Nd4j.getRandom());
+            } else {
+                keep = null;
+            }
+        }
+
+        private double keep(int at) {
+            return keep == null ? keepExpected : keep.get(at);
+        }
+
+        @Override
+        public void forward(int t, SequenceState s) {
+            RowParallel.run(s.hidden, s.batch, (from, to) -> {
+                for (int j = from; j < to; j++) {
+                    forwardStep(j, t, s);
+                }
+            });
+        }
+
+        /** Step t of unit j for every example: activations replace the pre-activations. */
+        private void forwardStep(int j, int t, SequenceState s) {
+            int h = s.hidden;
+            NativeArray a = s.gates;
+            int zAt = s.gatesAt(j, t);
+            int fAt = s.gatesAt(h + j, t);
+            int oAt = s.gatesAt(2 * h + j, t);
+            int iAt = s.gatesAt(3 * h + j, t);
+            int prev = s.stateAt(j, t);
+            for (int b = 0; b < s.batch; b++) {
+                double z = act.apply(a.get(zAt + b));
+                double f = gate.apply(a.get(fAt + b));
+                double u = (1.0 - f) * keep(zAt + b);
+                double cPrev = c.get(prev + b);
+                double cNew;
+                if (pooling == Pooling.IFO) {
+                    double i = gate.apply(a.get(iAt + b));
+                    a.set(iAt + b, i);
+                    cNew = (1.0 - u) * cPrev + i * z;
+                } else {
+                    cNew = cPrev + u * (z - cPrev);
+                }
+                double out = cNew;
+                if (pooling != Pooling.F) {
+                    double o = gate.apply(a.get(oAt + b));
+                    a.set(oAt + b, o);
+                    out = o * cNew;
+                }
+                a.set(zAt + b, z);
+                a.set(fAt + b, f);
+                c.set(prev + s.batch + b, cNew);
+                s.h.set(prev + s.batch + b, out);
+            }
+        }
+
+        /**
+         * Back through step t of unit j for example b, given {@code ∂L/∂h_t} and {@code ∂L/∂c_t};
+         * writes {@code ∂L/∂a_t} and returns {@code ∂L/∂c_{t-1}}.
+         */
+        private double backwardStep(int j, int t, int b, double dh, double dcNext, SequenceState s) {
+            int h = s.hidden;
+            NativeArray a = s.gates;
+            int zAt = s.gatesAt(j, t) + b;
+            int fAt = s.gatesAt(h + j, t) + b;
+            int oAt = s.gatesAt(2 * h + j, t) + b;
+            int iAt = s.gatesAt(3 * h + j, t) + b;
+            double cPrev = c.get(s.stateAt(j, t) + b);
+            double cNew = c.get(s.stateAt(j, t + 1) + b);
+            double z = a.get(zAt);
+            double f = a.get(fAt);
+            double m = keep(zAt);
+            double u = (1.0 - f) * m;
+            double dc = dcNext;
+            if (pooling == Pooling.F) {
+                dc += dh;
+            } else {
+                double o = a.get(oAt);
+                dc += dh * o;
+                a.set(oAt, dh * cNew * gate.derivativeFromOutput(o));
+            }
+            if (pooling == Pooling.IFO) {
+                double i = a.get(iAt);
+                a.set(zAt, dc * i * act.derivativeFromOutput(z));
+                a.set(iAt, dc * z * gate.derivativeFromOutput(i));
+                a.set(fAt, dc * cPrev * m * gate.derivativeFromOutput(f));
+            } else {
+                a.set(zAt, dc * u * act.derivativeFromOutput(z));
+                a.set(fAt, dc * (cPrev - z) * m * gate.derivativeFromOutput(f));
+            }
+            return dc * (1.0 - u);
+        }
+
+        @Override
+        public void backward(int t, SequenceState s) {
+            NativeArray dc = s.dState(StateEntry.C);
+            NativeArray dcPrev = s.dStatePrev(StateEntry.C);
+            RowParallel.run(s.hidden, s.batch, (from, to) -> {
+                for (int j = from; j < to; j++) {
+                    for (int b = 0; b < s.batch; b++) {
+                        int i = j * s.batch + b;
+                        dcPrev.set(i, backwardStep(j, t, b, s.dh.get(i), dc.get(i), s));
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void forwardRows(int from, int to, SequenceState s) {
+            for (int j = from; j < to; j++) {
+                for (int t = 0; t < s.steps; t++) {
+                    forwardStep(j, t, s);
+                    if (s.mask != null) {
+                        int prev = s.stateAt(j, t);
+                        for (int b = 0; b < s.batch; b++) {
+                            if (!s.real(t, b)) {
+                                c.set(prev + s.batch + b, c.get(prev + b));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void backwardRows(int from, int to, int firstStep, SequenceState s) {
+            NativeArray epsilon = s.epsilon();
+            NativeArray initial = s.initialGradient(StateEntry.C);
+            int rows = pooling.gates();
+            double[] dc = new double[s.batch];
+            for (int j = from; j < to; j++) {
+                Arrays.fill(dc, 0.0);
+                for (int t = s.steps - 1; t >= firstStep; t--) {
+                    int at = s.gatesAt(j, t);
+                    for (int b = 0; b < s.batch; b++) {
+                        if (s.real(t, b)) {
+                            dc[b] = backwardStep(j, t, b, epsilon.get(at + b), dc[b], s);
+                        } else {
+                            for (int r = 0; r < rows; r++) {
+                                s.gates.set(s.gatesAt(r * s.hidden + j, t) + b, 0.0);
+                            }
+                        }
+                    }
+                }
+                for (int b = 0; b < s.batch; b++) {
+                    initial.set(j * s.batch + b, dc[b]);
+                }
+            }
+        }
+
+        @Override
+        public void parameterGradients(int from, SequenceState s) {
+            // The cell has no parameters of its own: W_ih and b_ih are the projection's.
+        }
+    }
+}

@@ -1,0 +1,343 @@
+package org.recurrent4j.cell;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.recurrent4j.kernel.NativeArray;
+import org.recurrent4j.kernel.RowParallel;
+
+/**
+ * The simple recurrent unit (SRU, Lei et al. 2017/2018): every matrix product depends on the input
+ * only, the recurrence is element-wise, and a highway connection carries the input to the output.
+ *
+ * <pre>
+ *   forward, with [x̃_t; a_f; a_r (; x̂_t)] = W_ih x_t and b_ih = [b_f; b_r]:
+ *   f_t = σ(a_f + b_f [+ v_f ⊙ c_{t-1}])
+ *   r_t = σ(a_r + b_r [+ v_r ⊙ c_{t-1}])                 [ ]: cell feedback (the 2018 SRU)
+ *   c_t = f_t ⊙ c_{t-1} + (1 − f_t) ⊙ x̃_t
+ *   h_t = r_t ⊙ g(c_t) + (1 − r_t) ⊙ k_t,    k_t = s·x_t (identity highway, nIn = H) or x̂_t (projected)
+ *
+ *   backward, given ∂L/∂h_t and ∂L/∂c_t from step t+1:
+ *   ∂L/∂a_r = ∂L/∂h_t ⊙ (g(c_t) − k_t) ⊙ σ'
+ *   ∂c      = ∂L/∂c_t + ∂L/∂h_t ⊙ r_t ⊙ g'(c_t)
+ *   ∂L/∂x̃_t = ∂c ⊙ (1 − f_t)          ∂L/∂a_f = ∂c ⊙ (c_{t-1} − x̃_t) ⊙ σ'
+ *   ∂L/∂k_t = ∂L/∂h_t ⊙ (1 − r_t)      (identity: s·that goes straight to ∂L/∂x_t; projected: ∂L/∂x̂_t)
+ *   ∂L/∂c_{t-1} = ∂c ⊙ f_t [+ ∂L/∂a_f ⊙ v_f + ∂L/∂a_r ⊙ v_r]
+ *   ∂L/∂v_f = Σ_t ∂L/∂a_f ⊙ c_{t-1},   ∂L/∂v_r = Σ_t ∂L/∂a_r ⊙ c_{t-1}
+ * </pre>
+ *
+ * <p>{@code g} is tanh or the identity (the layer's activation), {@code σ} the gate activation. The
+ * highway scale {@code s} is 1, or with rescaling (the {@code sru} package's default) {@code
+ * sqrt(1 + 2·e^{β})} for the initial highway bias {@code β}. Parameters: {@code Wih [3H, nIn]}
+ * (identity highway) or {@code [4H, nIn]} (projected), rows x̃, f, r (, x̂); {@code bih [2H]} =
+ * (b_f, b_r), added to rows f and r, b_r starting at β; with feedback {@code v [2H]} = (v_f, v_r).
+ * State: {@code c}. The cell reads {@code x_t} itself for the identity highway, and sends it its
+ * part of the input gradient.
+ */
+public final class SruCell implements Cell {
+
+    private static final long serialVersionUID = 1L;
+    /** Key of the cell-feedback weights {@code (v_f, v_r)}. */
+    public static final String FEEDBACK = "v";
+
+    /** How the input reaches the output. */
+    public enum Highway {
+        /** {@code x_t} itself when nIn = H, else a learned projection. */
+        AUTO,
+        /** {@code x_t} itself (needs nIn = H). */
+        IDENTITY,
+        /** A learned projection {@code x̂_t = W_k x_t} (a fourth block of {@code Wih}). */
+        PROJECTION
+    }
+
+    private final IActivation activation;
+    private final IActivation gateActivation;
+    private final Highway highway;
+    private final boolean feedback;
+    private final double highwayBias;
+    private final boolean rescale;
+
+    /**
+     * @param activation {@code g}: tanh or identity
+     * @param highwayBias the initial value of {@code b_r}
+     * @param rescale whether the highway term is scaled by {@code sqrt(1 + 2·e^{highwayBias})}
+     * @throws IllegalArgumentException for an activation other than tanh or identity
+     */
+    public SruCell(
+            IActivation activation,
+            IActivation gateActivation,
+            Highway highway,
+            boolean feedback,
+            double highwayBias,
+            boolean rescale) {
+        ScalarActivation g = ScalarActivation.of(activation, "SRU activation");
+        if (g != ScalarActivation.TANH && g != ScalarActivation.IDENTITY) {
+            throw new IllegalArgumentException(
+                    "SRU activation g must be TANH or IDENTITY (as in the SRU papers), got " + activation);
+        }
+        ScalarActivation.of(gateActivation, "SRU gate activation");
+        if (highway == null) {
+            throw new IllegalArgumentException("SRU highway must be AUTO, IDENTITY or PROJECTION, got null");
+        }
+        if (!Double.isFinite(highwayBias)) {
+            throw new IllegalArgumentException("SRU highway bias must be finite, got " + highwayBias);
+        }
+        this.activation = activation;
+        this.gateActivation = gateActivation;
+        this.highway = highway;
+        this.feedback = feedback;
+        this.highwayBias = highwayBias;
+        this.rescale = rescale;
+    }
+
+    /** Whether the highway is {@code x} itself for these sizes. */
+    public boolean identityHighway(int nIn, int hidden) {
+        if (highway == Highway.IDENTITY && nIn != hidden) {
+            throw new IllegalArgumentException("SRU with an identity highway needs nIn = nOut, got nIn " + nIn
+                    + " and nOut " + hidden + ": use Highway.PROJECTION (or AUTO) for different sizes");
+        }
+        return highway == Highway.IDENTITY || (highway == Highway.AUTO && nIn == hidden);
+    }
+
+    /** The highway scale {@code s}. */
+    public double highwayScale() {
+        return rescale ? Math.sqrt(1 + 2 * Math.exp(highwayBias)) : 1.0;
+    }
+
+    @Override
+    public InputProjection projection(int nIn, int hidden) {
+        boolean identity = identityHighway(nIn, hidden);
+        int blocks = identity ? 3 : 4;
+        ParameterInit weights = ParameterInit.weights(nIn, hidden);
+        ParameterInit[] perBlock = new ParameterInit[blocks];
+        Arrays.fill(perBlock, weights);
+        if (!identity && rescale) {
+            // As the sru package does: the projected highway is scaled through its initial weights.
+            double scale = highwayScale();
+            perBlock[3] = (values, context) -> {
+                weights.initialize(values, context);
+                values.muli(scale);
+            };
+        }
+        return InputProjection.dense(blocks * hidden)
+                .weightInit(ParameterInit.rowBlocks(hidden, perBlock))
+                .inputBias(
+                        hidden,
+                        2 * hidden,
+                        ParameterInit.rowBlocks(hidden, ParameterInit.bias(), ParameterInit.constant(highwayBias)));
+    }
+
+    @Override
+    public List<StateEntry> state(int hidden) {
+        return List.of(StateEntry.memory(hidden));
+    }
+
+    @Override
+    public List<CellParameter> parameters(int nIn, int hidden) {
+        List<CellParameter> list = new ArrayList<>();
+        if (feedback) {
+            // The sru package's initialization: uniform with variance 1/2.
+            double range = Math.sqrt(1.5);
+            list.add(CellParameter.weightVector(FEEDBACK, 2L * hidden, ParameterInit.uniform(-range, range)));
+        }
+        return list;
+    }
+
+    @Override
+    public Cell.Pass begin(Map<String, INDArray> params, SequenceState s) {
+        return new Pass(params, s);
+    }
+
+    private final class Pass implements Cell.SequencePass {
+        private final ScalarActivation gate = ScalarActivation.of(gateActivation, "");
+        private final ScalarActivation g = ScalarActivation.of(activation, "");
+        private final boolean identity;
+        private final double scale;
+        private final double[] vf;
+        private final double[] vr;
+        private final NativeArray c;
+        /** With the identity highway: {@code s·∂L/∂h_t ⊙ (1 − r_t)}, the direct input gradient {@code [H, T, B]}. */
+        private final NativeArray dxDirect;
+
+        Pass(Map<String, INDArray> params, SequenceState s) {
+            int h = s.hidden;
+            identity = identityHighway(s.nIn, h);
+            scale = identity ? highwayScale() : 1.0;
+            if (feedback) {
+                double[] v = params.get(FEEDBACK).toDoubleVector();
+                vf = Arrays.copyOfRange(v, 0, h);
+                vr = Arrays.copyOfRange(v, h, 2 * h);
+            } else {
+                vf = vr = new double[h];
+            }
+            c = s.state(StateEntry.C);
+            dxDirect = identity ? s.sequenceBuffer("sru.dx", h) : null;
+        }
+
+        @Override
+        public void forward(int t, SequenceState s) {
+            RowParallel.run(s.hidden, s.batch, (from, to) -> {
+                for (int j = from; j < to; j++) {
+                    forwardStep(j, t, s);
+                }
+            });
+        }
+
+        /** Step t of unit j: f and r replace their pre-activations; x̃ (and x̂) stay. */
+        private void forwardStep(int j, int t, SequenceState s) {
+            int h = s.hidden;
+            NativeArray a = s.gates;
+            int xAt = s.gatesAt(j, t);
+            int fAt = s.gatesAt(h + j, t);
+            int rAt = s.gatesAt(2 * h + j, t);
+            int kAt = identity ? s.xAt(j, t) : s.gatesAt(3 * h + j, t);
+            NativeArray k = identity ? s.x : a;
+            int prev = s.stateAt(j, t);
+            for (int b = 0; b < s.batch; b++) {
+                double cPrev = c.get(prev + b);
+                double f = gate.apply(a.get(fAt + b) + vf[j] * cPrev);
+                double r = gate.apply(a.get(rAt + b) + vr[j] * cPrev);
+                double xt = a.get(xAt + b);
+                double cNew = f * cPrev + (1.0 - f) * xt;
+                double highwayIn = scale * k.get(kAt + b);
+                a.set(fAt + b, f);
+                a.set(rAt + b, r);
+                c.set(prev + s.batch + b, cNew);
+                s.h.set(prev + s.batch + b, r * g.apply(cNew) + (1.0 - r) * highwayIn);
+            }
+        }
+
+        /** Back through step t of unit j for example b; returns {@code ∂L/∂c_{t-1}}. */
+        private double backwardStep(int j, int t, int b, double dh, double dcNext, SequenceState s) {
+            int h = s.hidden;
+            NativeArray a = s.gates;
+            int xAt = s.gatesAt(j, t) + b;
+            int fAt = s.gatesAt(h + j, t) + b;
+            int rAt = s.gatesAt(2 * h + j, t) + b;
+            double cPrev = c.get(s.stateAt(j, t) + b);
+            double gc = g.apply(c.get(s.stateAt(j, t + 1) + b));
+            double f = a.get(fAt);
+            double r = a.get(rAt);
+            double xt = a.get(xAt);
+            double highwayIn = identity ? scale * s.x.get(s.xAt(j, t) + b) : a.get(s.gatesAt(3 * h + j, t) + b);
+            double dR = dh * (gc - highwayIn) * gate.derivativeFromOutput(r);
+            double dc = dcNext + dh * r * g.derivativeFromOutput(gc);
+            double dF = dc * (cPrev - xt) * gate.derivativeFromOutput(f);
+            double dHighway = dh * (1.0 - r);
+            a.set(xAt, dc * (1.0 - f));
+            a.set(fAt, dF);
+            a.set(rAt, dR);
+            if (identity) {
+                dxDirect.set(xAt, scale * dHighway);
+            } else {
+                a.set(s.gatesAt(3 * h + j, t) + b, dHighway);
+            }
+            return dc * f + dF * vf[j] + dR * vr[j];
+        }
+
+        @Override
+        public void backward(int t, SequenceState s) {
+            NativeArray dc = s.dState(StateEntry.C);
+            NativeArray dcPrev = s.dStatePrev(StateEntry.C);
+            RowParallel.run(s.hidden, s.batch, (from, to) -> {
+                for (int j = from; j < to; j++) {
+                    for (int b = 0; b < s.batch; b++) {
+                        int i = j * s.batch + b;
+                        dcPrev.set(i, backwardStep(j, t, b, s.dh.get(i), dc.get(i), s));
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void forwardRows(int from, int to, SequenceState s) {
+            for (int j = from; j < to; j++) {
+                for (int t = 0; t < s.steps; t++) {
+                    forwardStep(j, t, s);
+                    if (s.mask != null) {
+                        int prev = s.stateAt(j, t);
+                        for (int b = 0; b < s.batch; b++) {
+                            if (!s.real(t, b)) {
+                                c.set(prev + s.batch + b, c.get(prev + b));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void backwardRows(int from, int to, int firstStep, SequenceState s) {
+            NativeArray epsilon = s.epsilon();
+            NativeArray initial = s.initialGradient(StateEntry.C);
+            int rows = identity ? 3 : 4;
+            double[] dc = new double[s.batch];
+            for (int j = from; j < to; j++) {
+                Arrays.fill(dc, 0.0);
+                for (int t = s.steps - 1; t >= firstStep; t--) {
+                    int at = s.gatesAt(j, t);
+                    for (int b = 0; b < s.batch; b++) {
+                        if (s.real(t, b)) {
+                            dc[b] = backwardStep(j, t, b, epsilon.get(at + b), dc[b], s);
+                        } else {
+                            for (int r = 0; r < rows; r++) {
+                                s.gates.set(s.gatesAt(r * s.hidden + j, t) + b, 0.0);
+                            }
+                            if (identity) {
+                                dxDirect.set(at + b, 0.0);
+                            }
+                        }
+                    }
+                }
+                for (int b = 0; b < s.batch; b++) {
+                    initial.set(j * s.batch + b, dc[b]);
+                }
+            }
+        }
+
+        @Override
+        public void parameterGradients(int from, SequenceState s) {
+            if (!feedback) {
+                return;
+            }
+            int h = s.hidden;
+            NativeArray dv = s.gradient(FEEDBACK);
+            for (int j = 0; j < h; j++) {
+                double df = 0;
+                double dr = 0;
+                for (int t = from; t < s.steps; t++) {
+                    int fAt = s.gatesAt(h + j, t);
+                    int rAt = s.gatesAt(2 * h + j, t);
+                    int prev = s.stateAt(j, t);
+                    for (int b = 0; b < s.batch; b++) {
+                        double cPrev = c.get(prev + b);
+                        df += s.gates.get(fAt + b) * cPrev;
+                        dr += s.gates.get(rAt + b) * cPrev;
+                    }
+                }
+                dv.set(j, df);
+                dv.set(h + j, dr);
+            }
+        }
+
+        @Override
+        public void inputGradient(int from, SequenceState s) {
+            if (!identity) {
+                return;
+            }
+            NativeArray dx = s.dx();
+            for (int j = 0; j < s.hidden; j++) {
+                for (int t = from; t < s.steps; t++) {
+                    int at = s.gatesAt(j, t);
+                    int to = s.xAt(j, t);
+                    for (int b = 0; b < s.batch; b++) {
+                        dx.add(to + b, dxDirect.get(at + b));
+                    }
+                }
+            }
+        }
+    }
+}
