@@ -147,6 +147,109 @@ class IndRnnRef:
         return h, {"h": h}
 
 
+class QrnnRef:
+    """QRNN (Bradbury et al.) with a causal window of k steps, oldest first; zero before the start."""
+    names = ["c"]
+
+    def __init__(self, pooling, k):
+        self.pooling, self.k = pooling, k
+        self.gates = {"f": 2, "fo": 3, "ifo": 4}[pooling]
+
+    def rows(self, h):
+        return self.gates * h
+
+    def param_shapes(self, n_in, h):
+        return {"W_ih": (self.gates * h, self.k * n_in), "b_ih": (self.gates * h,)}
+
+    def extra_state(self, B, n_in):
+        # The last k-1 inputs, oldest first, as one [B, (k-1) n_in] tensor (so masks blend it like a state).
+        return {"x": torch.zeros(B, (self.k - 1) * n_in)} if self.k > 1 else {}
+
+    def step(self, x, s, p):
+        window = torch.cat([s["x"], x], 1) if self.k > 1 else x
+        a = window @ p["W_ih"].T + p["b_ih"]
+        H = a.shape[1] // self.gates
+        z, f = torch.tanh(a[:, :H]), torch.sigmoid(a[:, H:2 * H])
+        if self.pooling == "ifo":
+            c = f * s["c"] + torch.sigmoid(a[:, 3 * H:]) * z
+        else:
+            c = f * s["c"] + (1 - f) * z
+        h = c if self.pooling == "f" else torch.sigmoid(a[:, 2 * H:3 * H]) * c
+        new = {"c": c}
+        if self.k > 1:
+            new["x"] = window[:, x.shape[1]:]
+        return h, new
+
+
+class SruRef:
+    """SRU (Lei et al.): identity highway when n_in == H, else projected; optional feedback, rescale."""
+    names = ["c"]
+
+    def __init__(self, feedback=False, tanh=True, rescale=False, highway_bias=0.0):
+        self.feedback, self.tanh, self.rescale, self.highway_bias = feedback, tanh, rescale, highway_bias
+
+    def rows(self, h):
+        return None
+
+    def param_shapes(self, n_in, h):
+        k = 3 if n_in == h else 4
+        shapes = {"W_ih": (k * h, n_in), "b_ih": (2 * h,)}
+        if self.feedback:
+            shapes["v"] = (2 * h,)
+        return shapes
+
+    def step(self, x, s, p):
+        H = p["b_ih"].shape[0] // 2
+        u = x @ p["W_ih"].T
+        c_prev = s["c"]
+        vf = p["v"][:H] if self.feedback else 0
+        vr = p["v"][H:] if self.feedback else 0
+        f = torch.sigmoid(u[:, H:2 * H] + p["b_ih"][:H] + vf * c_prev)
+        r = torch.sigmoid(u[:, 2 * H:3 * H] + p["b_ih"][H:] + vr * c_prev)
+        c = f * c_prev + (1 - f) * u[:, :H]
+        g = torch.tanh(c) if self.tanh else c
+        if x.shape[1] == H:
+            scale = (1 + 2 * np.exp(self.highway_bias)) ** 0.5 if self.rescale else 1.0
+            k = scale * x
+        else:
+            k = u[:, 3 * H:]
+        return r * g + (1 - r) * k, {"c": c}
+
+
+class OnLstmRef:
+    """ON-LSTM (Shen et al. 2019), in the authors' row layout [i~ | f~ | o | c^ | i | f]."""
+    names = ["h", "c"]
+
+    def __init__(self, chunk):
+        self.chunk = chunk
+
+    def rows(self, h):
+        return 4 * h + 2 * (h // self.chunk)
+
+    def param_shapes(self, n_in, h):
+        r = self.rows(h)
+        return {"W_ih": (r, n_in), "W_hh": (r, h), "b_ih": (r,), "b_hh": (r,)}
+
+    def step(self, x, s, p):
+        h_prev, c_prev = s["h"], s["c"]
+        H = h_prev.shape[1]
+        n = H // self.chunk
+        a = x @ p["W_ih"].T + p["b_ih"] + h_prev @ p["W_hh"].T + p["b_hh"]
+        master_i = 1 - torch.cumsum(torch.softmax(a[:, :n], 1), 1)
+        master_f = torch.cumsum(torch.softmax(a[:, n:2 * n], 1), 1)
+        master_i = master_i.repeat_interleave(self.chunk, 1)
+        master_f = master_f.repeat_interleave(self.chunk, 1)
+        g = a[:, 2 * n:]
+        o, cand, i, f = (torch.sigmoid(g[:, :H]), torch.tanh(g[:, H:2 * H]), torch.sigmoid(g[:, 2 * H:3 * H]),
+                         torch.sigmoid(g[:, 3 * H:]))
+        omega = master_f * master_i
+        f_hat = f * omega + (master_f - omega)
+        i_hat = i * omega + (master_i - omega)
+        c = f_hat * c_prev + i_hat * cand
+        h = o * torch.tanh(c)
+        return h, {"h": h, "c": c}
+
+
 VARIANTS = {
     "rnn_tanh": RnnRef("tanh"),
     "rnn_relu": RnnRef("relu"),
@@ -157,6 +260,12 @@ VARIANTS = {
     "gru": GruRef(True),
     "gru_reset_before": GruRef(False),
     "indrnn": IndRnnRef(),
+    "qrnn_f": QrnnRef("f", 1),
+    "qrnn_fo_k2": QrnnRef("fo", 2),
+    "qrnn_ifo_k3": QrnnRef("ifo", 3),
+    "sru": SruRef(),
+    "sru_feedback": SruRef(feedback=True, tanh=False, rescale=True, highway_bias=-1.0),
+    "onlstm": OnLstmRef(2),
 }
 
 
@@ -244,6 +353,7 @@ def make_case(cell, sizes, masked, zero_state=True):
     p = {k: uniform(*s).requires_grad_() for k, s in cell.param_shapes(n_in, H).items()}
     x = torch.randn(T, B, n_in).requires_grad_()
     s0 = {k: uniform(B, H).requires_grad_() for k in cell.names}
+    extra = cell.extra_state(B, n_in) if hasattr(cell, "extra_state") else {}
     R = loss_weights(T, B, H)
     mask = None
     if masked:
@@ -254,21 +364,22 @@ def make_case(cell, sizes, masked, zero_state=True):
                 mask[b, T - padded:] = 0   # padding at the end
             else:
                 mask[b, :padded] = 0       # padding at the start
-        out, final = run_alone(cell, x, s0, p, mask)
+        out, final = run_alone(cell, x, {**s0, **extra}, p, mask)
         # The blended loop must agree with running each example alone.
-        blended, _ = run(cell, x, s0, p, mask)
+        blended, _ = run(cell, x, {**s0, **extra}, p, mask)
         assert torch.allclose(blended, out, atol=1e-14, rtol=0)
     else:
-        out, final = run(cell, x, s0, p)
+        out, final = run(cell, x, {**s0, **extra}, p)
     (out * R).sum().backward()
     arrays = {
+        "hidden": torch.tensor(float(H)),
         "input": ncw(x.detach()),
         "output": ncw(out.detach()),
         "grad_input": ncw(x.grad),
     }
     if zero_state:
         with torch.no_grad():
-            zero_states = {k: torch.zeros(B, H) for k in cell.names}
+            zero_states = {**{k: torch.zeros(B, H) for k in cell.names}, **extra}
             out0 = run_alone(cell, x, zero_states, p, mask)[0] if masked else run(cell, x, zero_states, p)[0]
         arrays["output_zero_state"] = ncw(out0)
     for k in cell.names:
@@ -288,11 +399,12 @@ def make_tbptt_case(cell, forward, back):
     p = {k: uniform(*s).requires_grad_() for k, s in cell.param_shapes(n_in, H).items()}
     x = torch.randn(T, B, n_in)
     R = loss_weights(T, B, H)
-    arrays = {"input": ncw(x), "forward": torch.tensor(float(forward)),
+    arrays = {"hidden": torch.tensor(float(H)), "input": ncw(x), "forward": torch.tensor(float(forward)),
               "back": torch.tensor(float(back))}
     for k, v in p.items():
         arrays["param_" + k] = v.detach()
     states = {k: torch.zeros(B, H) for k in cell.names}
+    states.update(cell.extra_state(B, n_in) if hasattr(cell, "extra_state") else {})
     for seg, start in enumerate(range(0, T, forward)):
         end = min(T, start + forward)
         cut = max(start, end - back)
@@ -326,9 +438,15 @@ def main():
         save(name, make_case(cell, SMALL, masked=False))
         save(name + "_masked", make_case(cell, SMALL, masked=True))
     # One case per code path at the size where the row loops run on all cores.
-    for name in ["rnn_relu", "lstm_peephole", "lstm_coupled", "gru", "gru_reset_before", "indrnn"]:
+    for name in ["rnn_relu", "lstm_peephole", "lstm_coupled", "gru", "gru_reset_before", "indrnn",
+                 "qrnn_ifo_k3", "sru_feedback", "onlstm"]:
         save(name + "_parallel", make_case(VARIANTS[name], PARALLEL, masked=False, zero_state=False))
-    for name in ["rnn_tanh", "lstm_peephole", "gru", "gru_reset_before", "indrnn"]:
+    # The SRU's identity highway needs n_in == H.
+    square = dict(SMALL, n_in=SMALL["hidden"])
+    for name in ["sru", "sru_feedback"]:
+        save(name + "_identity", make_case(VARIANTS[name], square, masked=True))
+    for name in ["rnn_tanh", "lstm_peephole", "gru", "gru_reset_before", "indrnn", "qrnn_fo_k2", "sru_feedback",
+                 "onlstm"]:
         save("tbptt_" + name, make_tbptt_case(VARIANTS[name], forward=3, back=2))
 
 

@@ -1,5 +1,6 @@
 package org.recurrent4j.cell;
 
+import java.util.Arrays;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -45,14 +46,31 @@ public interface ParameterInit {
      */
     static ParameterInit recurrentBlocks() {
         return (values, c) -> {
-            long h = c.hidden();
-            long blocks = values.size(0) / h;
-            INDArray[] parts = new INDArray[(int) blocks];
-            for (int b = 0; b < blocks; b++) {
-                parts[b] = Nd4j.create(values.dataType(), h, values.size(1));
-                fill(parts[b], c.recurrentInit(), h, h);
+            long[] rows = new long[(int) (values.size(0) / c.hidden())];
+            Arrays.fill(rows, c.hidden());
+            recurrentBlocks(rows).initialize(values, c);
+        };
+    }
+
+    /**
+     * The layer's recurrent initializer on consecutive blocks of rows of the given heights, each
+     * {@code [rows, H]} on its own (ON-LSTM's master gates are {@code 2H/C} rows, its other gates
+     * {@code H} each).
+     */
+    static ParameterInit recurrentBlocks(long... blockRows) {
+        return (values, c) -> {
+            INDArray[] parts = new INDArray[blockRows.length];
+            long total = 0;
+            for (int b = 0; b < blockRows.length; b++) {
+                parts[b] = Nd4j.create(values.dataType(), blockRows[b], values.size(1));
+                fill(parts[b], c.recurrentInit(), values.size(1), blockRows[b]);
+                total += blockRows[b];
             }
-            values.assign(blocks == 1 ? parts[0] : Nd4j.concat(0, parts));
+            if (total != values.size(0)) {
+                throw new IllegalStateException(
+                        "blocks of " + Arrays.toString(blockRows) + " rows do not cover " + values.size(0));
+            }
+            values.assign(parts.length == 1 ? parts[0] : Nd4j.concat(0, parts));
         };
     }
 

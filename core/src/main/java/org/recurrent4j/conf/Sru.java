@@ -56,7 +56,8 @@ public class Sru extends GatedCellLayer {
 
     @Override
     public Cell cell() {
-        return new SruCell(getActivationFn(), getGateActivationFn(), highway, cellFeedback, highwayBias, rescaleHighway);
+        return new SruCell(
+                getActivationFn(), getGateActivationFn(), highway, cellFeedback, highwayBias, rescaleHighway);
     }
 
     public SruCell.Highway getHighway() {

@@ -571,6 +571,13 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         pass.cell.parameterGradients(end, s);
         NativeArray dx = pass.projector.inputGradient(s, pass.wIh);
         pass.cell.inputGradient(end, s);
+        // Steps before the truncation point receive no gradient either (a window reaches back into them).
+        for (int f = 0; end > 0 && f < s.nIn; f++) {
+            int at = s.xAt(f, 0);
+            for (int k = 0; k < end * batch; k++) {
+                dx.set(at + k, 0.0);
+            }
+        }
         for (String key : layout().parameterShapes().keySet()) {
             INDArray view = gradientViews.get(key);
             if (s.hasGradient(key)) {

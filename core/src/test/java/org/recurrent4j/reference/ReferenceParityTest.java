@@ -42,24 +42,45 @@ class ReferenceParityTest {
 
     /** The reference's parameter names (PyTorch's) to ours. */
     private static final Map<String, String> KEYS =
-            Map.of("W_ih", "Wih", "W_hh", "Whh", "b_ih", "bih", "b_hh", "bhh", "w_peep", "wpeep", "u", "u");
+            Map.of("W_ih", "Wih", "W_hh", "Whh", "b_ih", "bih", "b_hh", "bhh", "w_peep", "wpeep", "u", "u", "v", "v");
 
     static Stream<Arguments> cases() {
-        List<String> parallel =
-                List.of("rnn_relu", "lstm_peephole", "lstm_coupled", "gru", "gru_reset_before", "indrnn");
+        List<String> parallel = List.of(
+                "rnn_relu",
+                "lstm_peephole",
+                "lstm_coupled",
+                "gru",
+                "gru_reset_before",
+                "indrnn",
+                "qrnn_ifo_k3",
+                "sru_feedback",
+                "onlstm");
         return CellVariants.all().stream()
                 .filter(v -> !v.name().equals("lstm_softsign_gates"))
                 .flatMap(v -> {
                     Stream<Arguments> base =
                             Stream.of(Arguments.of(v, v.name()), Arguments.of(v, v.name() + "_masked"));
-                    return parallel.contains(v.name())
-                            ? Stream.concat(base, Stream.of(Arguments.of(v, v.name() + "_parallel")))
-                            : base;
+                    if (parallel.contains(v.name())) {
+                        base = Stream.concat(base, Stream.of(Arguments.of(v, v.name() + "_parallel")));
+                    }
+                    // The SRU's identity highway (nIn = H), padded at either end.
+                    if (v.name().startsWith("sru")) {
+                        base = Stream.concat(base, Stream.of(Arguments.of(v, v.name() + "_identity")));
+                    }
+                    return base;
                 });
     }
 
     static Stream<Arguments> tbpttCases() {
-        return Stream.of("rnn_tanh", "lstm_peephole", "gru", "gru_reset_before", "indrnn")
+        return Stream.of(
+                        "rnn_tanh",
+                        "lstm_peephole",
+                        "gru",
+                        "gru_reset_before",
+                        "indrnn",
+                        "qrnn_fo_k2",
+                        "sru_feedback",
+                        "onlstm")
                 .map(name -> Arguments.of(
                         CellVariants.all().stream()
                                 .filter(v -> v.name().equals(name))
@@ -71,7 +92,7 @@ class ReferenceParityTest {
     private static CellLoopLayer withReferenceWeights(CellVariants variant, Fixture f) {
         INDArray input = f.get("input");
         int nIn = (int) input.size(1);
-        int hidden = (int) f.get("param_W_ih").size(0) / rowsPerUnit(variant);
+        int hidden = f.get("hidden").getInt(0);
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .dataType(DataType.DOUBLE)
                 .list()
@@ -96,7 +117,9 @@ class ReferenceParityTest {
         INDArray mask = f.has("mask") ? f.get("mask") : null;
         Map<String, INDArray> initial = new LinkedHashMap<>();
         for (StateEntry e : layer.stateEntries()) {
-            initial.put(e.name(), f.get(e.name() + "0"));
+            if (e.initialInput()) {
+                initial.put(e.name(), f.get(e.name() + "0"));
+            }
         }
 
         if (f.has("output_zero_state")) {
@@ -150,7 +173,7 @@ class ReferenceParityTest {
         int forward = f.get("forward").getInt(0);
         int back = f.get("back").getInt(0);
         int steps = (int) input.size(2);
-        int hidden = (int) f.get("param_W_ih").size(0) / rowsPerUnit(variant);
+        int hidden = f.get("hidden").getInt(0);
         INDArray r = Fixture.lossWeights(input.size(0), hidden, steps);
         layer.rnnClearPreviousState();
         for (int start = 0, seg = 0; start < steps; start += forward, seg++) {
@@ -169,12 +192,6 @@ class ReferenceParityTest {
                         fixture + " segment " + seg + ": gradient of " + e.getKey());
             }
         }
-    }
-
-    /** Projection rows per hidden unit (the gate count). */
-    private static int rowsPerUnit(CellVariants variant) {
-        String n = variant.name();
-        return n.startsWith("lstm") ? (n.contains("coupled") ? 3 : 4) : n.startsWith("gru") ? 3 : 1;
     }
 
     private static String referenceKey(String ours) {
