@@ -222,6 +222,7 @@ class OnLstmRef:
 
     def __init__(self, chunk):
         self.chunk = chunk
+        self.distances = []
 
     def rows(self, h):
         return 4 * h + 2 * (h // self.chunk)
@@ -237,6 +238,8 @@ class OnLstmRef:
         a = x @ p["W_ih"].T + p["b_ih"] + h_prev @ p["W_hh"].T + p["b_hh"]
         master_i = 1 - torch.cumsum(torch.softmax(a[:, :n], 1), 1)
         master_f = torch.cumsum(torch.softmax(a[:, n:2 * n], 1), 1)
+        # The authors' syntactic distance (distance_cforget), recorded for the fixtures.
+        self.distances.append(1 - master_f.mean(1))
         master_i = master_i.repeat_interleave(self.chunk, 1)
         master_f = master_f.repeat_interleave(self.chunk, 1)
         g = a[:, 2 * n:]
@@ -425,7 +428,9 @@ def make_tbptt_case(cell, forward, back):
 
 def save(name, arrays):
     path = os.path.join(OUT_DIR, name + ".npz")
-    np.savez_compressed(path, **{k: v.detach().numpy().astype(np.float64) for k, v in arrays.items()})
+    # C order: ND4J's .npy reader does not honour fortran_order.
+    np.savez_compressed(path, **{k: np.ascontiguousarray(v.detach().numpy(), dtype=np.float64)
+                                 for k, v in arrays.items()})
     print("wrote", path, os.path.getsize(path), "bytes")
 
 
@@ -435,7 +440,17 @@ def main():
     for name, cell in VARIANTS.items():
         check_against_torch(name, cell, SMALL)
         check_against_torch(name, cell, PARALLEL)
-        save(name, make_case(cell, SMALL, masked=False))
+        case = make_case(cell, SMALL, masked=False)
+        if name == "onlstm":
+            # The last run of make_case is from zero state: its distances are [T][B].
+            cell.distances = []
+            with torch.no_grad():
+                B, n_in = SMALL["batch"], SMALL["n_in"]
+                zeros = {k: torch.zeros(B, SMALL["hidden"]) for k in cell.names}
+                params = {k[6:]: v for k, v in case.items() if k.startswith("param_")}
+                run(cell, case["input"].permute(2, 0, 1), zeros, params)
+            case["distance"] = torch.stack(cell.distances).T
+        save(name, case)
         save(name + "_masked", make_case(cell, SMALL, masked=True))
     # One case per code path at the size where the row loops run on all cores.
     for name in ["rnn_relu", "lstm_peephole", "lstm_coupled", "gru", "gru_reset_before", "indrnn",

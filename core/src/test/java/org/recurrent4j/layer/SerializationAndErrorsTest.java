@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.weightnoise.DropConnect;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -206,22 +207,20 @@ class SerializationAndErrorsTest {
         }
     }
 
-    @Test
-    void dropoutAndWeightNoiseApplyOnlyWhenTraining() {
-        for (RecurrentCellLayer layer : new RecurrentCellLayer[] {
-            new Lstm.Builder().nIn(N_IN).nOut(HIDDEN).dropOut(0.5).build(),
-            new Gru.Builder()
-                    .nIn(N_IN)
-                    .nOut(HIDDEN)
-                    .weightNoise(new DropConnect(0.5))
-                    .build()
-        }) {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variants")
+    void dropoutAndWeightNoiseApplyOnlyWhenTraining(CellVariants variant) {
+        RecurrentCellLayer withDropout = variant.layer(N_IN, HIDDEN);
+        withDropout.setIDropout(new Dropout(0.5));
+        RecurrentCellLayer withNoise = variant.layer(N_IN, HIDDEN);
+        withNoise.setWeightNoise(new DropConnect(0.5));
+        for (RecurrentCellLayer layer : new RecurrentCellLayer[] {withDropout, withNoise}) {
             MultiLayerNetwork net = network(layer);
             INDArray x = input(4, 6);
             INDArray inference = net.output(x, false);
             assertEquals(inference, net.output(x, false), "inference is deterministic");
             INDArray trained = net.output(x, true);
-            assertNotEquals(inference, trained, layer.getClass().getSimpleName() + ": noise applies in training");
+            assertNotEquals(inference, trained, variant + ": noise applies in training");
             INDArray before = net.params().dup();
             net.fit(x, Nd4j.rand(DataType.DOUBLE, 4, 2, 6));
             assertNotEquals(before, net.params());

@@ -110,7 +110,8 @@ class StateAndMaskingTest {
             sequences[b] = sequence(1, lengths[b], 10 + b);
         }
         for (boolean paddingAtStart : new boolean[] {false, true}) {
-            INDArray batch = Nd4j.zeros(DataType.DOUBLE, lengths.length, N_IN, STEPS);
+            // Padding holds non-zero values: a padded step must not reach any window or state.
+            INDArray batch = sequence(lengths.length, STEPS, 77).addi(3);
             INDArray mask = Nd4j.zeros(DataType.DOUBLE, lengths.length, STEPS);
             for (int b = 0; b < lengths.length; b++) {
                 int from = paddingAtStart ? STEPS - lengths[b] : 0;
@@ -149,7 +150,7 @@ class StateAndMaskingTest {
         INDArray shortOne = sequence(1, 3, 30);
         INDArray fullOne = sequence(1, STEPS, 31);
         for (boolean paddingAtStart : new boolean[] {false, true}) {
-            INDArray batch = Nd4j.zeros(DataType.DOUBLE, 2, N_IN, STEPS);
+            INDArray batch = sequence(2, STEPS, 78).addi(3);
             INDArray mask = Nd4j.ones(DataType.DOUBLE, 2, STEPS);
             batch.get(interval(0, 1), all(), all()).assign(fullOne);
             int from = paddingAtStart ? STEPS - 3 : 0;

@@ -3,6 +3,7 @@ package org.recurrent4j.reference;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.ZipEntry;
@@ -30,9 +31,14 @@ record Fixture(String name, Map<String, INDArray> arrays) {
                     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
                     zip.transferTo(bytes);
                     String key = e.getName().replaceAll("\\.npy$", "");
-                    arrays.put(
-                            key,
-                            Nd4j.createNpyFromByteArray(bytes.toByteArray()).castTo(DataType.DOUBLE));
+                    byte[] npy = bytes.toByteArray();
+                    // ND4J's .npy reader ignores the order flag: refuse what it would read transposed.
+                    String header = new String(npy, 0, Math.min(npy.length, 256), StandardCharsets.ISO_8859_1);
+                    if (header.contains("'fortran_order': True")) {
+                        throw new IOException(resource + ": array '" + key + "' is in Fortran order; the"
+                                + " generator must write C order (np.ascontiguousarray)");
+                    }
+                    arrays.put(key, Nd4j.createNpyFromByteArray(npy).castTo(DataType.DOUBLE));
                 }
             }
         }

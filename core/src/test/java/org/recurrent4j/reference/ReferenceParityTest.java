@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -21,10 +22,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.recurrent4j.cell.StateEntry;
+import org.recurrent4j.conf.OnLstm;
 import org.recurrent4j.layer.CellLoopLayer;
 import org.recurrent4j.layer.CellVariants;
+import org.recurrent4j.syntax.SyntacticDistance;
 import org.recurrent4j.testing.DoublePrecision;
 
 /**
@@ -192,6 +196,22 @@ class ReferenceParityTest {
                         fixture + " segment " + seg + ": gradient of " + e.getKey());
             }
         }
+    }
+
+    /** ON-LSTM's syntactic distance, from the layer's input and output, equals the reference's. */
+    @Test
+    void onLstmSyntacticDistanceMatchesTheReference() throws IOException {
+        CellVariants variant = CellVariants.all().stream()
+                .filter(v -> v.name().equals("onlstm"))
+                .findFirst()
+                .orElseThrow();
+        Fixture f = Fixture.load("onlstm");
+        CellLoopLayer layer = withReferenceWeights(variant, f);
+        INDArray input = f.get("input");
+        layer.setInput(input, WS);
+        INDArray output = layer.activate(false, WS);
+        double[][] distances = SyntacticDistance.compute((OnLstm) layer.layerConf(), layer.paramTable(), input, output);
+        assertClose(f.get("distance"), Nd4j.createFromArray(distances), "syntactic distance");
     }
 
     private static String referenceKey(String ours) {
