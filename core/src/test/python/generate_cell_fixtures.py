@@ -151,8 +151,9 @@ class QrnnRef:
     """QRNN (Bradbury et al.) with a causal window of k steps, oldest first; zero before the start."""
     names = ["c"]
 
-    def __init__(self, pooling, k):
-        self.pooling, self.k = pooling, k
+    def __init__(self, pooling, k, zoneout=0.0):
+        # zoneout: its expectation, as at inference (1 - f scaled by 1 - p)
+        self.pooling, self.k, self.zoneout = pooling, k, zoneout
         self.gates = {"f": 2, "fo": 3, "ifo": 4}[pooling]
 
     def rows(self, h):
@@ -170,6 +171,7 @@ class QrnnRef:
         a = window @ p["W_ih"].T + p["b_ih"]
         H = a.shape[1] // self.gates
         z, f = torch.tanh(a[:, :H]), torch.sigmoid(a[:, H:2 * H])
+        f = 1 - (1 - f) * (1 - self.zoneout)
         if self.pooling == "ifo":
             c = f * s["c"] + torch.sigmoid(a[:, 3 * H:]) * z
         else:
@@ -220,8 +222,9 @@ class OnLstmRef:
     """ON-LSTM (Shen et al. 2019), in the authors' row layout [i~ | f~ | o | c^ | i | f]."""
     names = ["h", "c"]
 
-    def __init__(self, chunk):
-        self.chunk = chunk
+    def __init__(self, chunk, dropconnect=0.0):
+        # dropconnect: as at inference, W_hh scaled by 1 - p
+        self.chunk, self.dropconnect = chunk, dropconnect
         self.distances = []
 
     def rows(self, h):
@@ -235,7 +238,7 @@ class OnLstmRef:
         h_prev, c_prev = s["h"], s["c"]
         H = h_prev.shape[1]
         n = H // self.chunk
-        a = x @ p["W_ih"].T + p["b_ih"] + h_prev @ p["W_hh"].T + p["b_hh"]
+        a = x @ p["W_ih"].T + p["b_ih"] + h_prev @ (p["W_hh"] * (1 - self.dropconnect)).T + p["b_hh"]
         master_i = 1 - torch.cumsum(torch.softmax(a[:, :n], 1), 1)
         master_f = torch.cumsum(torch.softmax(a[:, n:2 * n], 1), 1)
         # The authors' syntactic distance (distance_cforget), recorded for the fixtures.
@@ -456,6 +459,10 @@ def main():
     for name in ["rnn_relu", "lstm_peephole", "lstm_coupled", "gru", "gru_reset_before", "indrnn",
                  "qrnn_ifo_k3", "sru_feedback", "onlstm"]:
         save(name + "_parallel", make_case(VARIANTS[name], PARALLEL, masked=False, zero_state=False))
+    # Inference with zoneout and DropConnect: their expectations (the tests compare outputs only).
+    save("qrnn_fo_k2_zoneout_inference", make_case(QrnnRef("fo", 2, zoneout=0.3), SMALL, masked=False))
+    save("qrnn_ifo_k3_zoneout_inference", make_case(QrnnRef("ifo", 3, zoneout=0.3), SMALL, masked=False))
+    save("onlstm_dropconnect_inference", make_case(OnLstmRef(2, dropconnect=0.25), SMALL, masked=False))
     # The SRU's identity highway needs n_in == H.
     square = dict(SMALL, n_in=SMALL["hidden"])
     for name in ["sru", "sru_feedback"]:

@@ -24,8 +24,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+import org.recurrent4j.cell.QrnnCell;
 import org.recurrent4j.cell.StateEntry;
 import org.recurrent4j.conf.OnLstm;
+import org.recurrent4j.conf.Qrnn;
+import org.recurrent4j.conf.RecurrentCellLayer;
 import org.recurrent4j.layer.CellLoopLayer;
 import org.recurrent4j.layer.CellVariants;
 import org.recurrent4j.syntax.SyntacticDistance;
@@ -196,6 +199,50 @@ class ReferenceParityTest {
                         fixture + " segment " + seg + ": gradient of " + e.getKey());
             }
         }
+    }
+
+    static Stream<Arguments> inferenceCases() {
+        return Stream.of(
+                Arguments.of(
+                        "qrnn_fo_k2_zoneout_inference",
+                        new Qrnn.Builder().nIn(3).nOut(4).window(2).zoneout(0.3).build()),
+                Arguments.of(
+                        "qrnn_ifo_k3_zoneout_inference",
+                        new Qrnn.Builder()
+                                .nIn(3)
+                                .nOut(4)
+                                .window(3)
+                                .pooling(QrnnCell.Pooling.IFO)
+                                .zoneout(0.3)
+                                .build()),
+                Arguments.of(
+                        "onlstm_dropconnect_inference",
+                        new OnLstm.Builder()
+                                .nIn(3)
+                                .nOut(4)
+                                .chunkSize(2)
+                                .dropConnect(0.25)
+                                .build()));
+    }
+
+    /** At inference, zoneout and DropConnect act by their expectation, as in the authors' code. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("inferenceCases")
+    void inferenceUsesTheExpectationOfZoneoutAndDropConnect(String fixture, RecurrentCellLayer conf)
+            throws IOException {
+        Fixture f = Fixture.load(fixture);
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                .dataType(DataType.DOUBLE)
+                .list()
+                .layer(conf)
+                .build());
+        net.init();
+        f.arrays().forEach((key, value) -> {
+            if (key.startsWith("param_")) {
+                net.setParam("0_" + KEYS.get(key.substring(6)), value);
+            }
+        });
+        assertClose(f.get("output_zero_state"), net.output(f.get("input")), fixture);
     }
 
     /** ON-LSTM's syntactic distance, from the layer's input and output, equals the reference's. */
