@@ -161,22 +161,22 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
 
     /**
      * Sets the state the next forward passes start from (instead of zeros), e.g. an encoder's
-     * final state for a decoder, for the entries the cell declares as initial inputs ({@code h};
-     * {@code h} and {@code c} for an LSTM; {@code c} for cells that recur only through {@code c}).
-     * Each array is {@code [B, size]}; an entry left out starts at zero. Cleared by {@link
-     * #clearInitialState()}.
+     * final state for a decoder. Any declared entry may be given ({@link #stateEntries()}: {@code
+     * h}; {@code h} and {@code c} for an LSTM; {@code c} for cells that recur only through {@code
+     * c}; a window's past inputs {@code x}, exactly as {@code rnnGetPreviousState} returns them).
+     * Each array is {@code [B, size]}; an entry left out starts at zero. {@link
+     * #getInitialStateGradient()} covers the entries marked {@link StateEntry#initialInput()}: the
+     * window holds inputs, not state the layer computes. Cleared by {@link #clearInitialState()}.
      *
-     * @throws IllegalArgumentException for a key the cell does not declare as an initial input
+     * @throws IllegalArgumentException for a key the cell does not declare
      */
     public void setInitialState(Map<String, INDArray> state) {
-        List<String> allowed = layout().cellState().stream()
-                .filter(StateEntry::initialInput)
-                .map(StateEntry::name)
-                .toList();
+        List<String> allowed =
+                layout().allState().stream().map(StateEntry::name).toList();
         for (String key : state.keySet()) {
             if (!allowed.contains(key)) {
-                throw new IllegalArgumentException("Layer " + layerId() + ": '" + key
-                        + "' is not an initial state of this cell; it takes " + allowed);
+                throw new IllegalArgumentException(
+                        "Layer " + layerId() + ": '" + key + "' is not a state of this cell; it carries " + allowed);
             }
         }
         this.initialState = new LinkedHashMap<>(state);
@@ -213,7 +213,9 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
      * After a backward pass with recording on: for each step t, {@code ‖∂L/∂s_t‖}, the L2 norm over
      * the batch and the units of the loss gradient with respect to the recurrent state after step t
      * (the first declared entry: {@code h}, or {@code c} for cells that recur only through {@code
-     * c}), the total derivative through the layer's output at t and every later step. Steps that
+     * c}). For {@code h} it is the total derivative through the layer's output at t and every later
+     * step; for {@code c} it is what arrives from the later steps (the output at t reads {@code c_t}
+     * inside the cell's own step, so its term is not separable here). Steps that
      * truncated BPTT did not reach are {@code NaN}. Null when recording is off or before any
      * backward pass.
      */

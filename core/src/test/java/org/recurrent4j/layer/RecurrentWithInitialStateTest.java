@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
@@ -141,16 +143,14 @@ class RecurrentWithInitialStateTest {
                 .build());
         alone.init();
         alone.setParams(net.getLayer("decoder").params());
-        boolean lstm = activations.containsKey("c0");
-        alone.rnnSetPreviousState(
-                0,
-                lstm
-                        ? Map.of(
-                                CellLoopLayer.STATE_H,
-                                activations.get("encoder"),
-                                CellLoopLayer.STATE_C,
-                                activations.get("c0"))
-                        : Map.of(CellLoopLayer.STATE_H, activations.get("encoder")));
+        // The decoder's initial inputs in declaration order: the encoder's output, then "c0" if a second.
+        List<String> entries = RecurrentWithInitialState.initialEntries(variant.layer(N_IN, HIDDEN));
+        Map<String, INDArray> start = new HashMap<>();
+        start.put(entries.get(0), activations.get("encoder"));
+        if (entries.size() == 2) {
+            start.put(entries.get(1), activations.get("c0"));
+        }
+        alone.rnnSetPreviousState(0, start);
         INDArray expected = alone.rnnTimeStep(in[1]);
         assertEquals(0.0, expected.sub(decoded).norm2Number().doubleValue(), 1e-12);
         // ...and the initial state matters: from zeros the output differs.
