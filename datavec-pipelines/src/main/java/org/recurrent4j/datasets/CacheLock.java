@@ -35,6 +35,8 @@ final class CacheLock implements AutoCloseable {
     private static final Map<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
     private static final long POLL_MILLIS = 100;
     private static final long REPORT_MILLIS = 30_000;
+    private static final long PID_GRACE_MILLIS = 1000;
+    private static final String UNKNOWN_HOLDER = "another process";
 
     private final ReentrantLock threads;
     private final FileChannel channel;
@@ -80,8 +82,12 @@ final class CacheLock implements AutoCloseable {
             long reported = -1;
             while (lock == null) {
                 long waited = (System.nanoTime() - waitingSince) / 1_000_000;
-                if (reported < 0 || waited - reported >= REPORT_MILLIS) {
-                    log.info("{}: waiting for {} to finish preparing it (lock file {})", what, holder(channel), file);
+                String holder = holder(channel);
+                // The holder writes its pid just after it locks: give it a moment before the first
+                // report rather than name no one.
+                boolean first = reported < 0 && (!holder.equals(UNKNOWN_HOLDER) || waited >= PID_GRACE_MILLIS);
+                if (first || (reported >= 0 && waited - reported >= REPORT_MILLIS)) {
+                    log.info("{}: waiting for {} to finish preparing it (lock file {})", what, holder, file);
                     reported = waited;
                 }
                 if (System.nanoTime() > deadline) {
@@ -121,9 +127,9 @@ final class CacheLock implements AutoCloseable {
             ByteBuffer buffer = ByteBuffer.allocate(64);
             int n = channel.read(buffer, 0);
             String text = n <= 0 ? "" : new String(buffer.array(), 0, n, StandardCharsets.UTF_8).strip();
-            return text.matches("pid [0-9]+") ? "another process (" + text + ")" : "another process";
+            return text.matches("pid [0-9]+") ? "another process (" + text + ")" : UNKNOWN_HOLDER;
         } catch (IOException e) {
-            return "another process";
+            return UNKNOWN_HOLDER;
         }
     }
 
