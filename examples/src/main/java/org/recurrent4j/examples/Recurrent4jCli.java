@@ -6,12 +6,14 @@ import java.util.List;
 import org.recurrent4j.examples.charrnn.CharRnnCommand;
 import org.recurrent4j.examples.cli.UsageException;
 import org.recurrent4j.examples.sentiment.SentimentCommand;
+import org.recurrent4j.examples.syntax.TreeInductionCommand;
 
 /**
  * The recurrent4j command line: {@code ./recurrent4j COMMAND [options]}.
  *
  * <p>Commands: {@code char-rnn} (train a character-level language model and sample from it),
- * {@code sentiment} (train a sentence classifier and report its dev accuracy). A
+ * {@code sentiment} (train a sentence classifier and report its dev accuracy), {@code
+ * tree-induction} (ON-LSTM trees on bracketed text, scored against the truth). A
  * user error prints one line to standard error and exits with code 2; a failure of the program
  * itself exits with code 1.
  */
@@ -26,6 +28,8 @@ public final class Recurrent4jCli {
             "              (./recurrent4j char-rnn --help for its options)",
             "  sentiment   train a word-level GRU sentence classifier on SST-2, IMDB or your labelled text",
             "              (./recurrent4j sentiment --help for its options)",
+            "  tree-induction  train an ON-LSTM language model on bracketed text and score the trees it induces",
+            "              (./recurrent4j tree-induction --help for its options)",
             "  help        print this text");
 
     private Recurrent4jCli() {}
@@ -45,8 +49,9 @@ public final class Recurrent4jCli {
             return switch (args[0]) {
                 case "char-rnn" -> new CharRnnCommand(out).run(rest);
                 case "sentiment" -> new SentimentCommand(out).run(rest);
+                case "tree-induction" -> new TreeInductionCommand(out).run(rest);
                 default -> throw new UsageException(
-                        "unknown command '" + args[0] + "' (commands: char-rnn, sentiment, help)");
+                        "unknown command '" + args[0] + "' (commands: char-rnn, sentiment, tree-induction, help)");
             };
         } catch (UsageException e) {
             err.println("recurrent4j: error: " + e.getMessage());

@@ -4,15 +4,20 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.BiFunction;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.recurrent4j.cell.QrnnCell;
 import org.recurrent4j.conf.Gru;
 import org.recurrent4j.conf.Lstm;
+import org.recurrent4j.conf.OnLstm;
+import org.recurrent4j.conf.Qrnn;
 import org.recurrent4j.conf.Rnn;
+import org.recurrent4j.conf.Sru;
 import org.recurrent4j.init.OrthogonalInit;
 
 /**
- * The recurrent cells the study compares, by name ({@code rnn}, {@code lstm}, {@code gru}): each
- * makes one recurrent layer of {@code nIn} inputs and {@code hidden} units with the library's
- * defaults and orthogonal recurrent weights. A new cell (QRNN, SRU, ON-LSTM) is one more constant.
+ * The recurrent cells the study compares, by name ({@code rnn}, {@code lstm}, {@code gru}, {@code
+ * qrnn}, {@code sru}, {@code onlstm}): each makes one recurrent layer of {@code nIn} inputs and
+ * {@code hidden} units with the library's defaults and orthogonal recurrent weights where the cell
+ * has a recurrent matrix. A new cell is one more constant.
  */
 public enum StudyCell {
     /** Vanilla (Elman) RNN, tanh. */
@@ -31,6 +36,22 @@ public enum StudyCell {
     GRU((nIn, hidden) -> new Gru.Builder()
             .nIn(nIn)
             .nOut(hidden)
+            .weightInitRecurrent(new OrthogonalInit())
+            .build()),
+    /** QRNN, convolution width 2, fo-pooling. */
+    QRNN((nIn, hidden) -> new Qrnn.Builder()
+            .nIn(nIn)
+            .nOut(hidden)
+            .window(2)
+            .pooling(QrnnCell.Pooling.FO)
+            .build()),
+    /** SRU, the textbook form (highway projected when nIn ≠ hidden). */
+    SRU((nIn, hidden) -> new Sru.Builder().nIn(nIn).nOut(hidden).build()),
+    /** ON-LSTM, chunk size 16 (or the largest power of two below it that divides hidden). */
+    ONLSTM((nIn, hidden) -> new OnLstm.Builder()
+            .nIn(nIn)
+            .nOut(hidden)
+            .chunkSize(Integer.lowestOneBit(hidden | 16))
             .weightInitRecurrent(new OrthogonalInit())
             .build());
 

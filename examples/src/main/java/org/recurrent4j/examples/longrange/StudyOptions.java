@@ -10,7 +10,7 @@ import java.util.List;
  * <pre>
  *   --out DIR          output directory (default long-range-study)
  *   --tasks LIST       comma-separated tasks (default adding-50,adding-100,adding-200,recall-20)
- *   --cells LIST       comma-separated cells (default rnn,lstm,gru)
+ *   --cells LIST       comma-separated cells: rnn, lstm, gru, qrnn, sru, onlstm (default rnn,lstm,gru)
  *   --steps N --batch N --hidden N --lr X --clip X --seed N --eval-every N --test-size N
  *   --smoke            a budget of seconds (checks the machinery; later options still apply)
  * </pre>
@@ -24,7 +24,7 @@ public record StudyOptions(Path out, List<LongRangeTask> tasks, List<StudyCell> 
             "  --out DIR          output directory (default long-range-study)",
             "  --tasks LIST       tasks, comma-separated, as family-length; families " + StudyTasks.families(),
             "                     (default " + String.join(",", StudyTasks.DEFAULT) + ")",
-            "  --cells LIST       cells, comma-separated (default rnn,lstm,gru)",
+            "  --cells LIST       cells, comma-separated: rnn, lstm, gru, qrnn, sru, onlstm (default rnn,lstm,gru)",
             "  --steps N          training steps per run (default " + StudyBudget.FULL.steps() + ")",
             "  --batch N          examples per step (default " + StudyBudget.FULL.batch() + ")",
             "  --hidden N         hidden units (default " + StudyBudget.FULL.hidden() + ")",
