@@ -24,8 +24,8 @@ import org.recurrent4j.io.AtomicFile;
  * of cost against T.
  *
  * <pre>
- *   benchmarks/run              quick: T = 100 only (about 4 minutes on 2 cores)
- *   benchmarks/run --sweep      T in {25, 50, 100, 200, 400}, plus the linear fit (about 25 minutes)
+ *   benchmarks/run              quick: T = 100 only, 2 forks × 5 measurements (about 20 minutes on 2 cores)
+ *   benchmarks/run --sweep      T in {25, 50, 100, 200, 400}, plus the linear fit (about 40 minutes)
  *   benchmarks/run --out FILE   also write the table (markdown) to FILE
  * </pre>
  */
@@ -46,15 +46,27 @@ public final class BenchmarkReport {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(RecurrentLayerBenchmark.class.getName())
                 .include(SgemmBenchmark.class.getName())
-                .forks(1)
+                .forks(sweep ? 1 : 2)
                 .jvmArgsAppend(
                         "-Xmx4g", "-Dorg.bytedeco.javacpp.maxbytes=8g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
-                .warmupIterations(sweep ? 1 : 2)
+                .warmupIterations(2)
                 .warmupTime(TimeValue.seconds(2))
-                .measurementIterations(sweep ? 2 : 3)
-                .measurementTime(TimeValue.seconds(3));
+                .measurementIterations(sweep ? 3 : 5)
+                .measurementTime(TimeValue.seconds(2));
         if (sweep) {
+            // The sweep fits cost against T for the main layers; the step-by-step variants and
+            // GravesLSTM are measured at T = 100 by the quick run.
             options.param("steps", SWEEP);
+            options.param(
+                    "layer",
+                    "RECURRENT4J_LSTM",
+                    "RECURRENT4J_GRU",
+                    "RECURRENT4J_RNN",
+                    "RECURRENT4J_QRNN",
+                    "RECURRENT4J_SRU",
+                    "RECURRENT4J_ONLSTM",
+                    "DL4J_LSTM",
+                    "DL4J_SIMPLE_RNN");
         }
         Collection<RunResult> results = new Runner(options.build()).run();
         String report = report(results);

@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.recurrent4j.layer.CellLoopLayer;
 
 /**
  * One training step ({@code fit} on one batch) and one inference ({@code output}) of a network made
@@ -34,7 +35,18 @@ public class RecurrentLayerBenchmark {
     public static final int HIDDEN = 256;
     public static final int CLASSES = 16;
 
-    @Param({"RECURRENT4J_LSTM", "RECURRENT4J_GRU", "RECURRENT4J_RNN", "DL4J_LSTM", "DL4J_GRAVES_LSTM", "DL4J_SIMPLE_RNN"
+    @Param({
+        "RECURRENT4J_LSTM",
+        "RECURRENT4J_GRU",
+        "RECURRENT4J_RNN",
+        "RECURRENT4J_QRNN",
+        "RECURRENT4J_QRNN_STEPWISE",
+        "RECURRENT4J_SRU",
+        "RECURRENT4J_SRU_STEPWISE",
+        "RECURRENT4J_ONLSTM",
+        "DL4J_LSTM",
+        "DL4J_GRAVES_LSTM",
+        "DL4J_SIMPLE_RNN"
     })
     public LayerKind layer;
 
@@ -60,6 +72,9 @@ public class RecurrentLayerBenchmark {
                         .build())
                 .build());
         net.init();
+        if (layer.stepwise()) {
+            ((CellLoopLayer) net.getLayer(0)).setWholeSequencePath(false);
+        }
         Nd4j.getRandom().setSeed(7);
         features = Nd4j.rand(DataType.FLOAT, BATCH, N_IN, steps).subi(0.5);
         INDArray labels = Nd4j.zeros(DataType.FLOAT, BATCH, CLASSES, steps);
