@@ -86,6 +86,7 @@ class Recurrent4jCliTest {
         assertOneLineError(run("char-rnn", "--nonsense", "1"), "--nonsense");
         assertOneLineError(run("char-rnn", "--hidden", "many"), "--hidden", "many");
         assertOneLineError(run("char-rnn", "--batch", "0"), "--batch");
+        assertOneLineError(run("char-rnn", "--cell", "transformer"), "--cell", "transformer", "qrnn");
         assertOneLineError(run("char-rnn", "--text"), "--text");
         assertOneLineError(run("frobnicate"), "frobnicate");
     }

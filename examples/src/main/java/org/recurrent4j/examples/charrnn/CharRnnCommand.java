@@ -10,13 +10,14 @@ import java.util.Random;
 import java.util.Set;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.recurrent4j.examples.cell.CellChoice;
 import org.recurrent4j.examples.cli.Options;
 import org.recurrent4j.examples.cli.UsageException;
 import org.recurrent4j.io.AtomicFile;
 import org.recurrent4j.text.CharacterVocabulary;
 
 /**
- * {@code recurrent4j char-rnn}: trains a character-level LSTM language model on a text (by default
+ * {@code recurrent4j char-rnn}: trains a character-level language model (LSTM by default) on a text (by default
  * the embedded corpus), prints progress, a sample, and where the model was saved.
  *
  * <p>The model directory holds {@code model.zip} (a DL4J {@code ModelSerializer} file) and {@code
@@ -28,7 +29,7 @@ public final class CharRnnCommand {
             "\n",
             "usage: recurrent4j char-rnn [options]",
             "",
-            "Trains a character-level LSTM language model, then prints text sampled from it.",
+            "Trains a character-level language model (stacked LSTMs by default), then prints text sampled from it.",
             "",
             "  --text FILE          UTF-8 text to train on (default: the embedded corpus, recurrent4j's own sources)",
             "  --dataset NAME       train on a public data set, downloaded once into ~/.recurrent4j/data:",
@@ -36,8 +37,9 @@ public final class CharRnnCommand {
             "  --out DIR            where to save model.zip and vocabulary.txt (default: runs/char-rnn)",
             "  --minutes M          training time budget (default: 3)",
             "  --steps N            stop after N training steps (default: no limit but --minutes)",
-            "  --hidden H           LSTM units per layer (default: 256)",
-            "  --layers L           stacked LSTM layers (default: 2)",
+            "  --cell NAME          recurrent cell: lstm (default), gru, rnn, qrnn, sru or onlstm",
+            "  --hidden H           units per layer (default: 256)",
+            "  --layers L           stacked recurrent layers (default: 2)",
             "  --seq-length N       characters per training window (default: 100)",
             "  --tbptt N            truncated BPTT length (default: 50)",
             "  --batch B            windows per mini-batch (default: 32)",
@@ -52,6 +54,7 @@ public final class CharRnnCommand {
             "out",
             "minutes",
             "steps",
+            "cell",
             "hidden",
             "layers",
             "seq-length",
@@ -89,7 +92,14 @@ public final class CharRnnCommand {
         double temperature = o.doubleValue("temperature", 0.8, 0.01, 10.0);
         int sampleLength = o.intValue("sample-length", 600, 0, 1_000_000);
         long seed = o.intValue("seed", 42, 0, Integer.MAX_VALUE);
+        CellChoice cell;
+        try {
+            cell = CellChoice.named(o.string("cell", "lstm"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--cell: " + e.getMessage());
+        }
         CharRnnModel.Settings settings = new CharRnnModel.Settings(
+                cell,
                 o.intValue("hidden", 256, 1, 8192),
                 o.intValue("layers", 2, 1, 16),
                 o.intValue("tbptt", 50, 1, 10_000),
@@ -112,8 +122,13 @@ public final class CharRnnCommand {
 
         MultiLayerNetwork net = CharRnnModel.build(vocabulary.size(), settings);
         out.printf(
-                "model: %d x recurrent4j Lstm(%d) + softmax over %d characters, %,d parameters; truncated BPTT %d%n",
-                settings.layers(), settings.hidden(), vocabulary.size(), net.numParams(), settings.tbptt());
+                "model: %d x recurrent4j %s(%d) + softmax over %d characters, %,d parameters; truncated BPTT %d%n",
+                settings.layers(),
+                net.getLayer(0).conf().getLayer().getClass().getSimpleName(),
+                settings.hidden(),
+                vocabulary.size(),
+                net.numParams(),
+                settings.tbptt());
         out.printf(
                 "training for %s%s on batches of %d x %d characters...%n",
                 formatMinutes(minutes), steps > 0 ? " or " + steps + " steps" : "", batch, seqLength);

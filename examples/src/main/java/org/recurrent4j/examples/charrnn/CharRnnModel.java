@@ -11,11 +11,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.recurrent4j.conf.Lstm;
-import org.recurrent4j.init.OrthogonalInit;
+import org.recurrent4j.examples.cell.CellChoice;
 
 /**
- * The char-RNN network: stacked LSTMs (recurrent4j's own {@link Lstm}, several times faster than
- * DL4J's) over one-hot characters, a softmax over the vocabulary at every step, trained with
+ * The char-RNN network: stacked recurrent layers (recurrent4j's {@link Lstm} by default, several
+ * times faster than DL4J's; any {@link CellChoice}) over one-hot characters, a softmax over the vocabulary at every step, trained with
  * truncated BPTT.
  *
  * <p>Shapes: input {@code [batch, vocabulary, time]} one-hot, output {@code [batch, vocabulary,
@@ -26,7 +26,7 @@ public final class CharRnnModel {
     private CharRnnModel() {}
 
     /** The hyper-parameters of the network. */
-    public record Settings(int hidden, int layers, int tbptt, double learningRate, long seed) {}
+    public record Settings(CellChoice cell, int hidden, int layers, int tbptt, double learningRate, long seed) {}
 
     public static MultiLayerNetwork build(int vocabulary, Settings s) {
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
@@ -38,11 +38,7 @@ public final class CharRnnModel {
                 .gradientNormalizationThreshold(5.0)
                 .list();
         for (int i = 0; i < s.layers(); i++) {
-            list.layer(new Lstm.Builder()
-                    .nIn(i == 0 ? vocabulary : s.hidden())
-                    .nOut(s.hidden())
-                    .weightInitRecurrent(new OrthogonalInit())
-                    .build());
+            list.layer(s.cell().layer(i == 0 ? vocabulary : s.hidden(), s.hidden()));
         }
         list.layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                         .activation(Activation.SOFTMAX)

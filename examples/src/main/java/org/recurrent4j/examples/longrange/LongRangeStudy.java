@@ -2,6 +2,7 @@ package org.recurrent4j.examples.longrange;
 
 import java.io.IOException;
 import java.util.Locale;
+import org.recurrent4j.examples.cell.CellChoice;
 
 /**
  * The long-range dependency study: every task × every cell under one budget, with a table of the
@@ -47,7 +48,7 @@ public final class LongRangeStudy {
         int total = options.tasks().size() * options.cells().size();
         int done = 0;
         for (LongRangeTask task : options.tasks()) {
-            for (StudyCell cell : options.cells()) {
+            for (CellChoice cell : options.cells()) {
                 RunResult result = StudyRun.run(task, cell, options.budget(), report.runDirectory(task, cell));
                 report.add(task, result);
                 done++;

@@ -3,6 +3,7 @@ package org.recurrent4j.examples.longrange;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.recurrent4j.examples.cell.CellChoice;
 
 /**
  * The command line of {@link LongRangeStudy}: {@code --name value} pairs, each optional.
@@ -15,7 +16,7 @@ import java.util.List;
  *   --smoke            a budget of seconds (checks the machinery; later options still apply)
  * </pre>
  */
-public record StudyOptions(Path out, List<LongRangeTask> tasks, List<StudyCell> cells, StudyBudget budget) {
+public record StudyOptions(Path out, List<LongRangeTask> tasks, List<CellChoice> cells, StudyBudget budget) {
 
     /** The usage text. */
     public static final String USAGE = String.join(
@@ -101,9 +102,9 @@ public record StudyOptions(Path out, List<LongRangeTask> tasks, List<StudyCell> 
         for (String name : list("--tasks", tasks)) {
             taskList.add(StudyTasks.named(name));
         }
-        List<StudyCell> cellList = new ArrayList<>();
+        List<CellChoice> cellList = new ArrayList<>();
         for (String name : list("--cells", cells)) {
-            cellList.add(StudyCell.named(name));
+            cellList.add(CellChoice.named(name));
         }
         return new StudyOptions(
                 out, taskList, cellList, new StudyBudget(steps, batch, hidden, lr, clip, seed, evalEvery, testSize));

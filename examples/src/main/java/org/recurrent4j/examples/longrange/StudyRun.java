@@ -16,6 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
+import org.recurrent4j.examples.cell.CellChoice;
 import org.recurrent4j.examples.diagnostics.GradientFlowReport;
 import org.recurrent4j.training.GradientFlowListener;
 import org.recurrent4j.training.GradientFlowRecord;
@@ -36,7 +37,7 @@ public final class StudyRun {
     private StudyRun() {}
 
     /** The network a run trains. */
-    public static MultiLayerNetwork network(LongRangeTask task, StudyCell cell, StudyBudget budget) {
+    public static MultiLayerNetwork network(LongRangeTask task, CellChoice cell, StudyBudget budget) {
         var recurrent = cell.layer(task.inputSize(), budget.hidden());
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(budget.seed())
@@ -56,7 +57,7 @@ public final class StudyRun {
      * Trains and measures; writes the run's gradient-flow diagnostics into {@code diagnostics}
      * (see {@link GradientFlowReport}).
      */
-    public static RunResult run(LongRangeTask task, StudyCell cell, StudyBudget budget, Path diagnostics)
+    public static RunResult run(LongRangeTask task, CellChoice cell, StudyBudget budget, Path diagnostics)
             throws IOException {
         long start = System.nanoTime();
         MultiLayerNetwork net = network(task, cell, budget);

@@ -19,6 +19,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.recurrent4j.examples.cell.CellChoice;
 
 /** The study harness runs end to end on a budget of seconds and writes every output file. */
 class LongRangeStudyTest {
@@ -94,13 +95,13 @@ class LongRangeStudyTest {
         assertMessage("--lr needs a value", "--lr");
         assertMessage("unknown task 'adding'", "--tasks", "adding");
         assertMessage("unknown task 'copy-100'", "--tasks", "adding-50,copy-100");
-        assertMessage("unknown cell 'qrnn'; cells: [rnn, lstm, gru]", "--cells", "lstm,qrnn");
+        assertMessage("unknown cell 'transformer'; cells: [rnn, lstm, gru, qrnn, sru, onlstm]", "--cells", "lstm,transformer");
         assertThrows(StudyOptions.HelpRequested.class, () -> StudyOptions.parse("--help"));
         StudyOptions full = StudyOptions.parse("--tasks", "adding-200", "--cells", "gru", "--steps", "50");
         assertEquals(50, full.budget().steps());
         assertEquals(StudyBudget.FULL.hidden(), full.budget().hidden());
         assertEquals("adding-200", full.tasks().get(0).name());
-        assertEquals(List.of(StudyCell.GRU), full.cells());
+        assertEquals(List.of(CellChoice.GRU), full.cells());
     }
 
     private static void assertMessage(String expected, String... args) {

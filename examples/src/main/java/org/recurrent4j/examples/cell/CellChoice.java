@@ -1,4 +1,4 @@
-package org.recurrent4j.examples.longrange;
+package org.recurrent4j.examples.cell;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -14,12 +14,13 @@ import org.recurrent4j.conf.Sru;
 import org.recurrent4j.init.OrthogonalInit;
 
 /**
- * The recurrent cells the study compares, by name ({@code rnn}, {@code lstm}, {@code gru}, {@code
- * qrnn}, {@code sru}, {@code onlstm}): each makes one recurrent layer of {@code nIn} inputs and
+ * The recurrent cells the examples offer by name (char-rnn's {@code --cell}, the long-range study's
+ * {@code --cells}): {@code rnn}, {@code lstm}, {@code gru}, {@code qrnn}, {@code sru}, {@code
+ * onlstm}. Each makes one recurrent layer of {@code nIn} inputs and
  * {@code hidden} units with the library's defaults and orthogonal recurrent weights where the cell
  * has a recurrent matrix. A new cell is one more constant.
  */
-public enum StudyCell {
+public enum CellChoice {
     /** Vanilla (Elman) RNN, tanh. */
     RNN((nIn, hidden) -> new Rnn.Builder()
             .nIn(nIn)
@@ -57,7 +58,7 @@ public enum StudyCell {
 
     private final BiFunction<Integer, Integer, Layer> build;
 
-    StudyCell(BiFunction<Integer, Integer, Layer> build) {
+    CellChoice(BiFunction<Integer, Integer, Layer> build) {
         this.build = build;
     }
 
@@ -72,13 +73,13 @@ public enum StudyCell {
     }
 
     /** The cell of a name (any case). */
-    public static StudyCell named(String name) {
-        for (StudyCell cell : values()) {
+    public static CellChoice named(String name) {
+        for (CellChoice cell : values()) {
             if (cell.id().equalsIgnoreCase(name.trim())) {
                 return cell;
             }
         }
         throw new IllegalArgumentException("unknown cell '" + name + "'; cells: "
-                + Arrays.stream(values()).map(StudyCell::id).toList());
+                + Arrays.stream(values()).map(CellChoice::id).toList());
     }
 }
