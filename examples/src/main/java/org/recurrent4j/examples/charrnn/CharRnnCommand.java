@@ -10,6 +10,7 @@ import java.util.Random;
 import java.util.Set;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.recurrent4j.decode.TokenSampler;
 import org.recurrent4j.examples.cell.CellChoice;
 import org.recurrent4j.examples.cli.Options;
 import org.recurrent4j.examples.cli.UsageException;
@@ -45,6 +46,8 @@ public final class CharRnnCommand {
             "  --batch B            windows per mini-batch (default: 32)",
             "  --learning-rate R    Adam learning rate (default: 0.002)",
             "  --temperature T      sampling temperature (default: 0.8)",
+            "  --top-k K            sample among the K most probable characters only (default: 0, all)",
+            "  --top-p P            sample among the most probable characters whose mass reaches P (default: 1, all)",
             "  --sample-length N    characters to generate (default: 600)",
             "  --seed S             random seed (default: 42)");
 
@@ -62,6 +65,8 @@ public final class CharRnnCommand {
             "batch",
             "learning-rate",
             "temperature",
+            "top-k",
+            "top-p",
             "sample-length",
             "seed");
 
@@ -90,6 +95,9 @@ public final class CharRnnCommand {
         int seqLength = o.intValue("seq-length", 100, 2, 10_000);
         int batch = o.intValue("batch", 32, 1, 4096);
         double temperature = o.doubleValue("temperature", 0.8, 0.01, 10.0);
+        TokenSampler sampler = TokenSampler.withTemperature(temperature)
+                .topK(o.intValue("top-k", 0, 0, Integer.MAX_VALUE))
+                .topP(o.doubleValue("top-p", 1.0, 1e-6, 1.0));
         int sampleLength = o.intValue("sample-length", 600, 0, 1_000_000);
         long seed = o.intValue("seed", 42, 0, Integer.MAX_VALUE);
         CellChoice cell;
@@ -161,10 +169,8 @@ public final class CharRnnCommand {
         }
 
         String prime = vocabulary.contains('\n') ? "\n" : vocabulary.character(0);
-        String sample = CharRnnSampler.sample(net, vocabulary, prime, sampleLength, temperature, new Random(seed + 2));
-        out.printf(
-                "---- sample (temperature %.2f) ----%n%s%n---------------------------------%n",
-                temperature, sample.strip());
+        String sample = CharRnnSampler.sample(net, vocabulary, prime, sampleLength, sampler, new Random(seed + 2));
+        out.printf("---- sample (%s) ----%n%s%n---------------------------------%n", sampler, sample.strip());
 
         try {
             Path model = save(net, vocabulary, dir);

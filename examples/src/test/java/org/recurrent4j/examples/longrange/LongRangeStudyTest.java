@@ -95,7 +95,10 @@ class LongRangeStudyTest {
         assertMessage("--lr needs a value", "--lr");
         assertMessage("unknown task 'adding'", "--tasks", "adding");
         assertMessage("unknown task 'copy-100'", "--tasks", "adding-50,copy-100");
-        assertMessage("unknown cell 'transformer'; cells: [rnn, lstm, gru, qrnn, sru, onlstm]", "--cells", "lstm,transformer");
+        assertMessage(
+                "unknown cell 'transformer'; cells: [rnn, lstm, gru, qrnn, sru, onlstm]",
+                "--cells",
+                "lstm,transformer");
         assertThrows(StudyOptions.HelpRequested.class, () -> StudyOptions.parse("--help"));
         StudyOptions full = StudyOptions.parse("--tasks", "adding-200", "--cells", "gru", "--steps", "50");
         assertEquals(50, full.budget().steps());

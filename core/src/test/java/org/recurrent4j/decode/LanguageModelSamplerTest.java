@@ -1,0 +1,154 @@
+package org.recurrent4j.decode;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.recurrent4j.cell.QrnnCell;
+import org.recurrent4j.conf.Lstm;
+import org.recurrent4j.conf.Qrnn;
+
+class LanguageModelSamplerTest {
+
+    private static final int V = 7;
+
+    private static MultiLayerNetwork oneHotLstm() {
+        return net(null, new Lstm.Builder().nIn(V).nOut(12).build(), Activation.SOFTMAX);
+    }
+
+    /** Token indices through an embedding, then a QRNN whose window of 3 inputs is carried between steps. */
+    private static MultiLayerNetwork indexQrnn() {
+        return net(
+                new EmbeddingSequenceLayer.Builder().nIn(V).nOut(5).build(),
+                new Qrnn.Builder()
+                        .nIn(5)
+                        .nOut(12)
+                        .window(3)
+                        .pooling(QrnnCell.Pooling.IFO)
+                        .build(),
+                Activation.SOFTMAX);
+    }
+
+    private static MultiLayerNetwork net(Layer first, Layer recurrent, Activation output) {
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+                .seed(5)
+                .dataType(DataType.DOUBLE)
+                .list();
+        if (first != null) {
+            list.layer(first);
+        }
+        LossFunctions.LossFunction loss =
+                output == Activation.SOFTMAX ? LossFunctions.LossFunction.MCXENT : LossFunctions.LossFunction.MSE;
+        MultiLayerNetwork net = new MultiLayerNetwork(list.layer(recurrent)
+                .layer(new RnnOutputLayer.Builder(loss)
+                        .activation(output)
+                        .dataFormat(RNNFormat.NCW)
+                        .nIn(12)
+                        .nOut(V)
+                        .build())
+                .build());
+        net.init();
+        // Larger weights than the default so that the predicted distributions are far from uniform.
+        net.params().muli(3);
+        return net;
+    }
+
+    /** The most probable next token after a full pass over {@code tokens}, without any stored state. */
+    private static int argMaxAfterFullPass(MultiLayerNetwork net, int[] tokens, boolean oneHot) {
+        INDArray x = oneHot
+                ? Nd4j.zeros(DataType.DOUBLE, 1, V, tokens.length)
+                : Nd4j.zeros(DataType.DOUBLE, 1, 1, tokens.length);
+        for (int t = 0; t < tokens.length; t++) {
+            if (oneHot) {
+                x.putScalar(0, tokens[t], t, 1.0);
+            } else {
+                x.putScalar(0, 0, t, tokens[t]);
+            }
+        }
+        INDArray out = net.output(x);
+        return out.get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(tokens.length - 1))
+                .argMax()
+                .getInt(0);
+    }
+
+    /** Greedy generation step by step equals re-reading the whole text at every step. */
+    @Test
+    void greedyStepsEqualFullPassesOverTheGrowingText() {
+        int[] prime = {3, 1, 4};
+        for (boolean oneHot : new boolean[] {true, false}) {
+            MultiLayerNetwork net = oneHot ? oneHotLstm() : indexQrnn();
+            LanguageModelSampler lm = oneHot ? LanguageModelSampler.oneHot(net) : LanguageModelSampler.indices(net);
+            int[] generated = lm.generate(prime, 12, TokenSampler.greedy(), new Random(1));
+            assertEquals(12, generated.length);
+            int[] text = prime;
+            for (int g : generated) {
+                assertEquals(argMaxAfterFullPass(net, text, oneHot), g, "after " + Arrays.toString(text));
+                text = Arrays.copyOf(text, text.length + 1);
+                text[text.length - 1] = g;
+            }
+            assertTrue(Arrays.stream(generated).distinct().count() > 1, "a non-trivial sequence");
+        }
+    }
+
+    @Test
+    void samplingIsReproducibleAndStopsAtTheEndToken() {
+        MultiLayerNetwork net = oneHotLstm();
+        TokenSampler sampler = TokenSampler.withTemperature(1.5);
+        LanguageModelSampler lm = LanguageModelSampler.oneHot(net);
+        int[] a = lm.generate(new int[] {2}, 40, sampler, new Random(9));
+        assertArrayEquals(a, lm.generate(new int[] {2}, 40, sampler, new Random(9)));
+        assertTrue(Arrays.stream(a).distinct().count() >= 3, Arrays.toString(a));
+
+        int end = a[5];
+        int firstEnd = 0;
+        while (a[firstEnd] != end) {
+            firstEnd++;
+        }
+        int[] stopped = lm.endToken(end).generate(new int[] {2}, 40, sampler, new Random(9));
+        assertArrayEquals(Arrays.copyOf(a, firstEnd + 1), stopped);
+        assertEquals(0, lm.generate(new int[] {2}, 0, sampler, new Random(9)).length);
+    }
+
+    @Test
+    void badModelsAndInputsAreRejected() {
+        MultiLayerNetwork net = oneHotLstm();
+        LanguageModelSampler lm = LanguageModelSampler.oneHot(net);
+        assertMessage(() -> lm.generate(new int[0], 5, TokenSampler.greedy(), new Random(1)), "at least one token");
+        assertMessage(
+                () -> lm.generate(new int[] {1, V}, 5, TokenSampler.greedy(), new Random(1)),
+                "prime token 1 is 7, outside the model's vocabulary [0, 7)");
+        assertMessage(() -> lm.endToken(-1), "end token is -1");
+        assertMessage(
+                () -> LanguageModelSampler.oneHot(net(
+                        null,
+                        new Bidirectional(new Lstm.Builder().nIn(V).nOut(6).build()),
+                        Activation.SOFTMAX)),
+                "Bidirectional");
+        assertMessage(
+                () -> LanguageModelSampler.oneHot(
+                        net(null, new Lstm.Builder().nIn(V).nOut(12).build(), Activation.SIGMOID)),
+                "softmax");
+    }
+
+    private static void assertMessage(Runnable r, String expected) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}
