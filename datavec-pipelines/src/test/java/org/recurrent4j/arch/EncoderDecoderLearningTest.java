@@ -11,6 +11,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
 import org.recurrent4j.decode.SequenceDecoder;
 import org.recurrent4j.synthetic.HeldOutSplit;
 import org.recurrent4j.synthetic.PairTask;
@@ -39,7 +41,7 @@ class EncoderDecoderLearningTest {
 
     static List<Arguments> setups() {
         return List.of(
-                Arguments.of(new Setup("reverse", CellType.LSTM, EncoderDecoder.Context.INITIAL_STATE, 64, 800)),
+                Arguments.of(new Setup("reverse", CellType.LSTM, EncoderDecoder.Context.INITIAL_STATE, 64, 600)),
                 Arguments.of(new Setup("reverse", CellType.GRU, EncoderDecoder.Context.EVERY_STEP, 64, 600)),
                 Arguments.of(new Setup("reverse", CellType.ONLSTM, EncoderDecoder.Context.INITIAL_STATE, 64, 600)));
     }
@@ -56,7 +58,8 @@ class EncoderDecoderLearningTest {
                 .cell(s.cell())
                 .hidden(s.hidden())
                 .context(s.context())
-                .updater(new Adam(0.01))
+                // A decaying rate: at a constant 0.01 exact match hovers around 95-97% instead of settling.
+                .updater(new Adam(new ExponentialSchedule(ScheduleType.ITERATION, 0.01, 0.998)))
                 .seed(3)
                 .build());
         net.init();
