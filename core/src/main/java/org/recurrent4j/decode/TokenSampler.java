@@ -204,6 +204,9 @@ public final class TokenSampler {
 
     @Override
     public String toString() {
-        return greedy ? "greedy" : "temperature " + temperature + ", top-k " + topK + ", top-p " + topP;
+        if (greedy) {
+            return "greedy";
+        }
+        return "temperature " + temperature + (topK > 0 ? ", top-k " + topK : "") + (topP < 1 ? ", top-p " + topP : "");
     }
 }

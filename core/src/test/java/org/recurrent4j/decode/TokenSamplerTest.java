@@ -89,6 +89,15 @@ class TokenSamplerTest {
     }
 
     @Test
+    void describesOnlyTheSettingsInUse() {
+        assertEquals("greedy", TokenSampler.greedy().toString());
+        assertEquals("temperature 0.8", TokenSampler.withTemperature(0.8).toString());
+        assertEquals(
+                "temperature 0.8, top-k 40, top-p 0.95",
+                TokenSampler.withTemperature(0.8).topK(40).topP(0.95).toString());
+    }
+
+    @Test
     void badSettingsAndInputsAreRejectedWithTheValue() {
         assertMessage(() -> TokenSampler.withTemperature(0), "got 0.0");
         assertMessage(() -> TokenSampler.withTemperature(Double.NaN), "got NaN");
