@@ -6,6 +6,7 @@ import java.util.List;
 import org.recurrent4j.examples.charrnn.CharRnnCommand;
 import org.recurrent4j.examples.cli.UsageException;
 import org.recurrent4j.examples.sentiment.SentimentCommand;
+import org.recurrent4j.examples.seq2seq.Seq2SeqCommand;
 import org.recurrent4j.examples.syntax.TreeInductionCommand;
 
 /**
@@ -13,7 +14,8 @@ import org.recurrent4j.examples.syntax.TreeInductionCommand;
  *
  * <p>Commands: {@code char-rnn} (train a character-level language model and sample from it),
  * {@code sentiment} (train a sentence classifier and report its dev accuracy), {@code
- * tree-induction} (ON-LSTM trees on bracketed text, scored against the truth). A
+ * tree-induction} (ON-LSTM trees on bracketed text, scored against the truth), {@code seq2seq}
+ * (an encoder-decoder on addition or reversal). A
  * user error prints one line to standard error and exits with code 2; a failure of the program
  * itself exits with code 1.
  */
@@ -28,6 +30,8 @@ public final class Recurrent4jCli {
             "              (./recurrent4j char-rnn --help for its options)",
             "  sentiment   train a word-level GRU sentence classifier on SST-2, IMDB or your labelled text",
             "              (./recurrent4j sentiment --help for its options)",
+            "  seq2seq     train an encoder-decoder on addition or reversal, scored by held-out exact match",
+            "              (./recurrent4j seq2seq --help for its options)",
             "  tree-induction  train an ON-LSTM language model on bracketed text and score the trees it induces",
             "              (./recurrent4j tree-induction --help for its options)",
             "  help        print this text");
@@ -50,8 +54,9 @@ public final class Recurrent4jCli {
                 case "char-rnn" -> new CharRnnCommand(out).run(rest);
                 case "sentiment" -> new SentimentCommand(out).run(rest);
                 case "tree-induction" -> new TreeInductionCommand(out).run(rest);
-                default -> throw new UsageException(
-                        "unknown command '" + args[0] + "' (commands: char-rnn, sentiment, tree-induction, help)");
+                case "seq2seq" -> new Seq2SeqCommand(out).run(rest);
+                default -> throw new UsageException("unknown command '" + args[0]
+                        + "' (commands: char-rnn, sentiment, seq2seq, tree-induction, help)");
             };
         } catch (UsageException e) {
             err.println("recurrent4j: error: " + e.getMessage());

@@ -81,12 +81,37 @@ class Recurrent4jCliTest {
         }
     }
 
+    /** A tiny seq2seq run prints its held-out scores and an example (the learning is tested in datavec's arch tests). */
+    @Test
+    void seq2seqTrainsAndReportsHeldOutExactMatch() {
+        Run r = run(
+                "seq2seq",
+                "--task",
+                "reverse",
+                "--hidden",
+                "8",
+                "--steps",
+                "3",
+                "--batch",
+                "8",
+                "--test",
+                "5",
+                "--report-every",
+                "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("step      2") && r.out().contains("step      3"), r.out());
+        assertTrue(r.out().contains("held-out exact match after 3 steps: greedy"), r.out());
+        assertTrue(r.out().contains("example: "), r.out());
+    }
+
     @Test
     void badOptionsAreOneLineErrors() {
         assertOneLineError(run("char-rnn", "--nonsense", "1"), "--nonsense");
         assertOneLineError(run("char-rnn", "--hidden", "many"), "--hidden", "many");
         assertOneLineError(run("char-rnn", "--batch", "0"), "--batch");
         assertOneLineError(run("char-rnn", "--cell", "transformer"), "--cell", "transformer", "qrnn");
+        assertOneLineError(run("seq2seq", "--task", "sorting"), "--task", "sorting");
+        assertOneLineError(run("seq2seq", "--context", "sometimes"), "--context", "SOMETIMES");
         assertOneLineError(run("char-rnn", "--text"), "--text");
         assertOneLineError(run("frobnicate"), "frobnicate");
     }
