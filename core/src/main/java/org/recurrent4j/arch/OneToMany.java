@@ -3,14 +3,11 @@ package org.recurrent4j.arch;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
-import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.recurrent4j.conf.FirstStepVertex;
 import org.recurrent4j.conf.RecurrentCellLayer;
 import org.recurrent4j.conf.RecurrentWithInitialState;
@@ -40,7 +37,7 @@ import org.recurrent4j.conf.RecurrentWithInitialState;
  *         .build();
  * }</pre>
  */
-public final class OneToMany extends RecurrentStack<OneToMany> {
+public final class OneToMany extends PerStepOutputStack<OneToMany> {
 
     /** The name of the vector input. */
     public static final String VECTOR = "vector";
@@ -61,8 +58,6 @@ public final class OneToMany extends RecurrentStack<OneToMany> {
 
     private int vectorSize;
     private Feed feed = Feed.INITIAL_STATE;
-    private int classes;
-    private int regression;
 
     /** The size F of the input vector. */
     public OneToMany vectorSize(int n) {
@@ -75,20 +70,6 @@ public final class OneToMany extends RecurrentStack<OneToMany> {
         return this;
     }
 
-    /** A softmax over {@code n} classes at every step. */
-    public OneToMany classes(int n) {
-        this.classes = n;
-        this.regression = 0;
-        return this;
-    }
-
-    /** {@code n} linear outputs at every step (mean squared error). */
-    public OneToMany regression(int n) {
-        this.regression = n;
-        this.classes = 0;
-        return this;
-    }
-
     public ComputationGraphConfiguration build() {
         validate();
         if (vectorSize < 1) {
@@ -98,10 +79,7 @@ public final class OneToMany extends RecurrentStack<OneToMany> {
         if (feed == null) {
             throw new IllegalArgumentException("feed must be INITIAL_STATE, FIRST_STEP or EVERY_STEP, got null");
         }
-        if (classes < 1 && regression < 1) {
-            throw new IllegalArgumentException(
-                    "the output is not set: call classes(n) for a softmax or regression(n) for linear outputs");
-        }
+        validateOutput();
         if (bidirectional != null) {
             throw new IllegalArgumentException("a one-to-many network generates left to right; bidirectional ("
                     + bidirectional + ") layers would read steps not generated yet");
@@ -148,16 +126,7 @@ public final class OneToMany extends RecurrentStack<OneToMany> {
             default -> throw new IllegalStateException(feed.name());
         }
         top = addLayers(g, top, "", hidden, 1, hidden.length, false);
-        boolean softmax = classes > 0;
-        g.addLayer(
-                OUTPUT,
-                new RnnOutputLayer.Builder(softmax ? LossFunctions.LossFunction.MCXENT : LossFunctions.LossFunction.MSE)
-                        .activation(softmax ? Activation.SOFTMAX : Activation.IDENTITY)
-                        .dataFormat(RNNFormat.NCW)
-                        .nIn(top.size())
-                        .nOut(softmax ? classes : regression)
-                        .build(),
-                dropoutOnTop(g, top, ""));
+        addOutput(g, OUTPUT, top);
         return g.setOutputs(OUTPUT)
                 .setInputTypes(InputType.feedForward(vectorSize), inputType())
                 .build();

@@ -2,10 +2,6 @@ package org.recurrent4j.arch;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
-import org.deeplearning4j.nn.conf.RNNFormat;
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * N→N: a sequence in, an output at every step (sequence labelling, language models, per-step
@@ -29,30 +25,14 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  *         .build();
  * }</pre>
  */
-public final class SequenceLabeler extends RecurrentStack<SequenceLabeler> {
+public final class SequenceLabeler extends PerStepOutputStack<SequenceLabeler> {
 
     /** The name of the graph's input. */
     public static final String INPUT = "input";
     /** The name of the graph's output. */
     public static final String OUTPUT = "output";
 
-    private int classes;
-    private int regression;
     private boolean languageModel;
-
-    /** A softmax over {@code n} classes at every step, trained with cross-entropy. */
-    public SequenceLabeler classes(int n) {
-        this.classes = n;
-        this.regression = 0;
-        return this;
-    }
-
-    /** {@code n} linear outputs at every step, trained with mean squared error. */
-    public SequenceLabeler regression(int n) {
-        this.regression = n;
-        this.classes = 0;
-        return this;
-    }
 
     /** Marks the network as a language model (each output predicts the next input), which must be unidirectional. */
     public SequenceLabeler languageModel(boolean languageModel) {
@@ -62,26 +42,14 @@ public final class SequenceLabeler extends RecurrentStack<SequenceLabeler> {
 
     public ComputationGraphConfiguration build() {
         validate();
-        if (classes < 1 && regression < 1) {
-            throw new IllegalArgumentException(
-                    "the output is not set: call classes(n) for a softmax or regression(n) for linear outputs");
-        }
+        validateOutput();
         if (languageModel && bidirectional != null) {
             throw new IllegalArgumentException("a bidirectional language model (merge " + bidirectional + ") reads"
                     + " the tokens it must predict: a language model needs unidirectional layers");
         }
         GraphBuilder g = graph().addInputs(INPUT);
         Top top = addLayers(g, addInput(g, INPUT, ""), "", hidden, 0, hidden.length, true);
-        boolean softmax = classes > 0;
-        g.addLayer(
-                OUTPUT,
-                new RnnOutputLayer.Builder(softmax ? LossFunctions.LossFunction.MCXENT : LossFunctions.LossFunction.MSE)
-                        .activation(softmax ? Activation.SOFTMAX : Activation.IDENTITY)
-                        .dataFormat(RNNFormat.NCW)
-                        .nIn(top.size())
-                        .nOut(softmax ? classes : regression)
-                        .build(),
-                dropoutOnTop(g, top, ""));
+        addOutput(g, OUTPUT, top);
         return g.setOutputs(OUTPUT).setInputTypes(inputType()).build();
     }
 }

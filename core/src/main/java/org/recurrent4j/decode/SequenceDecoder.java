@@ -197,12 +197,11 @@ public final class SequenceDecoder {
             throw new IllegalStateException("the graph's output has shape " + Arrays.toString(out.shape())
                     + ", expected [beams, " + vocabulary + ", steps]: is the target vocabulary right?");
         }
-        double[][] logP = new double[n][vocabulary];
-        INDArray last = out.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(steps - 1));
-        for (int b = 0; b < n; b++) {
+        double[][] logP = out.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(steps - 1))
+                .toDoubleMatrix();
+        for (double[] row : logP) {
             for (int v = 0; v < vocabulary; v++) {
-                double p = last.getDouble(b, v);
-                logP[b][v] = p > 0 ? Math.log(p) : Double.NEGATIVE_INFINITY;
+                row[v] = row[v] > 0 ? Math.log(row[v]) : Double.NEGATIVE_INFINITY;
             }
         }
         return logP;
