@@ -49,7 +49,8 @@ public class CopyMemory extends SyntheticTask {
     /** The marker that asks for the symbols back. */
     public static final int DELIMITER = 9;
 
-    private static final int DATA_SYMBOLS = 8;
+    /** Kinds of data symbol (1 to 8): a model that remembers nothing is wrong 7 times in 8. */
+    public static final int DATA_SYMBOLS = 8;
 
     private final int delay;
     private final int dataLength;

@@ -13,6 +13,7 @@ import org.recurrent4j.examples.cell.CellChoice;
  *   --tasks LIST       comma-separated tasks (default adding-50,adding-100,adding-200,recall-20)
  *   --cells LIST       comma-separated cells: rnn, lstm, gru, qrnn, sru, onlstm (default rnn,lstm,gru)
  *   --steps N --batch N --hidden N --lr X --clip X --seed N --eval-every N --test-size N
+ *   --until-solved     stop a run at its first measurement below the task's threshold
  *   --smoke            a budget of seconds (checks the machinery; later options still apply)
  * </pre>
  */
@@ -34,6 +35,7 @@ public record StudyOptions(Path out, List<LongRangeTask> tasks, List<CellChoice>
             "  --seed N           seed of the networks and the data (default " + StudyBudget.FULL.seed() + ")",
             "  --eval-every N     steps between test measurements (default " + StudyBudget.FULL.evalEvery() + ")",
             "  --test-size N      held-out examples (default " + StudyBudget.FULL.testSize() + ")",
+            "  --until-solved     stop a run at its first test error below the task's threshold",
             "  --smoke            tiny budget and short tasks, for a quick check of the machinery",
             "  --help             this text");
 
@@ -66,9 +68,14 @@ public record StudyOptions(Path out, List<LongRangeTask> tasks, List<CellChoice>
         Path out = Path.of("long-range-study");
         String tasks = smoke ? "adding-8,recall-4" : String.join(",", StudyTasks.DEFAULT);
         String cells = "rnn,lstm,gru";
+        boolean untilSolved = false;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--smoke")) {
+                continue;
+            }
+            if (option.equals("--until-solved")) {
+                untilSolved = true;
                 continue;
             }
             if (option.equals("--help") || option.equals("-h")) {
@@ -95,7 +102,7 @@ public record StudyOptions(Path out, List<LongRangeTask> tasks, List<CellChoice>
                 case "--test-size" -> testSize = whole(option, value);
                 default -> throw new IllegalArgumentException("unknown option " + option
                         + "; options: --out --tasks --cells --steps --batch --hidden --lr --clip --seed --eval-every"
-                        + " --test-size --smoke --help");
+                        + " --test-size --until-solved --smoke --help");
             }
         }
         List<LongRangeTask> taskList = new ArrayList<>();
@@ -107,7 +114,10 @@ public record StudyOptions(Path out, List<LongRangeTask> tasks, List<CellChoice>
             cellList.add(CellChoice.named(name));
         }
         return new StudyOptions(
-                out, taskList, cellList, new StudyBudget(steps, batch, hidden, lr, clip, seed, evalEvery, testSize));
+                out,
+                taskList,
+                cellList,
+                new StudyBudget(steps, batch, hidden, lr, clip, seed, evalEvery, testSize, untilSolved));
     }
 
     private static List<String> list(String option, String value) {

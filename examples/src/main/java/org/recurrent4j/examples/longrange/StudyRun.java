@@ -86,6 +86,9 @@ public final class StudyRun {
                 curve.add(new RunResult.CurvePoint(step, loss, error));
                 if (solvedAt < 0 && error < task.solvedBelow()) {
                     solvedAt = step;
+                    if (budget.untilSolved()) {
+                        break;
+                    }
                 }
             }
         }
