@@ -1,5 +1,6 @@
 package org.recurrent4j.examples.jshell;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
@@ -25,7 +27,7 @@ import jdk.jshell.UnresolvedReferenceException;
  * stops at the first one that fails.
  *
  * <p>The {@code jshell} tool itself carries on after a snippet that does not compile or throws, and
- * ends with status 0: a notebook whose checks fail would look like one that passed. Here every
+ * its exit status does not report it: a notebook whose checks fail would look like one that passed. Here every
  * snippet is evaluated on its own and its events inspected; the run fails, naming the line, when a
  * snippet is rejected (a compile error), is declared but not usable (an unresolved reference), or
  * throws (a failed check), or when the notebook's JVM exits early.
@@ -45,6 +47,8 @@ public final class NotebookRunner {
      * @param failure what went wrong and at which line, or null
      */
     public record Result(boolean passed, int snippets, String failure) {}
+
+    private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
 
     private final List<String> remoteOptions;
     private final PrintStream out;
@@ -68,11 +72,10 @@ public final class NotebookRunner {
      */
     public static List<String> optionsLikeThisJvm() {
         List<String> options = new ArrayList<>();
-        String classPath = java.util.Arrays.stream(
-                        System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> !entry.isEmpty())
                 .map(entry -> Path.of(entry).toAbsolutePath().toString())
-                .collect(Collectors.joining(java.io.File.pathSeparator));
+                .collect(Collectors.joining(File.pathSeparator));
         options.add("--class-path");
         options.add(classPath);
         boolean logLevel = false;
@@ -87,8 +90,6 @@ public final class NotebookRunner {
         }
         return options;
     }
-
-    private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
 
     /** Runs a notebook file to its end or its first failure. */
     public Result run(Path notebook) throws IOException {
@@ -114,16 +115,21 @@ public final class NotebookRunner {
             SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
             String remaining = source;
             int snippets = 0;
-            while (!remaining.isBlank()) {
-                int line = lineOf(source, source.length() - remaining.length() + leadingBlank(remaining));
+            while (true) {
+                // Blanks and comments are skipped here, so that what JShell analyses starts with code.
+                int skip = leadingBlank(remaining);
+                int line = lineOf(source, source.length() - remaining.length() + skip);
+                remaining = remaining.substring(skip);
+                if (remaining.isEmpty()) {
+                    break;
+                }
                 SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
                 switch (info.completeness()) {
-                    case EMPTY:
-                        // Only comments are left.
-                        return new Result(true, snippets, null);
                     case DEFINITELY_INCOMPLETE:
                     case CONSIDERED_INCOMPLETE:
                         return fail(snippets, name, line, "the script ends inside an unfinished snippet");
+                    case EMPTY:
+                        return fail(snippets, name, line, "JShell finds no snippet in what follows");
                     default:
                         break;
                 }
@@ -139,8 +145,8 @@ public final class NotebookRunner {
             }
             return new Result(true, snippets, null);
         } catch (IllegalStateException e) {
-            // JShell refuses to evaluate once its JVM is gone.
-            return fail(0, name, 0, "the notebook's JVM ended: " + e.getMessage());
+            // JShell throws this when its JVM cannot be started (a bad option) or is gone.
+            return fail(0, name, 0, "no JVM to run the notebook in: " + e.getMessage());
         }
     }
 
@@ -201,7 +207,7 @@ public final class NotebookRunner {
         return end < 0 ? trimmed : trimmed.substring(0, end) + " ...";
     }
 
-    /** Length of the blanks and comments a script starts with: a failure names the snippet's first line of code. */
+    /** Length of the blanks and comments a text starts with (an unclosed comment runs to the end). */
     private static int leadingBlank(String s) {
         int i = 0;
         while (i < s.length()) {
