@@ -59,8 +59,8 @@ double temperature = Double.parseDouble(setting("RECURRENT4J_TEMPERATURE", "0.8"
 // 1. A model directory: the one given, or a tiny model trained and saved here.
 //
 // The tiny model: one LSTM layer of 48 units over the first 30,000 characters of the embedded
-// corpus (recurrent4j's own Java sources), 60 steps of 16 windows of 32 characters, Adam 0.02 (a
-// few seconds). It will not write good Java, but it learns the frequent characters
+// corpus (recurrent4j's own Java sources), 60 steps of 16 windows of 32 characters, Adam 0.02 (about
+// 15 seconds on 2 busy cores). It will not write good Java, but it learns the frequent characters
 // and some spacing: its loss on fixed windows falls well below uniform guessing, ln(V) nats per
 // character. A fixed number of steps, not a time budget, so that the result does not depend on how
 // busy the machine is.
@@ -71,6 +71,10 @@ double lossAfter = Double.NaN;
 String given = setting("RECURRENT4J_MODEL", "");
 if (!given.isEmpty()) {
     modelDir = Path.of(given);
+    if (!Files.isRegularFile(modelDir.resolve(CharRnnCommand.MODEL_FILE))) {
+        throw new IllegalArgumentException("RECURRENT4J_MODEL=" + given + ": no " + CharRnnCommand.MODEL_FILE
+                + " there (./recurrent4j char-rnn --out DIR writes one)");
+    }
     System.out.println("model directory: " + modelDir.toAbsolutePath());
 } else {
     String text = TextCorpus.embedded().text().substring(0, 30_000);

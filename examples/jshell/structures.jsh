@@ -3,8 +3,9 @@
 //
 //   ./recurrent4j jshell structures
 //
-// Parameters: none (about a minute on 2 cores: the networks are small and trained briefly). The last
-// cells check the results and throw if one is wrong.
+// Parameters: none. The networks are small and trained briefly: about 90 seconds on 2 cores shared
+// with other jobs, the encoder-decoder half of it. The last cells check the results and throw if one
+// is wrong.
 //
 //   N→N  SequenceLabeler     an output at every input step          (tagging, language models)
 //   N→1  SequenceClassifier  one output for the whole sequence      (sentiment, time-series class)

@@ -139,4 +139,14 @@ class NotebooksTest {
         assertEquals(1, message.lines().count(), message);
         assertTrue(message.startsWith("recurrent4j: error: unknown notebook 'no-such-notebook'"), message);
     }
+
+    @Test
+    void theCommandLineHelpNamesTheJshellCommand() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Recurrent4jCli.run(
+                new String[] {"help"},
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("jshell [NOTEBOOK]"), out.toString());
+    }
 }
