@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.recurrent4j.examples.charrnn.CharRnnCommand;
 import org.recurrent4j.examples.cli.UsageException;
+import org.recurrent4j.examples.jshell.NotebookCommand;
 import org.recurrent4j.examples.sentiment.SentimentCommand;
 import org.recurrent4j.examples.seq2seq.Seq2SeqCommand;
 import org.recurrent4j.examples.syntax.TreeInductionCommand;
@@ -15,7 +16,8 @@ import org.recurrent4j.examples.syntax.TreeInductionCommand;
  * <p>Commands: {@code char-rnn} (train a character-level language model and sample from it),
  * {@code sentiment} (train a sentence classifier and report its dev accuracy), {@code
  * tree-induction} (ON-LSTM trees on bracketed text, scored against the truth), {@code seq2seq}
- * (an encoder-decoder on addition or reversal). A
+ * (an encoder-decoder on addition or reversal), {@code jshell NOTEBOOK} (run a JShell notebook of
+ * {@code examples/jshell}; the launcher script opens JShell itself when no notebook is given). A
  * user error prints one line to standard error and exits with code 2; a failure of the program
  * itself exits with code 1.
  */
@@ -34,6 +36,9 @@ public final class Recurrent4jCli {
             "              (./recurrent4j seq2seq --help for its options)",
             "  tree-induction  train an ON-LSTM language model on bracketed text and score the trees it induces",
             "              (./recurrent4j tree-induction --help for its options)",
+            "  jshell [NOTEBOOK]  open JShell with recurrent4j on the class path, or run a notebook of",
+            "              examples/jshell and exit with its status: rnn-step-by-hand, structures,",
+            "              vanishing-gradients, sample-char-rnn",
             "  help        print this text");
 
     private Recurrent4jCli() {}
@@ -55,8 +60,9 @@ public final class Recurrent4jCli {
                 case "sentiment" -> new SentimentCommand(out).run(rest);
                 case "tree-induction" -> new TreeInductionCommand(out).run(rest);
                 case "seq2seq" -> new Seq2SeqCommand(out).run(rest);
+                case "jshell" -> new NotebookCommand(out, err).run(rest);
                 default -> throw new UsageException("unknown command '" + args[0]
-                        + "' (commands: char-rnn, sentiment, seq2seq, tree-induction, help)");
+                        + "' (commands: char-rnn, sentiment, seq2seq, tree-induction, jshell, help)");
             };
         } catch (UsageException e) {
             err.println("recurrent4j: error: " + e.getMessage());
