@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.recurrent4j.conf.LuongAttentionVertex;
 import org.recurrent4j.conf.RecurrentCellLayer;
 import org.recurrent4j.conf.RecurrentWithInitialState;
 
@@ -25,6 +26,8 @@ import org.recurrent4j.conf.RecurrentWithInitialState;
  *   target: START y_1 … y_{M-1} ─▶ decoder RNNs ─▶ y_1 … y_M END      (teacher forcing)
  *           INITIAL_STATE: the decoder's first layer starts from tanh(W c + b), one per state entry
  *           EVERY_STEP:    c is concatenated to the decoder's input at every step
+ *   attention (optional): the output layer reads [h_t; Σ_s α_ts e_s], α_t = softmax_s(h_t · W_a e_s)
+ *           over the encoder's outputs e_1 … e_S at the real source steps
  * </pre>
  *
  * <p>Inputs, in this order: {@value #SOURCE} {@code [B, features, S]} (or token indices) with its
@@ -49,6 +52,8 @@ public final class EncoderDecoder extends RecurrentStack<EncoderDecoder> {
     public static final String TARGET = "target";
     /** The name of the graph's output. */
     public static final String OUTPUT = "output";
+    /** With attention: the vertex of the attention context {@code [B, E, M]}. */
+    public static final String ATTENTION_CONTEXT = "attention_context";
 
     /** How the context reaches the decoder. */
     public enum Context {
@@ -62,6 +67,7 @@ public final class EncoderDecoder extends RecurrentStack<EncoderDecoder> {
     private int targetEmbedding;
     private int[] decoderHidden;
     private Context context = Context.INITIAL_STATE;
+    private boolean attention;
 
     /** The target vocabulary V_t (START and END included), fed to the decoder one-hot. */
     public EncoderDecoder targetOneHot(int vocabulary) {
@@ -85,6 +91,18 @@ public final class EncoderDecoder extends RecurrentStack<EncoderDecoder> {
 
     public EncoderDecoder context(Context context) {
         this.context = context;
+        return this;
+    }
+
+    /**
+     * Adds attention: at every decoder step, the top decoder layer's output {@code h_t} scores
+     * every real encoder step's output {@code e_s} as {@code h_t · W_a e_s} ("general" attention of
+     * Luong et al. 2015, {@link LuongAttentionVertex}), and the output layer reads
+     * {@code [h_t; Σ_s softmax(score)_s e_s]}. The context of {@link #context(Context)} still
+     * reaches the decoder as well.
+     */
+    public EncoderDecoder attention(boolean attention) {
+        this.attention = attention;
         return this;
     }
 
@@ -168,6 +186,23 @@ public final class EncoderDecoder extends RecurrentStack<EncoderDecoder> {
             g.addLayer("decoder_rnn0", cell.layer(target.size() + encoded.size(), decoder[0]), "decoder_rnn0_input");
         }
         top = addLayers(g, new Top("decoder_rnn0", decoder[0]), "decoder_", decoder, 1, decoder.length, false);
+        if (attention) {
+            Top memory = lastLayerSteps(g, below, "encoder_", SOURCE);
+            g.addVertex(
+                    ATTENTION_CONTEXT,
+                    new LuongAttentionVertex(
+                            ATTENTION_CONTEXT,
+                            SOURCE,
+                            top.size(),
+                            memory.size(),
+                            updater.clone(),
+                            clipping,
+                            clippingThreshold),
+                    top.vertex(),
+                    memory.vertex());
+            g.addVertex("decoder_with_context", new MergeVertex(), top.vertex(), ATTENTION_CONTEXT);
+            top = new Top("decoder_with_context", top.size() + memory.size());
+        }
         g.addLayer(
                 OUTPUT,
                 new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)

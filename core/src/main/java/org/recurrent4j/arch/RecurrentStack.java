@@ -279,6 +279,38 @@ public abstract class RecurrentStack<T extends RecurrentStack<T>> {
         return residualLast(g, in, new Top(merged, layerOutput(hidden[i])), prefix, i, maskInput, input);
     }
 
+    /**
+     * The per-step outputs {@code [B, size, T]} of the top layer added by {@link #addLastStep}: the
+     * forward direction's, merged with the backward direction's put back in source order (within the
+     * mask), plus the residual if set. What attention reads.
+     */
+    protected Top lastLayerSteps(GraphBuilder g, Top in, String prefix, String maskInput) {
+        int i = hidden.length - 1;
+        String forward = prefix + "rnn" + i;
+        String input = dropout == 0 || i == 0 ? in.vertex() : prefix + "dropout" + i;
+        Top steps = new Top(forward, hidden[i]);
+        if (bidirectional != null) {
+            String backward = prefix + "rnn" + i + "_backward";
+            String inOrder = backward + "_in_order";
+            g.addVertex(inOrder, new ReverseTimeSeriesVertex(maskInput), backward);
+            String merged = prefix + "rnn" + i + "_steps";
+            switch (bidirectional) {
+                case CONCAT -> g.addVertex(merged, new MergeVertex(), forward, inOrder);
+                case ADD -> g.addVertex(merged, new ElementWiseVertex(ElementWiseVertex.Op.Add), forward, inOrder);
+                case MUL -> g.addVertex(merged, new ElementWiseVertex(ElementWiseVertex.Op.Product), forward, inOrder);
+                case AVERAGE -> g.addVertex(
+                        merged, new ElementWiseVertex(ElementWiseVertex.Op.Average), forward, inOrder);
+            }
+            steps = new Top(merged, layerOutput(hidden[i]));
+        }
+        if (!residual || i == 0 || in.size() != steps.size()) {
+            return steps;
+        }
+        String name = prefix + "residual" + i + "_steps";
+        g.addVertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), input, steps.vertex());
+        return new Top(name, steps.size());
+    }
+
     /** The input of layer {@code layer} of a stack: {@code top}, through dropout from the second layer on. */
     protected String dropoutBefore(GraphBuilder g, Top top, String prefix, int layer) {
         if (dropout == 0 || layer == 0) {

@@ -186,7 +186,40 @@ class ArchitecturesTest {
                     new INDArray[] {oneHot(target, 4, 6)},
                     new INDArray[] {targetMask}));
         }
+        cases.add(new Case(
+                cell.id() + " N->M attention, stacked residual encoder",
+                attention(cell)
+                        .hidden(3, 3)
+                        .residual(true)
+                        .context(EncoderDecoder.Context.INITIAL_STATE)
+                        .build(),
+                new INDArray[] {x, decoderInput},
+                new INDArray[] {m, targetMask},
+                new INDArray[] {oneHot(target, 4, 6)},
+                new INDArray[] {targetMask}));
+        cases.add(new Case(
+                cell.id() + " N->M attention, bidirectional encoder",
+                attention(cell)
+                        .hidden(3)
+                        .bidirectional(Bidirectional.Mode.CONCAT)
+                        .context(EncoderDecoder.Context.EVERY_STEP)
+                        .build(),
+                new INDArray[] {x, decoderInput},
+                new INDArray[] {m, targetMask},
+                new INDArray[] {oneHot(target, 4, 6)},
+                new INDArray[] {targetMask}));
         return cases;
+    }
+
+    private static EncoderDecoder attention(CellType cell) {
+        return new EncoderDecoder()
+                .features(F)
+                .targetOneHot(5)
+                .cell(cell)
+                .decoderHidden(4)
+                .attention(true)
+                .dataType(DataType.DOUBLE)
+                .updater(new NoOp());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -255,6 +288,39 @@ class ArchitecturesTest {
         INDArray flipped =
                 Nd4j.reverse(reversed.permute(2, 0, 1)).permute(1, 2, 0).dup();
         assertTrue(net.output(flipped)[0].sub(alone).amaxNumber().doubleValue() > 1e-6);
+    }
+
+    /**
+     * Attention weighs only the real source steps: whatever the padded steps hold, the output is the
+     * same; and it does read the real ones.
+     */
+    @Test
+    void attentionIgnoresPaddedSourceSteps() {
+        ComputationGraph net = new ComputationGraph(attention(CellType.GRU)
+                .hidden(3)
+                .bidirectional(Bidirectional.Mode.CONCAT)
+                .build());
+        net.init();
+        INDArray x = sequence(F, T, 11);
+        INDArray m = mask(T);
+        INDArray decoderInput = oneHot(5, 4, 12);
+        INDArray[] masks = {m, mask(4)};
+        INDArray before = net.output(false, new INDArray[] {x, decoderInput}, masks)[0];
+        INDArray noisy = x.dup();
+        INDArray noise = sequence(F, T, 13).muli(100);
+        noisy.muli(m.reshape(B, 1, T)).addi(noise.muli(m.rsub(1).reshape(B, 1, T)));
+        assertTrue(noisy.sub(x).amaxNumber().doubleValue() > 1, "the padded steps changed");
+        INDArray after = net.output(false, new INDArray[] {noisy, decoderInput}, masks)[0];
+        assertEquals(0.0, after.sub(before).amaxNumber().doubleValue(), 1e-12);
+        INDArray changedRealStep = x.dup();
+        changedRealStep
+                .get(
+                        org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                        org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                        org.nd4j.linalg.indexing.NDArrayIndex.point(1))
+                .addi(1);
+        INDArray changed = net.output(false, new INDArray[] {changedRealStep, decoderInput}, masks)[0];
+        assertTrue(changed.sub(before).amaxNumber().doubleValue() > 1e-6);
     }
 
     @Test

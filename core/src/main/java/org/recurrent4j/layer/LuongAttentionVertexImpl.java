@@ -1,0 +1,238 @@
+package org.recurrent4j.layer;
+
+import java.util.Arrays;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.MaskState;
+import org.deeplearning4j.nn.api.TrainingConfig;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.BaseGraphVertex;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.recurrent4j.conf.LuongAttentionVertex;
+
+/**
+ * The runtime vertex of {@link LuongAttentionVertex}.
+ *
+ * <p>Every product is one batched matrix product over the B examples. Backward, per example, with
+ * {@code ∂C [E, M]} arriving and the keys and weights recomputed from the inputs (the forward
+ * pass's arrays may live in a closed workspace):
+ *
+ * <pre>
+ *   ∂V = ∂C w + Wᵀ ∂K        ∂w = ∂Cᵀ V
+ *   ∂a[m, s] = w[m, s] (∂w[m, s] − Σ_s' w[m, s'] ∂w[m, s'])
+ *   ∂Q = K ∂aᵀ               ∂K = Q ∂a            ∂W += ∂K Vᵀ
+ * </pre>
+ */
+public class LuongAttentionVertexImpl extends BaseGraphVertex {
+
+    /** What a padded step's score becomes before the softmax. */
+    private static final double PADDED_SCORE = 1e9;
+
+    private final LuongAttentionVertex conf;
+    private final int memoryMaskIndex;
+    private final INDArray params;
+    private final INDArray weight;
+    private INDArray gradients;
+    private INDArray weightGradient;
+
+    public LuongAttentionVertexImpl(
+            ComputationGraph graph,
+            String name,
+            int vertexIndex,
+            LuongAttentionVertex conf,
+            int memoryMaskIndex,
+            INDArray paramsView,
+            boolean initializeParams,
+            DataType dataType) {
+        super(graph, name, vertexIndex, null, null, dataType);
+        this.conf = conf;
+        this.memoryMaskIndex = memoryMaskIndex;
+        this.params = paramsView;
+        this.weight = paramsView.reshape('f', conf.getQuerySize(), conf.getMemorySize());
+        if (initializeParams) {
+            double limit = Math.sqrt(6.0 / (conf.getQuerySize() + conf.getMemorySize()));
+            INDArray init = Nd4j.rand(dataType, conf.getQuerySize(), conf.getMemorySize())
+                    .muli(2 * limit)
+                    .subi(limit);
+            weight.assign(init);
+        }
+    }
+
+    @Override
+    public boolean hasLayer() {
+        return false;
+    }
+
+    @Override
+    public Layer getLayer() {
+        return null;
+    }
+
+    @Override
+    public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        checkShapes();
+        INDArray memory = inputs[1];
+        INDArray weights = weights(inputs[0], keys(memory));
+        INDArray context = Nd4j.matmul(memory, weights, false, true, false);
+        return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, context);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
+        INDArray queries = inputs[0];
+        INDArray memory = inputs[1];
+        INDArray keys = keys(memory);
+        INDArray weights = weights(queries, keys);
+        INDArray toWeights = Nd4j.matmul(epsilon, memory, true, false, false);
+        INDArray toScores = softmaxBackward(weights, toWeights);
+        INDArray toQueries = Nd4j.matmul(keys, toScores, false, true, false);
+        INDArray toKeys = Nd4j.matmul(queries, toScores);
+        INDArray toMemory = Nd4j.matmul(epsilon, weights).addi(fromKeys(toKeys, memory.shape()));
+        weightGradient.assign(columns(toKeys).mmul(columns(memory).transpose()));
+        Gradient gradient = new DefaultGradient(gradients);
+        gradient.setGradientFor(LuongAttentionVertex.WEIGHT, weightGradient, 'f');
+        return new Pair<>(gradient, new INDArray[] {
+            workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, toQueries),
+            workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, toMemory)
+        });
+    }
+
+    /** K = W V for every example, as one matrix product: {@code [B, D, S]}. */
+    private INDArray keys(INDArray memory) {
+        long batch = memory.size(0);
+        long steps = memory.size(2);
+        return weight.mmul(columns(memory))
+                .reshape('c', weight.size(0), batch, steps)
+                .permute(1, 0, 2);
+    }
+
+    /** ∂V from ∂K = Wᵀ ∂K for every example: {@code [B, E, S]}. */
+    private INDArray fromKeys(INDArray toKeys, long[] memoryShape) {
+        return weight.transpose()
+                .mmul(columns(toKeys))
+                .reshape('c', memoryShape[1], memoryShape[0], memoryShape[2])
+                .permute(1, 0, 2);
+    }
+
+    /** A sequence batch {@code [B, F, S]} as the columns of one matrix {@code [F, B·S]}. */
+    private static INDArray columns(INDArray sequences) {
+        return sequences
+                .permute(1, 0, 2)
+                .dup('c')
+                .reshape('c', sequences.size(1), sequences.size(0) * sequences.size(2));
+    }
+
+    /**
+     * The attention weights {@code [B, M, S]}: a softmax of the scores over the real memory steps,
+     * exactly 0 at padded ones (and everywhere for a sequence without a real step).
+     */
+    private INDArray weights(INDArray queries, INDArray keys) {
+        INDArray scores = Nd4j.matmul(queries, keys, true, false, false);
+        INDArray mask = memoryMask();
+        INDArray steps = null;
+        if (mask != null) {
+            steps = mask.castTo(scores.dataType()).reshape(mask.size(0), 1, mask.size(1));
+            // Padded steps far below any real score: exp underflows to exactly 0 there.
+            scores.addi(steps.sub(1).muli(PADDED_SCORE));
+        }
+        scores.subi(scores.max(true, 2));
+        Transforms.exp(scores, false);
+        if (steps != null) {
+            scores.muli(steps);
+        }
+        INDArray sums = scores.sum(true, 2);
+        BooleanIndexing.replaceWhere(sums, 1.0, Conditions.equals(0));
+        return scores.divi(sums);
+    }
+
+    /** ∂a from ∂w through the softmax: {@code w ⊙ (∂w − rowsum(w ⊙ ∂w))}. */
+    private static INDArray softmaxBackward(INDArray weights, INDArray toWeights) {
+        INDArray rowDot = weights.mul(toWeights).sum(true, 2);
+        return weights.mul(toWeights.subi(rowDot));
+    }
+
+    private INDArray memoryMask() {
+        if (memoryMaskIndex < 0) {
+            return null;
+        }
+        INDArray[] masks = graph.getInputMaskArrays();
+        return masks == null ? null : masks[memoryMaskIndex];
+    }
+
+    private void checkShapes() {
+        INDArray q = inputs[0];
+        INDArray v = inputs[1];
+        boolean ok = q.rank() == 3
+                && v.rank() == 3
+                && q.size(0) == v.size(0)
+                && q.size(1) == conf.getQuerySize()
+                && v.size(1) == conf.getMemorySize();
+        if (!ok) {
+            throw new IllegalArgumentException("LuongAttentionVertex \"" + getVertexName() + "\": expected queries [B, "
+                    + conf.getQuerySize() + ", M] and memory [B, " + conf.getMemorySize() + ", S], got "
+                    + Arrays.toString(q.shape()) + " and " + Arrays.toString(v.shape()));
+        }
+        INDArray mask = memoryMask();
+        if (mask != null && (mask.rank() != 2 || mask.size(0) != v.size(0) || mask.size(1) != v.size(2))) {
+            throw new IllegalArgumentException("LuongAttentionVertex \"" + getVertexName() + "\": the mask of input \""
+                    + conf.getMemoryMaskInput() + "\" has shape " + Arrays.toString(mask.shape())
+                    + " but the memory is " + Arrays.toString(v.shape()) + "; expected [B, S]");
+        }
+    }
+
+    @Override
+    public Map<String, INDArray> paramTable(boolean backpropOnly) {
+        return Map.of(LuongAttentionVertex.WEIGHT, weight);
+    }
+
+    @Override
+    public long numParams() {
+        return params.length();
+    }
+
+    @Override
+    public TrainingConfig getConfig() {
+        return conf;
+    }
+
+    @Override
+    public INDArray params() {
+        return params;
+    }
+
+    @Override
+    public INDArray getGradientsViewArray() {
+        return gradients;
+    }
+
+    @Override
+    public void setBackpropGradientsViewArray(INDArray backpropGradientsViewArray) {
+        this.gradients = backpropGradientsViewArray;
+        this.weightGradient = backpropGradientsViewArray.reshape('f', conf.getQuerySize(), conf.getMemorySize());
+    }
+
+    @Override
+    public Pair<INDArray, MaskState> feedForwardMaskArrays(
+            INDArray[] maskArrays, MaskState currentMaskState, int minibatchSize) {
+        // One output step per query step: the queries' mask.
+        if (maskArrays == null || maskArrays[0] == null) {
+            return new Pair<>(null, currentMaskState);
+        }
+        return new Pair<>(maskArrays[0], MaskState.Active);
+    }
+
+    @Override
+    public String toString() {
+        return "LuongAttentionVertex(" + getVertexName() + ")";
+    }
+}
