@@ -29,7 +29,7 @@ import org.recurrent4j.conf.RecurrentCellLayer;
 import org.recurrent4j.conf.Rnn;
 
 /**
- * Online training by real-time recurrent learning (RTRL, Williams & Zipser 1989): the gradient is
+ * Online training by real-time recurrent learning (RTRL, Williams &amp; Zipser 1989): the gradient is
  * carried forward in time with the state, so the network learns while it reads an unbounded
  * stream, with memory that does not grow with the length of the stream.
  *

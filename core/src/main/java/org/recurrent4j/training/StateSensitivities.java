@@ -8,7 +8,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The state of a recurrent cell layer and its sensitivity to every parameter of the layer,
- * carried forward in time (real-time recurrent learning, Williams & Zipser 1989): for each
+ * carried forward in time (real-time recurrent learning, Williams &amp; Zipser 1989): for each
  * example b, {@code P_t = ∂h_t/∂θ [H, nθ]}, where θ lists the layer's parameters in the order
  * {@code Wih, bih, Whh, bhh} (each row-major), {@code nθ = G·H·(nIn + H + 2)}.
  *

@@ -9,7 +9,7 @@ import org.recurrent4j.text.Utf8Text;
 import org.recurrent4j.timeseries.RowPerSeriesRecordReader;
 
 /**
- * The UCI synthetic control chart time series (Alcock & Manolopoulos 1999): 600 univariate series
+ * The UCI synthetic control chart time series (Alcock &amp; Manolopoulos 1999): 600 univariate series
  * of 60 steps, one per row, values separated by spaces; rows 1-100 are class "normal", 101-200
  * "cyclic", 201-300 "increasing trend", 301-400 "decreasing trend", 401-500 "upward shift" and
  * 501-600 "downward shift". ({@code org.recurrent4j.synthetic.SyntheticControlCharts} generates

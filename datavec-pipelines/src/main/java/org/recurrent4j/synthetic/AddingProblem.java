@@ -7,7 +7,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The adding problem (Hochreiter & Schmidhuber 1997): a sequence of {@code length} pairs; the first
+ * The adding problem (Hochreiter &amp; Schmidhuber 1997): a sequence of {@code length} pairs; the first
  * value of each is uniform in [0, 1), the second is a marker that is 1 at exactly two steps (one in
  * each half of the sequence) and 0 elsewhere. The target is the sum of the two marked values, so
  * the network must remember a value over up to {@code length} steps.

@@ -5,8 +5,8 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The copy-memory task for long time lags (Hochreiter & Schmidhuber 1997; in this form Arjovsky,
- * Shah & Bengio 2016): remember {@code n} symbols over a delay of {@code T} steps, then write them
+ * The copy-memory task for long time lags (Hochreiter &amp; Schmidhuber 1997; in this form Arjovsky,
+ * Shah &amp; Bengio 2016): remember {@code n} symbols over a delay of {@code T} steps, then write them
  * back.
  *
  * <p>Alphabet of 10: 0 = blank, 1..8 = data symbols, 9 = delimiter. Each example has {@code T + 2n}

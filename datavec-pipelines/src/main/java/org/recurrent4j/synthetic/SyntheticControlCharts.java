@@ -8,7 +8,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Synthetic control charts (Alcock & Manolopoulos 1999, the generator behind the UCI "synthetic
+ * Synthetic control charts (Alcock &amp; Manolopoulos 1999, the generator behind the UCI "synthetic
  * control" set): six classes of series of {@code length} values, each {@code m + r·s} plus a class
  * pattern, with {@code m = 30}, {@code s = 2}, {@code r} uniform in [−3, 3] at every step:
  *
