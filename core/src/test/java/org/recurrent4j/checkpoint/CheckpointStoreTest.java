@@ -11,68 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.nd4j.linalg.schedule.ExponentialSchedule;
-import org.nd4j.linalg.schedule.ScheduleType;
 import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.SequenceClassifier;
-import org.recurrent4j.conf.Lstm;
 
 class CheckpointStoreTest {
-
-    private static MultiLayerNetwork network() {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
-                .seed(5)
-                .dataType(DataType.FLOAT)
-                .updater(new Adam(new ExponentialSchedule(ScheduleType.ITERATION, 0.01, 0.99)))
-                .list()
-                .layer(new Lstm.Builder().nIn(3).nOut(6).build())
-                // Dropout draws from ND4J's generator: resuming must restore its state too.
-                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .activation(Activation.SOFTMAX)
-                        .dropOut(0.7)
-                        .nIn(6)
-                        .nOut(4)
-                        .build())
-                .build());
-        net.init();
-        return net;
-    }
-
-    /** The batch of a step: the data position is the step itself. */
-    private static DataSet batch(long step) {
-        Random r = new Random(1000 + step);
-        INDArray x = Nd4j.create(DataType.FLOAT, 8, 3, 7);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, 8, 4, 7);
-        for (int b = 0; b < 8; b++) {
-            for (int t = 0; t < 7; t++) {
-                for (int f = 0; f < 3; f++) {
-                    x.putScalar(b, f, t, r.nextGaussian());
-                }
-                y.putScalar(b, r.nextInt(4), t, 1);
-            }
-        }
-        return new DataSet(x, y);
-    }
-
-    private static void train(MultiLayerNetwork net, long from, long to) {
-        for (long step = from; step < to; step++) {
-            net.fit(batch(step));
-        }
-    }
 
     private static float[] bits(INDArray a) {
         return a.dup().data().asFloat();
@@ -81,13 +29,11 @@ class CheckpointStoreTest {
     /** Training k + m steps equals training k, checkpointing, restoring and training m: bit for bit. */
     @Test
     void resumingContinuesExactly(@TempDir Path dir) throws IOException {
-        Nd4j.getRandom().setSeed(77);
-        MultiLayerNetwork straight = network();
-        train(straight, 0, 12);
+        MultiLayerNetwork straight = SmallTrainingRun.network();
+        SmallTrainingRun.train(straight, 0, 12);
 
-        Nd4j.getRandom().setSeed(77);
-        MultiLayerNetwork first = network();
-        train(first, 0, 5);
+        MultiLayerNetwork first = SmallTrainingRun.network();
+        SmallTrainingRun.train(first, 0, 5);
         CheckpointStore store = new CheckpointStore(dir, 2);
         store.save(5, first, Map.of("data.position", "5"), Map.of());
         // What another process would see: a different generator state, no network in memory.
@@ -97,7 +43,7 @@ class CheckpointStoreTest {
         assertEquals("5", c.property("data.position"));
         MultiLayerNetwork resumed = c.multiLayerNetwork();
         c.restoreRandomState();
-        train(resumed, Long.parseLong(c.property("data.position")), 12);
+        SmallTrainingRun.train(resumed, Long.parseLong(c.property("data.position")), 12);
 
         assertArrayEquals(bits(straight.params()), bits(resumed.params()));
         assertArrayEquals(
@@ -109,23 +55,21 @@ class CheckpointStoreTest {
     /** Without the generator's state, dropout draws other masks: the restore above is what makes it exact. */
     @Test
     void theRandomStateMatters(@TempDir Path dir) throws IOException {
-        Nd4j.getRandom().setSeed(77);
-        MultiLayerNetwork straight = network();
-        train(straight, 0, 8);
-        Nd4j.getRandom().setSeed(77);
-        MultiLayerNetwork first = network();
-        train(first, 0, 4);
+        MultiLayerNetwork straight = SmallTrainingRun.network();
+        SmallTrainingRun.train(straight, 0, 8);
+        MultiLayerNetwork first = SmallTrainingRun.network();
+        SmallTrainingRun.train(first, 0, 4);
         CheckpointStore store = new CheckpointStore(dir, 2);
         store.save(4, first, Map.of(), Map.of());
         Nd4j.getRandom().setSeed(123456);
         MultiLayerNetwork resumed = store.newest().orElseThrow().multiLayerNetwork();
-        train(resumed, 4, 8);
+        SmallTrainingRun.train(resumed, 4, 8);
         assertTrue(straight.params().sub(resumed.params()).amaxNumber().doubleValue() > 0);
     }
 
     @Test
     void keepsTheNewestAndRemovesWhatAKilledRunLeft(@TempDir Path dir) throws IOException {
-        MultiLayerNetwork net = network();
+        MultiLayerNetwork net = SmallTrainingRun.network();
         CheckpointStore store = new CheckpointStore(dir, 2);
         Path leftover = Files.createDirectory(dir.resolve(".checkpoint-7-123"));
         Files.writeString(leftover.resolve("model.zip"), "half written");
@@ -142,7 +86,7 @@ class CheckpointStoreTest {
 
     @Test
     void aFailedSaveLeavesThePreviousCheckpointAndNoDebris(@TempDir Path dir) throws IOException {
-        MultiLayerNetwork net = network();
+        MultiLayerNetwork net = SmallTrainingRun.network();
         CheckpointStore store = new CheckpointStore(dir, 2);
         store.save(1, net, Map.of(), Map.of());
         IOException e = assertThrows(
@@ -161,7 +105,7 @@ class CheckpointStoreTest {
 
     @Test
     void aDamagedCheckpointIsAnErrorThatNamesTheFileAndThePreviousGoodOne(@TempDir Path dir) throws IOException {
-        MultiLayerNetwork net = network();
+        MultiLayerNetwork net = SmallTrainingRun.network();
         CheckpointStore store = new CheckpointStore(dir, 3);
         Path good = store.save(1, net, Map.of(), Map.of());
         Path damaged = store.save(2, net, Map.of(), Map.of());
