@@ -115,8 +115,8 @@ public final class CharRnnExample {
         }
 
         LanguageModelSampler sampler = LanguageModelSampler.indices(asMultiLayerNetwork(net));
-        String prime =
-                text.substring(0, text.offsetByCodePoints(0, Math.min(20, text.codePointCount(0, text.length()))));
+        // The validation part alone holds more than a window, so the text has far more than 20 characters.
+        String prime = text.substring(0, text.offsetByCodePoints(0, 20));
         for (TokenSampler how : List.of(
                 TokenSampler.withTemperature(0.8), TokenSampler.unchanged().topK(5))) {
             int[] generated = sampler.generate(vocabulary.encode(prime, "prime"), sampleLength, how, new Random(7));
@@ -159,7 +159,7 @@ public final class CharRnnExample {
      * chain of layers, and both network kinds lay out the parameters layer after layer, so the same
      * layers over the same parameter array compute the same function.
      */
-    private static MultiLayerNetwork asMultiLayerNetwork(ComputationGraph graph) {
+    static MultiLayerNetwork asMultiLayerNetwork(ComputationGraph graph) {
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
                 .dataType(graph.params().dataType())
                 .list();

@@ -48,9 +48,9 @@ import org.recurrent4j.timeseries.SeriesNormalization;
  *     org.recurrent4j.examples.quickstart.TimeSeriesExample [--uci] [--epochs 20] [--hidden 32]
  * </pre>
  *
- * <p>Expected output: the test accuracy every 5 epochs, rising from about 1/6 to above 0.95 in
- * about a minute, then DL4J's confusion matrix, where what errors remain are mostly between a trend
- * and a shift of the same sign.
+ * <p>Expected output: the test accuracy every 5 epochs, from 1/6 by chance to above 0.95, then
+ * DL4J's confusion matrix. One run with the defaults on 2 busy cores took 43 s and printed 0.953
+ * after 5 epochs, 0.997 after 10 and 1.000 after 20.
  *
  * <p>This example classifies only; forecasting (predicting the next values of a series) is left to
  * {@code ForecastWindows} and {@code NoisySines} in docs/data.md.
