@@ -213,7 +213,8 @@ public final class EncoderDecoder extends RecurrentStack<EncoderDecoder> {
                         .build(),
                 dropoutOnTop(g, top, "decoder_"));
         return g.setOutputs(OUTPUT)
-                .setInputTypes(inputType(), InputType.recurrent(targetEmbedding > 0 ? 1 : targetVocabulary))
+                // The target's size either way: one-hot columns, or the embedding's nIn (see inputType()).
+                .setInputTypes(inputType(), InputType.recurrent(targetVocabulary))
                 .build();
     }
 }

@@ -194,9 +194,14 @@ public abstract class RecurrentStack<T extends RecurrentStack<T>> {
         return g;
     }
 
-    /** The input type of the sequence input: its features, or one index per step. */
+    /**
+     * The input type of the sequence input: its features, or, for token indices, the vocabulary
+     * size. DL4J's graph builder sets every layer's {@code nIn} from its input type, overriding the
+     * one given, so token input must declare the vocabulary (the embedding's {@code nIn}), not the
+     * single index column it holds per step.
+     */
     protected InputType inputType() {
-        return InputType.recurrent(vocabulary > 0 ? 1 : features);
+        return InputType.recurrent(vocabulary > 0 ? vocabulary : features);
     }
 
     /** The input as the stack sees it: the graph input itself, or its embedding. */

@@ -1,5 +1,6 @@
 package org.recurrent4j.arch;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -321,6 +322,45 @@ class ArchitecturesTest {
                 .addi(1);
         INDArray changed = net.output(false, new INDArray[] {changedRealStep, decoderInput}, masks)[0];
         assertTrue(changed.sub(before).amaxNumber().doubleValue() > 1e-6);
+    }
+
+    /**
+     * Token input reaches the embedding with the vocabulary as its size: DL4J's graph builder
+     * overrides each layer's {@code nIn} from the declared input types, and an input declared as
+     * one index column once made every embedding accept only index 0.
+     */
+    @Test
+    void tokenInputsAcceptTheWholeVocabulary() {
+        int vocabulary = 7;
+        INDArray last = Nd4j.valueArrayOf(new long[] {B, 1, T}, vocabulary - 1.0, DataType.DOUBLE);
+        ComputationGraph labeler = new ComputationGraph(new SequenceLabeler()
+                .tokens(vocabulary, 4)
+                .hidden(5)
+                .classes(vocabulary)
+                .languageModel(true)
+                .dataType(DataType.DOUBLE)
+                .build());
+        labeler.init();
+        assertArrayEquals(
+                new long[] {B, vocabulary, T}, labeler.outputSingle(last).shape());
+        ComputationGraph classifier = new ComputationGraph(new SequenceClassifier()
+                .tokens(vocabulary, 4)
+                .hidden(5)
+                .classes(2)
+                .dataType(DataType.DOUBLE)
+                .build());
+        classifier.init();
+        assertArrayEquals(new long[] {B, 2}, classifier.outputSingle(last).shape());
+        ComputationGraph seq2seq = new ComputationGraph(new EncoderDecoder()
+                .tokens(vocabulary, 4)
+                .targetTokens(vocabulary + 2, 3)
+                .hidden(5)
+                .attention(true)
+                .dataType(DataType.DOUBLE)
+                .build());
+        seq2seq.init();
+        INDArray target = Nd4j.valueArrayOf(new long[] {B, 1, 2}, vocabulary + 1.0, DataType.DOUBLE);
+        assertArrayEquals(new long[] {B, vocabulary + 2, 2}, seq2seq.output(last, target)[0].shape());
     }
 
     @Test
