@@ -97,7 +97,7 @@ class LongRangeStudyTest {
         assertMessage("--steps must be at least 1, got 0", "--steps", "0");
         assertMessage("Missing required parameter for option '--lr'", "--lr");
         assertMessage("unknown task 'adding'", "--tasks", "adding");
-        assertMessage("unknown task 'copy-100'", "--tasks", "adding-50,copy-100");
+        assertMessage("unknown task 'sorting-100'", "--tasks", "adding-50,sorting-100");
         assertMessage(
                 "unknown cell 'transformer'; cells: [rnn, lstm, gru, qrnn, sru, onlstm]",
                 "--cells",
