@@ -1,47 +1,57 @@
 package org.recurrent4j.examples;
 
 import java.io.PrintStream;
-import java.util.Arrays;
-import java.util.List;
+import java.util.concurrent.Callable;
 import org.recurrent4j.examples.charrnn.CharRnnCommand;
-import org.recurrent4j.examples.cli.UsageException;
+import org.recurrent4j.examples.cli.CommandLines;
+import org.recurrent4j.examples.cli.HelpOption;
 import org.recurrent4j.examples.jshell.NotebookCommand;
+import org.recurrent4j.examples.longrange.LongRangeStudyCommand;
 import org.recurrent4j.examples.sentiment.SentimentCommand;
 import org.recurrent4j.examples.seq2seq.Seq2SeqCommand;
 import org.recurrent4j.examples.syntax.TreeInductionCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * The recurrent4j command line: {@code ./recurrent4j COMMAND [options]}.
- *
- * <p>Commands: {@code char-rnn} (train a character-level language model and sample from it),
- * {@code sentiment} (train a sentence classifier and report its dev accuracy), {@code
- * tree-induction} (ON-LSTM trees on bracketed text, scored against the truth), {@code seq2seq}
- * (an encoder-decoder on addition or reversal), {@code jshell NOTEBOOK} (run a JShell notebook of
- * {@code examples/jshell}; the launcher script opens JShell itself when no notebook is given). A
- * user error prints one line to standard error and exits with code 2; a failure of the program
- * itself exits with code 1.
+ * The recurrent4j command line: {@code ./recurrent4j COMMAND [SUBCOMMAND] [options]}, on picocli.
+ * Every command has {@code --help}. Exit codes: 0 success; 2 a user error, reported as one line
+ * {@code recurrent4j: error: ...} on standard error; 1 a failure of the program (see {@link
+ * CommandLines}).
  */
-public final class Recurrent4jCli {
-
-    static final String USAGE = String.join(
-            "\n",
-            "usage: recurrent4j COMMAND [options]",
+@Command(
+        name = "recurrent4j",
+        description = "Recurrent neural networks on Deeplearning4j: train, sample, evaluate.",
+        subcommands = {
+            CharRnnCommand.class,
+            SentimentCommand.class,
+            Seq2SeqCommand.class,
+            TreeInductionCommand.class,
+            LongRangeStudyCommand.class,
+            HelpCommand.class
+        },
+        footer = {
             "",
-            "commands:",
-            "  char-rnn    train a character-level LSTM language model, then sample from it",
-            "              (./recurrent4j char-rnn --help for its options)",
-            "  sentiment   train a word-level GRU sentence classifier on SST-2, IMDB or your labelled text",
-            "              (./recurrent4j sentiment --help for its options)",
-            "  seq2seq     train an encoder-decoder on addition or reversal, scored by held-out exact match",
-            "              (./recurrent4j seq2seq --help for its options)",
-            "  tree-induction  train an ON-LSTM language model on bracketed text and score the trees it induces",
-            "              (./recurrent4j tree-induction --help for its options)",
-            "  jshell [NOTEBOOK]  open JShell with recurrent4j on the class path, or run a notebook of",
-            "              examples/jshell and exit with its status: rnn-step-by-hand, structures,",
-            "              vanishing-gradients, sample-char-rnn",
-            "  help        print this text");
+            // Lines short enough for picocli's 80 columns, so that "jshell [NOTEBOOK]" stays on one.
+            "Run 'recurrent4j COMMAND --help' for a command's options.",
+            "'recurrent4j jshell [NOTEBOOK]' runs a notebook of examples/jshell; without",
+            "one, the ./recurrent4j launcher opens JShell with recurrent4j on the classpath."
+        })
+public final class Recurrent4jCli implements Callable<Integer> {
 
-    private Recurrent4jCli() {}
+    /** The program's name in messages. */
+    static final String PROGRAM = "recurrent4j";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private HelpOption help;
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -49,24 +59,17 @@ public final class Recurrent4jCli {
 
     /** Runs a command and returns the exit code, without exiting the JVM. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
-            out.println(USAGE);
-            return args.length == 0 ? 2 : 0;
-        }
-        List<String> rest = Arrays.asList(args).subList(1, args.length);
-        try {
-            return switch (args[0]) {
-                case "char-rnn" -> new CharRnnCommand(out).run(rest);
-                case "sentiment" -> new SentimentCommand(out).run(rest);
-                case "tree-induction" -> new TreeInductionCommand(out).run(rest);
-                case "seq2seq" -> new Seq2SeqCommand(out).run(rest);
-                case "jshell" -> new NotebookCommand(out, err).run(rest);
-                default -> throw new UsageException("unknown command '" + args[0]
-                        + "' (commands: char-rnn, sentiment, seq2seq, tree-induction, jshell, help)");
-            };
-        } catch (UsageException e) {
-            err.println("recurrent4j: error: " + e.getMessage());
-            return 2;
-        }
+        CommandLine line = new CommandLine(new Recurrent4jCli());
+        // The notebook runner writes the snippets' output to the streams themselves.
+        line.addSubcommand(new NotebookCommand(out, err));
+        return CommandLines.configure(line, PROGRAM, out, err).execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(
+                spec.commandLine(),
+                "missing command: one of "
+                        + String.join(", ", spec.subcommands().keySet()) + " (recurrent4j --help lists what they do)");
     }
 }

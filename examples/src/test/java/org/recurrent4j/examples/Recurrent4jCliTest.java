@@ -4,24 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.recurrent4j.examples.charrnn.CharRnnCommand;
 import org.recurrent4j.examples.charrnn.TextCorpus;
-import org.recurrent4j.examples.sentiment.SentimentCommand;
-import org.recurrent4j.examples.sentiment.SentimentModel;
-import org.recurrent4j.text.WordVocabulary;
+import org.recurrent4j.examples.diagnostics.TrainingCurves;
 
 /** The command line as a person uses it: results on stdout, one-line errors, exit codes. */
 class Recurrent4jCliTest {
@@ -108,12 +105,56 @@ class Recurrent4jCliTest {
     void badOptionsAreOneLineErrors() {
         assertOneLineError(run("char-rnn", "--nonsense", "1"), "--nonsense");
         assertOneLineError(run("char-rnn", "--hidden", "many"), "--hidden", "many");
-        assertOneLineError(run("char-rnn", "--batch", "0"), "--batch");
+        assertOneLineError(run("char-rnn", "--batch", "0"), "--batch must be between 1 and 8192, got 0");
+        assertOneLineError(run("char-rnn", "train", "--minutes", "-1"), "--minutes must be between 0 and 1440, got -1");
+        assertOneLineError(run("char-rnn", "sample", "--model", "m", "--top-p", "2"), "--top-p", "got 2.0");
         assertOneLineError(run("char-rnn", "--cell", "transformer"), "--cell", "transformer", "qrnn");
         assertOneLineError(run("seq2seq", "--task", "sorting"), "--task", "sorting");
-        assertOneLineError(run("seq2seq", "--context", "sometimes"), "--context", "SOMETIMES");
+        assertOneLineError(run("seq2seq", "--context", "sometimes"), "--context", "sometimes");
+        assertOneLineError(run("seq2seq", "decode", "--beam", "3"), "--model");
         assertOneLineError(run("char-rnn", "--text"), "--text");
         assertOneLineError(run("frobnicate"), "frobnicate");
+        assertOneLineError(run("char-rnn", "frobnicate"), "frobnicate");
+        assertOneLineError(run(), "missing command", "char-rnn");
+    }
+
+    @Test
+    void aMissingModelIsAOneLineErrorNamingTheFile(@TempDir Path dir) {
+        assertOneLineError(run("char-rnn", "sample", "--model", dir.toString()), "--model", CharRnnCommand.MODEL_FILE);
+        assertOneLineError(run("seq2seq", "decode", "--model", dir.toString(), "1+2"), "task.properties");
+        assertOneLineError(run("sentiment", "predict", "--model", dir.toString(), "fine"), "sentiment.properties");
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        List<List<String>> commands = List.of(
+                List.of(),
+                List.of("char-rnn"),
+                List.of("char-rnn", "train"),
+                List.of("char-rnn", "sample"),
+                List.of("sentiment"),
+                List.of("sentiment", "train"),
+                List.of("sentiment", "eval"),
+                List.of("sentiment", "predict"),
+                List.of("seq2seq"),
+                List.of("seq2seq", "train"),
+                List.of("seq2seq", "decode"),
+                List.of("tree-induction"),
+                List.of("jshell"),
+                List.of("long-range-study"));
+        for (List<String> command : commands) {
+            List<String> args = new ArrayList<>(command);
+            args.add("--help");
+            Run help = run(args.toArray(String[]::new));
+            assertEquals(0, help.code(), command + ": " + help.err());
+            assertTrue(help.out().startsWith("Usage: recurrent4j"), command + ": " + help.out());
+            assertTrue(help.out().contains("--help"), command + ": " + help.out());
+            assertEquals("", help.err(), command.toString());
+        }
+        assertTrue(run("char-rnn", "--help").out().contains("--minutes=M"));
+        assertTrue(run("char-rnn", "--help").out().contains("(default: 3.0)"), "defaults are shown");
+        assertTrue(run("sentiment", "predict", "--help").out().contains("[TEXT...]"));
+        assertEquals(0, run("help", "seq2seq").code());
     }
 
     /** Sentences of neutral words and one sentiment word, which decides the label. */
@@ -150,6 +191,7 @@ class Recurrent4jCliTest {
         Path out = dir.resolve("model");
         Run r = run(
                 "sentiment",
+                "train",
                 "--train",
                 train.toString(),
                 "--dev",
@@ -178,12 +220,32 @@ class Recurrent4jCliTest {
         double accuracy = Double.parseDouble(last.replaceAll(".*dev accuracy ([0-9.]+).*", "$1"));
         assertTrue(accuracy > 0.9, "dev accuracy " + accuracy + " (chance 0.5): " + r.out());
 
-        MultiLayerNetwork loaded = ModelSerializer.restoreMultiLayerNetwork(
-                out.resolve(SentimentCommand.MODEL_FILE).toFile());
-        WordVocabulary words = WordVocabulary.load(out.resolve(SentimentCommand.VOCABULARY_FILE));
-        double[] good = SentimentModel.predict(loaded, words, "The plot was superb .", 60);
-        double[] bad = SentimentModel.predict(loaded, words, "The plot was awful .", 60);
-        assertTrue(good[1] > 0.5 && bad[0] > 0.5, Arrays.toString(good) + " " + Arrays.toString(bad));
+        assertFalse(r.out().contains("some dev texts"), "train only trains and saves: " + r.out());
+        List<String> curves = Files.readAllLines(out.resolve(TrainingCurves.CSV));
+        assertEquals(
+                List.of("step", "train_loss", "validation_accuracy"),
+                List.of(curves.get(0).split(",")));
+        assertEquals(1 + 4, curves.size(), "a row per epoch: " + curves);
+
+        Run predicted = run("sentiment", "predict", "--model", out.toString(), "The plot was superb .", "awful film");
+        assertEquals(0, predicted.code(), predicted.err());
+        List<String> lines = predicted.out().lines().toList();
+        assertEquals(2, lines.size(), predicted.out());
+        assertTrue(lines.get(0).matches("positive\t(0\\.[5-9]|1\\.0)[0-9]*\tThe plot was superb \\."), lines.get(0));
+        assertTrue(lines.get(1).startsWith("negative\t"), lines.get(1));
+
+        InputStream stdin = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream("a great film\n".getBytes(StandardCharsets.UTF_8)));
+            Run piped = run("sentiment", "predict", "--model", out.toString());
+            assertTrue(piped.out().startsWith("positive\t"), piped.out() + piped.err());
+        } finally {
+            System.setIn(stdin);
+        }
+
+        Run evaluated = run("sentiment", "eval", "--model", out.toString(), "--dev", dev.toString());
+        assertEquals(0, evaluated.code(), evaluated.err());
+        assertTrue(evaluated.out().contains("on 200 texts"), evaluated.out());
     }
 
     @Test
@@ -235,7 +297,7 @@ class Recurrent4jCliTest {
     void helpAndUsage() {
         Run help = run("char-rnn", "--help");
         assertEquals(0, help.code());
-        assertTrue(help.out().contains("--text FILE"), help.out());
+        assertTrue(help.out().contains("--text=FILE"), help.out());
         assertEquals(2, run().code());
         assertEquals(0, run("help").code());
     }
@@ -277,6 +339,79 @@ class Recurrent4jCliTest {
         assertTrue(Files.readString(out.resolve(CharRnnCommand.VOCABULARY_FILE))
                 .startsWith("recurrent4j-char-vocabulary 1"));
         assertFalse(r.err().contains("Exception"), r.err());
+    }
+
+    @Test
+    void trainsThenSamplesFromTheSavedModel(@TempDir Path dir) throws Exception {
+        Path text = Files.writeString(dir.resolve("text.txt"), "abc abd abe abf ".repeat(60));
+        Path out = dir.resolve("model");
+        Run trained = run(
+                "char-rnn",
+                "train",
+                "--text",
+                text.toString(),
+                "--out",
+                out.toString(),
+                "--steps",
+                "3",
+                "--hidden",
+                "8",
+                "--layers",
+                "1",
+                "--seq-length",
+                "20",
+                "--tbptt",
+                "10",
+                "--batch",
+                "4");
+        assertEquals(0, trained.code(), trained.err());
+        assertFalse(trained.out().contains("---- sample"), "train does not sample: " + trained.out());
+        assertTrue(trained.out().contains("held-out loss (the whole last 10% of the text)"), trained.out());
+        List<String> curves = Files.readAllLines(out.resolve(TrainingCurves.CSV));
+        assertEquals("step,train_loss,validation_loss", curves.get(0));
+        assertTrue(curves.get(curves.size() - 1).startsWith("3,"), curves.toString());
+        assertTrue(Files.size(out.resolve(TrainingCurves.PNG)) > 0);
+
+        String[] sample = {
+            "char-rnn", "sample", "--model", out.toString(), "--length", "25", "--prime", "ab", "--seed", "5"
+        };
+        Run sampled = run(sample);
+        assertEquals(0, sampled.code(), sampled.err());
+        String generated = sampled.out().lines().skip(1).findFirst().orElseThrow();
+        assertTrue(generated.startsWith("ab") && generated.length() <= 27, sampled.out());
+        assertTrue(generated.chars().allMatch(c -> "abcdef ".indexOf(c) >= 0), generated);
+        assertEquals(sampled.out(), run(sample).out(), "the same seed samples the same text");
+        assertOneLineError(run("char-rnn", "sample", "--model", out.toString(), "--prime", "xyz"), "--prime", "'x'");
+    }
+
+    @Test
+    void seq2seqTrainsThenDecodesFromTheSavedModel(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("model");
+        Run trained = run(
+                "seq2seq",
+                "train",
+                "--hidden",
+                "8",
+                "--steps",
+                "2",
+                "--batch",
+                "8",
+                "--test",
+                "4",
+                "--report-every",
+                "1",
+                "--out",
+                out.toString());
+        assertEquals(0, trained.code(), trained.err());
+        assertEquals(1 + 2, Files.readAllLines(out.resolve(TrainingCurves.CSV)).size());
+
+        Run decoded = run("seq2seq", "decode", "--model", out.toString(), "--beam", "2", "12+345", "7+8");
+        assertEquals(0, decoded.code(), decoded.err());
+        List<String> lines = decoded.out().lines().toList();
+        assertEquals(2, lines.size(), decoded.out());
+        assertTrue(lines.get(0).startsWith("12+345 → "), lines.get(0));
+        assertTrue(lines.get(1).startsWith("7+8 → "), lines.get(1));
+        assertOneLineError(run("seq2seq", "decode", "--model", out.toString(), "12-3"), "12-3");
     }
 
     @Test

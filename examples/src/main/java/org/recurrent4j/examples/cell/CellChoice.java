@@ -72,6 +72,12 @@ public enum CellChoice {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The cell's {@link #id()}, as options name it (and as help texts show a default). */
+    @Override
+    public String toString() {
+        return id();
+    }
+
     /** The cell of a name (any case). */
     public static CellChoice named(String name) {
         for (CellChoice cell : values()) {

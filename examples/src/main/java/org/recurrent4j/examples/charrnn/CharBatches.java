@@ -48,13 +48,25 @@ public final class CharBatches {
     }
 
     public DataSet next() {
+        int[] starts = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            starts[b] = random.nextInt(text.length - length);
+        }
+        return windows(text, vocabulary, length, starts);
+    }
+
+    /**
+     * The windows of {@code length + 1} characters of {@code text} that begin at {@code starts}, as
+     * one mini-batch.
+     */
+    public static DataSet windows(int[] text, int vocabulary, int length, int... starts) {
+        int batch = starts.length;
         float[] features = new float[batch * vocabulary * length];
         float[] labels = new float[batch * vocabulary * length];
         for (int b = 0; b < batch; b++) {
-            int start = random.nextInt(text.length - length);
             for (int t = 0; t < length; t++) {
-                features[(b * vocabulary + text[start + t]) * length + t] = 1f;
-                labels[(b * vocabulary + text[start + t + 1]) * length + t] = 1f;
+                features[(b * vocabulary + text[starts[b] + t]) * length + t] = 1f;
+                labels[(b * vocabulary + text[starts[b] + t + 1]) * length + t] = 1f;
             }
         }
         long[] shape = {batch, vocabulary, length};

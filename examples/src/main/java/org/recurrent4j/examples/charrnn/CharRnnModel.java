@@ -25,8 +25,22 @@ public final class CharRnnModel {
 
     private CharRnnModel() {}
 
-    /** The hyper-parameters of the network. */
-    public record Settings(CellChoice cell, int hidden, int layers, int tbptt, double learningRate, long seed) {}
+    /**
+     * The hyper-parameters of the network.
+     *
+     * @param clip each layer's gradient is clipped to this L2 norm; 0 for no clipping
+     */
+    public record Settings(
+            CellChoice cell, int hidden, int layers, int tbptt, double learningRate, long seed, double clip) {
+
+        /** The command line's default clipping, {@value #DEFAULT_CLIP}. */
+        public static final double DEFAULT_CLIP = 5.0;
+
+        /** Settings with the default clipping. */
+        public Settings(CellChoice cell, int hidden, int layers, int tbptt, double learningRate, long seed) {
+            this(cell, hidden, layers, tbptt, learningRate, seed, DEFAULT_CLIP);
+        }
+    }
 
     public static MultiLayerNetwork build(int vocabulary, Settings s) {
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
@@ -34,8 +48,8 @@ public final class CharRnnModel {
                 .dataType(DataType.FLOAT)
                 .updater(new Adam(s.learningRate()))
                 .weightInit(WeightInit.XAVIER)
-                .gradientNormalization(GradientNormalization.ClipElementWiseAbsoluteValue)
-                .gradientNormalizationThreshold(5.0)
+                .gradientNormalization(s.clip() > 0 ? GradientNormalization.ClipL2PerLayer : GradientNormalization.None)
+                .gradientNormalizationThreshold(s.clip())
                 .list();
         for (int i = 0; i < s.layers(); i++) {
             list.layer(s.cell().layer(i == 0 ? vocabulary : s.hidden(), s.hidden()));

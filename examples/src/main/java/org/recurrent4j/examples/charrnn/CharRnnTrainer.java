@@ -12,8 +12,11 @@ public final class CharRnnTrainer {
 
     private CharRnnTrainer() {}
 
-    /** A progress report: the smoothed training loss (nats per character) and the throughput. */
-    public record Progress(int step, double loss, double charactersPerSecond, Duration elapsed) {}
+    /**
+     * A progress report: the smoothed training loss (nats per character), the throughput, and the
+     * share of the budget used ({@code done}, 0 to 1: of the time or of the steps, whichever is more).
+     */
+    public record Progress(int step, double loss, double charactersPerSecond, Duration elapsed, double done) {}
 
     /** What a training run did. */
     public record Result(int steps, double firstLoss, double lastLoss, double charactersPerSecond, Duration elapsed) {}
@@ -51,8 +54,10 @@ public final class CharRnnTrainer {
             }
             long now = System.nanoTime();
             if (now >= nextReport) {
-                progress.accept(
-                        new Progress(step, smoothed, rate(step, batches, now - start), Duration.ofNanos(now - start)));
+                double done = Math.max(
+                        (now - start) / (double) budget.toNanos(), maxSteps > 0 ? step / (double) maxSteps : 0);
+                progress.accept(new Progress(
+                        step, smoothed, rate(step, batches, now - start), Duration.ofNanos(now - start), done));
                 nextReport = now + reportEvery.toNanos();
             }
         }
@@ -62,6 +67,32 @@ public final class CharRnnTrainer {
 
     private static double rate(int steps, CharBatches batches, long nanos) {
         return steps * (double) batches.charactersPerBatch() / Math.max(1, nanos) * 1e9;
+    }
+
+    /**
+     * The mean loss (nats per character) of a whole text, e.g. the held-out part: every character
+     * after the first is predicted once, in consecutive windows of {@code length} (the last, shorter
+     * part of the text, if any, as one more window of its own length).
+     */
+    public static double evaluate(MultiLayerNetwork net, int[] text, int vocabulary, int length, int batch) {
+        double total = 0;
+        int predicted = 0;
+        int windows = (text.length - 1) / length;
+        for (int first = 0; first < windows; first += batch) {
+            int[] starts = new int[Math.min(batch, windows - first)];
+            for (int b = 0; b < starts.length; b++) {
+                starts[b] = (first + b) * length;
+            }
+            // DL4J's score is the mean over the examples of the loss summed over the steps.
+            total += net.score(CharBatches.windows(text, vocabulary, length, starts), false) * starts.length;
+            predicted += starts.length * length;
+        }
+        int rest = text.length - 1 - windows * length;
+        if (rest > 0) {
+            total += net.score(CharBatches.windows(text, vocabulary, rest, windows * length), false);
+            predicted += rest;
+        }
+        return total / predicted;
     }
 
     /** The mean loss (nats per character) of a few batches, e.g. of held-out text. */

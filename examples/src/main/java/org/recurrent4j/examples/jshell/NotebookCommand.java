@@ -5,8 +5,13 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.recurrent4j.examples.cli.HelpOption;
 import org.recurrent4j.examples.cli.UsageException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code recurrent4j jshell NOTEBOOK}: runs one of the JShell notebooks ({@code examples/jshell/*.jsh})
@@ -18,7 +23,14 @@ import org.recurrent4j.examples.cli.UsageException;
  * system property {@code recurrent4j.notebooks}, by default {@code examples/jshell} under the
  * working directory, where the launcher runs) or by the path of any {@code .jsh} file.
  */
-public final class NotebookCommand {
+@Command(
+        name = "jshell",
+        description = {
+            "Runs a notebook of examples/jshell and exits with its status (0: every check passed; 1: a snippet or"
+                    + " check failed). Without NOTEBOOK, the ./recurrent4j launcher opens JShell with recurrent4j on"
+                    + " the class path."
+        })
+public final class NotebookCommand implements Callable<Integer> {
 
     /** The system property naming the notebooks' directory. */
     public static final String DIRECTORY_PROPERTY = "recurrent4j.notebooks";
@@ -28,30 +40,35 @@ public final class NotebookCommand {
     private final PrintStream out;
     private final PrintStream err;
 
+    @Mixin
+    private HelpOption help;
+
+    @Parameters(
+            arity = "0..1",
+            paramLabel = "NOTEBOOK",
+            description = "a notebook's name (rnn-step-by-hand, structures, vanishing-gradients, sample-char-rnn)"
+                    + " or the path of a .jsh file")
+    private String notebook;
+
+    /** A notebook runner printing snippets' output to {@code out} and their errors to {@code err}. */
     public NotebookCommand(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
     }
 
-    /** Runs the command; returns the exit code. */
-    public int run(List<String> args) throws UsageException {
+    @Override
+    public Integer call() throws UsageException {
         Path directory = Path.of(System.getProperty(DIRECTORY_PROPERTY, "examples/jshell"));
-        if (args.size() == 1 && (args.get(0).equals("--help") || args.get(0).equals("-h"))) {
-            out.println("usage: recurrent4j jshell [NOTEBOOK]\n\n"
-                    + "Without NOTEBOOK, opens JShell with recurrent4j on the class path. With one, runs it and exits\n"
-                    + "with its status (0: every check passed). " + known(directory));
-            return 0;
+        if (notebook == null) {
+            throw new UsageException("jshell takes one notebook to run (" + known(directory)
+                    + "); the ./recurrent4j launcher opens JShell itself when given none");
         }
-        if (args.size() != 1) {
-            throw new UsageException("jshell takes one notebook to run, got " + args.size() + " arguments " + args
-                    + " (" + known(directory) + ")");
-        }
-        Path notebook = resolve(args.get(0), directory);
+        Path file = resolve(notebook, directory);
         NotebookRunner.Result result;
         try {
-            result = new NotebookRunner(NotebookRunner.optionsLikeThisJvm(), out, err).run(notebook);
+            result = new NotebookRunner(NotebookRunner.optionsLikeThisJvm(), out, err).run(file);
         } catch (IOException e) {
-            throw new UsageException("cannot read " + notebook + ": " + e.getMessage());
+            throw new UsageException("cannot read " + file + ": " + e.getMessage());
         }
         return result.passed() ? 0 : 1;
     }

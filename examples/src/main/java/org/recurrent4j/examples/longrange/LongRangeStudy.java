@@ -1,8 +1,10 @@
 package org.recurrent4j.examples.longrange;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.util.Locale;
 import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.examples.cli.CommandLines;
 
 /**
  * The long-range dependency study: every task × every cell under one budget, with a table of the
@@ -14,36 +16,27 @@ import org.recurrent4j.examples.cell.CellChoice;
  *   java -cp ... org.recurrent4j.examples.longrange.LongRangeStudy --smoke --out /tmp/smoke
  * </pre>
  *
- * Exit status: 0 when every run finished, 2 for bad options, 1 when a run failed to write.
+ * Its options are {@link LongRangeStudyCommand}'s ({@code --help} lists them), also {@code recurrent4j
+ * long-range-study}. Exit status: 0 when every run finished, 2 for bad options or results that cannot be
+ * written, 1 for a failure of the program.
  */
 public final class LongRangeStudy {
 
     private LongRangeStudy() {}
 
     public static void main(String[] args) {
-        StudyOptions options;
-        try {
-            options = StudyOptions.parse(args);
-        } catch (StudyOptions.HelpRequested help) {
-            System.out.println(StudyOptions.USAGE);
-            return;
-        } catch (IllegalArgumentException e) {
-            System.err.println("LongRangeStudy: " + e.getMessage());
-            System.err.println(StudyOptions.USAGE);
-            System.exit(2);
-            return;
-        }
-        try {
-            run(options);
-        } catch (IOException e) {
-            System.err.println("LongRangeStudy: could not write the results to "
-                    + options.out().toAbsolutePath() + ": " + e.getMessage());
-            System.exit(1);
-        }
+        System.exit(CommandLines.create(new LongRangeStudyCommand(), "LongRangeStudy", System.out, System.err)
+                .execute(args));
     }
 
-    /** Runs every task with every cell and writes the report; returns it. */
+    /** Runs every task with every cell, prints a line per run, writes the report; returns it. */
     public static StudyReport run(StudyOptions options) throws IOException {
+        PrintWriter out = new PrintWriter(System.out, true);
+        return run(options, out);
+    }
+
+    /** Runs every task with every cell, prints a line per run to {@code out}, writes the report; returns it. */
+    public static StudyReport run(StudyOptions options, PrintWriter out) throws IOException {
         StudyReport report = new StudyReport(options.out(), options.budget());
         int total = options.tasks().size() * options.cells().size();
         int done = 0;
@@ -52,7 +45,7 @@ public final class LongRangeStudy {
                 RunResult result = StudyRun.run(task, cell, options.budget(), report.runDirectory(task, cell));
                 report.add(task, result);
                 done++;
-                System.out.printf(
+                out.printf(
                         Locale.ROOT,
                         "[%d/%d] %s %s: test %s %.4g (no-memory baseline %.4g), %s, %.0f s%n",
                         done,
@@ -68,7 +61,7 @@ public final class LongRangeStudy {
                         result.seconds());
             }
         }
-        System.out.println("Results in " + options.out().toAbsolutePath().resolve(StudyReport.RESULTS_MD));
+        out.println("Results in " + options.out().toAbsolutePath().resolve(StudyReport.RESULTS_MD));
         return report;
     }
 }

@@ -1,5 +1,6 @@
 package org.recurrent4j.examples.sentiment;
 
+import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
@@ -12,23 +13,27 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.recurrent4j.conf.Gru;
+import org.recurrent4j.examples.cell.CellChoice;
 import org.recurrent4j.text.WordVocabulary;
 
 /**
- * A sentence classifier: word embeddings, a recurrent4j GRU over the tokens, and a softmax read at
- * the last token (N→1).
+ * A sentence classifier: word embeddings, a recurrent layer over the tokens (a recurrent4j GRU by
+ * default, any {@link CellChoice}), and a softmax read at the last token (N→1).
  *
  * <pre>
  *   e_t = E[token_t]                      [B, embedding, T]
- *   h_t = GRU(e_t, h_{t-1})               [B, hidden, T]
+ *   h_t = cell(e_t, h_{t-1})              [B, hidden, T]
  *   p   = softmax(W h_T + b)              [B, classes]   (labels masked to the last real token)
  * </pre>
  */
 public final class SentimentModel {
 
-    /** Sizes and training settings. */
-    public record Settings(int embedding, int hidden, double learningRate, long seed) {}
+    /**
+     * Sizes and training settings.
+     *
+     * @param clip each layer's gradient is clipped to this L2 norm; 0 for no clipping
+     */
+    public record Settings(CellChoice cell, int embedding, int hidden, double learningRate, double clip, long seed) {}
 
     private SentimentModel() {}
 
@@ -37,12 +42,14 @@ public final class SentimentModel {
                 .seed(s.seed())
                 .updater(new Adam(s.learningRate()))
                 .weightInit(WeightInit.XAVIER)
+                .gradientNormalization(s.clip() > 0 ? GradientNormalization.ClipL2PerLayer : GradientNormalization.None)
+                .gradientNormalizationThreshold(s.clip())
                 .list()
                 .layer(new EmbeddingSequenceLayer.Builder()
                         .nIn(vocabulary)
                         .nOut(s.embedding())
                         .build())
-                .layer(new Gru.Builder().nIn(s.embedding()).nOut(s.hidden()).build())
+                .layer(s.cell().layer(s.embedding(), s.hidden()))
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                         .activation(Activation.SOFTMAX)
                         .dataFormat(RNNFormat.NCW)

@@ -1,83 +1,119 @@
 package org.recurrent4j.examples.syntax;
 
-import java.io.PrintStream;
-import java.util.List;
-import java.util.Set;
-import org.recurrent4j.examples.cli.Options;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.recurrent4j.examples.cli.HelpOption;
+import org.recurrent4j.examples.cli.Range;
+import org.recurrent4j.examples.cli.SeedOption;
 import org.recurrent4j.examples.cli.UsageException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code recurrent4j tree-induction}: trains an ON-LSTM language model on generated bracketed text
  * and reports how well the trees read off its syntactic distances match the true ones ({@link
  * TreeInduction}).
  */
-public final class TreeInductionCommand {
+@Command(
+        name = "tree-induction",
+        description = {
+            "Trains an embedding + ON-LSTM language model on generated text with nested brackets, induces a binary"
+                    + " tree over each held-out sentence's words from the model's syntactic distances (Shen et al."
+                    + " 2019), and prints the mean unlabeled F1 against the true brackets beside right-branching and"
+                    + " random trees."
+        })
+public final class TreeInductionCommand implements Callable<Integer> {
 
-    static final String HELP = String.join(
-            "\n",
-            "usage: recurrent4j tree-induction [options]",
-            "",
-            "Trains an embedding + ON-LSTM language model on generated text with nested brackets, induces a binary",
-            "tree over each held-out sentence's words from the model's syntactic distances (Shen et al. 2019), and",
-            "prints the mean unlabeled F1 against the true brackets beside right-branching and random trees.",
-            "",
-            "  --vocabulary N       words in the generated language (default: 20)",
-            "  --min-words N        fewest words per sentence (default: 4)",
-            "  --max-words N        most words per sentence (default: 12)",
-            "  --embedding N        token embedding size (default: 32)",
-            "  --hidden N           ON-LSTM units (default: 64)",
-            "  --chunk N            ON-LSTM chunk size, must divide --hidden (default: 8)",
-            "  --steps N            training mini-batches (default: 1500)",
-            "  --batch N            sentences per mini-batch (default: 32)",
-            "  --test N             held-out sentences scored (default: 500)",
-            "  --learning-rate R    Adam learning rate (default: 0.01)",
-            "  --seed S             random seed (default: 7)");
+    private static final TreeInduction.Settings DEFAULTS = TreeInduction.Settings.defaults();
 
-    private static final Set<String> VALUED = Set.of(
-            "vocabulary",
-            "min-words",
-            "max-words",
-            "embedding",
-            "hidden",
-            "chunk",
-            "steps",
-            "batch",
-            "test",
-            "learning-rate",
-            "seed");
+    @Spec
+    private CommandSpec spec;
 
-    private final PrintStream out;
+    @Mixin
+    private HelpOption help;
 
-    public TreeInductionCommand(PrintStream out) {
-        this.out = out;
-    }
+    @Option(
+            names = "--vocabulary",
+            paramLabel = "N",
+            description = "words in the generated language (default: ${DEFAULT-VALUE})")
+    @Range(min = 2, max = 100_000)
+    private int vocabulary = DEFAULTS.vocabulary();
 
-    /** Runs the command; returns the exit code. */
-    public int run(List<String> args) throws UsageException {
-        Options o = Options.parse(args, VALUED, Set.of("help"));
-        if (o.has("help")) {
-            out.println(HELP);
-            return 0;
-        }
-        TreeInduction.Settings d = TreeInduction.Settings.defaults();
-        int minWords = o.intValue("min-words", d.minWords(), 2, 1000);
-        int hidden = o.intValue("hidden", d.hidden(), 1, 8192);
-        int chunk = o.intValue("chunk", d.chunk(), 1, 8192);
+    @Option(
+            names = "--min-words",
+            paramLabel = "N",
+            description = "fewest words per sentence (default: ${DEFAULT-VALUE})")
+    @Range(min = 2, max = 1000)
+    private int minWords = DEFAULTS.minWords();
+
+    @Option(
+            names = "--max-words",
+            paramLabel = "N",
+            description = "most words per sentence, at least --min-words (default: ${DEFAULT-VALUE})")
+    @Range(min = 2, max = 1000)
+    private int maxWords = DEFAULTS.maxWords();
+
+    @Option(names = "--embedding", paramLabel = "N", description = "token embedding size (default: ${DEFAULT-VALUE})")
+    @Range(min = 1, max = 4096)
+    private int embedding = DEFAULTS.embedding();
+
+    @Option(names = "--hidden", paramLabel = "N", description = "ON-LSTM units (default: ${DEFAULT-VALUE})")
+    @Range(min = 1, max = 8192)
+    private int hidden = DEFAULTS.hidden();
+
+    @Option(
+            names = "--chunk",
+            paramLabel = "N",
+            description = "ON-LSTM chunk size, must divide --hidden (default: ${DEFAULT-VALUE})")
+    @Range(min = 1, max = 8192)
+    private int chunk = DEFAULTS.chunk();
+
+    @Option(names = "--steps", paramLabel = "N", description = "training mini-batches (default: ${DEFAULT-VALUE})")
+    @Range(min = 0, max = 10_000_000)
+    private int steps = DEFAULTS.steps();
+
+    @Option(names = "--batch", paramLabel = "N", description = "sentences per mini-batch (default: ${DEFAULT-VALUE})")
+    @Range(min = 1, max = 8192)
+    private int batch = DEFAULTS.batch();
+
+    @Option(names = "--test", paramLabel = "N", description = "held-out sentences scored (default: ${DEFAULT-VALUE})")
+    @Range(min = 1, max = 1_000_000)
+    private int test = DEFAULTS.testSentences();
+
+    @Option(
+            names = {"--lr", "--learning-rate"},
+            paramLabel = "R",
+            description = "Adam learning rate (default: ${DEFAULT-VALUE})")
+    @Range(min = 1e-7, max = 1)
+    private double learningRate = DEFAULTS.learningRate();
+
+    @Mixin
+    private SeedOption seed = new SeedOption(DEFAULTS.seed());
+
+    @Override
+    public Integer call() throws UsageException {
         if (hidden % chunk != 0) {
             throw new UsageException("--chunk " + chunk + " does not divide --hidden " + hidden);
         }
+        if (maxWords < minWords) {
+            throw new UsageException("--max-words " + maxWords + " is below --min-words " + minWords);
+        }
         TreeInduction.Settings settings = new TreeInduction.Settings(
-                o.intValue("vocabulary", d.vocabulary(), 2, 100_000),
+                vocabulary,
                 minWords,
-                o.intValue("max-words", Math.max(minWords, d.maxWords()), minWords, 1000),
-                o.intValue("embedding", d.embedding(), 1, 4096),
+                maxWords,
+                embedding,
                 hidden,
                 chunk,
-                o.intValue("steps", d.steps(), 0, 10_000_000),
-                o.intValue("batch", d.batch(), 1, 4096),
-                o.intValue("test", d.testSentences(), 1, 1_000_000),
-                o.doubleValue("learning-rate", d.learningRate(), 1e-7, 1.0),
-                o.intValue("seed", (int) d.seed(), 0, Integer.MAX_VALUE));
+                steps,
+                batch,
+                test,
+                learningRate,
+                seed.seed());
+        PrintWriter out = spec.commandLine().getOut();
         out.printf(
                 "data: sentences of %d to %d words over %d words, brackets around every constituent;"
                         + " %d held-out sentences%n",

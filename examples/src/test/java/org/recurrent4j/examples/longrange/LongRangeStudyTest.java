@@ -1,11 +1,12 @@
 package org.recurrent4j.examples.longrange;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,13 +21,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.examples.cli.CommandLines;
+import picocli.CommandLine;
 
 /** The study harness runs end to end on a budget of seconds and writes every output file. */
 class LongRangeStudyTest {
 
     @Test
     void smokeRunWritesTheTableCurvesAndPlotsForEveryTaskAndCell(@TempDir Path dir) throws IOException {
-        StudyOptions options = StudyOptions.parse("--smoke", "--out", dir.toString());
+        StudyOptions options = parse("--smoke", "--out", dir.toString());
         assertEquals(StudyBudget.SMOKE, options.budget());
         StudyReport report = LongRangeStudy.run(options);
 
@@ -89,26 +92,45 @@ class LongRangeStudyTest {
 
     @Test
     void badOptionsSayWhatIsWrong() {
-        assertMessage("unknown option --step", "--step", "5");
-        assertMessage("--steps needs a whole number, got 'many'", "--steps", "many");
+        assertMessage("Unknown options: '--step'", "--step", "5");
+        assertMessage("'many' is not an int", "--steps", "many");
         assertMessage("--steps must be at least 1, got 0", "--steps", "0");
-        assertMessage("--lr needs a value", "--lr");
+        assertMessage("Missing required parameter for option '--lr'", "--lr");
         assertMessage("unknown task 'adding'", "--tasks", "adding");
-        assertMessage("unknown task 'copy-100'", "--tasks", "adding-50,copy-100");
+        assertMessage("unknown task 'sorting-100'", "--tasks", "adding-50,sorting-100");
         assertMessage(
                 "unknown cell 'transformer'; cells: [rnn, lstm, gru, qrnn, sru, onlstm]",
                 "--cells",
                 "lstm,transformer");
-        assertThrows(StudyOptions.HelpRequested.class, () -> StudyOptions.parse("--help"));
-        StudyOptions full = StudyOptions.parse("--tasks", "adding-200", "--cells", "gru", "--steps", "50");
+        StudyOptions full = parse("--tasks", "adding-200", "--cells", "gru", "--steps", "50");
         assertEquals(50, full.budget().steps());
         assertEquals(StudyBudget.FULL.hidden(), full.budget().hidden());
         assertEquals("adding-200", full.tasks().get(0).name());
         assertEquals(List.of(CellChoice.GRU), full.cells());
+        StudyOptions smoke = parse("--smoke", "--hidden", "5");
+        assertEquals(5, smoke.budget().hidden(), "an option beside --smoke applies");
+        assertEquals(StudyBudget.SMOKE.steps(), smoke.budget().steps());
     }
 
+    private static StudyOptions parse(String... args) {
+        LongRangeStudyCommand command = new LongRangeStudyCommand();
+        CommandLine line = CommandLines.create(command, "LongRangeStudy", System.out, System.err);
+        line.parseArgs(args);
+        return command.options();
+    }
+
+    /** The study's command line exits with code 2 and one line naming the mistake. */
     private static void assertMessage(String expected, String... args) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StudyOptions.parse(args));
-        assertTrue(e.getMessage().contains(expected), e.getMessage());
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = CommandLines.create(
+                        new LongRangeStudyCommand(),
+                        "LongRangeStudy",
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8))
+                .execute(args);
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, code, message);
+        assertEquals(1, message.lines().count(), message);
+        assertTrue(message.startsWith("LongRangeStudy: error: ") && message.contains(expected), message);
     }
 }

@@ -1,0 +1,71 @@
+package org.recurrent4j.examples.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import org.recurrent4j.examples.cell.CellChoice;
+import picocli.CommandLine;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * Makes the picocli {@link CommandLine} of a command with the project's conventions: exit code 2
+ * and one line {@code recurrent4j: error: ...} on standard error for a user error (a bad option
+ * or value, an out-of-range number, a {@link UsageException}), exit code 1 and the stack trace for
+ * a failure of the program, 0 for success; {@link Range}s checked; cells named as in {@link
+ * CellChoice}.
+ */
+public final class CommandLines {
+
+    /** Exit code of a user error. */
+    public static final int USAGE = 2;
+    /** Exit code of a failure of the program. */
+    public static final int FAILURE = 1;
+
+    private CommandLines() {}
+
+    /** The command line of {@code command}, printing to {@code out} and {@code err}. */
+    public static CommandLine create(Object command, String program, PrintStream out, PrintStream err) {
+        return configure(new CommandLine(command), program, out, err);
+    }
+
+    /**
+     * Configures {@code line} and its subcommands; picocli applies these settings to the subcommands
+     * present, so add them all first.
+     *
+     * @param program the name that begins error messages
+     */
+    public static CommandLine configure(CommandLine line, String program, PrintStream out, PrintStream err) {
+        line.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        line.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        line.setCaseInsensitiveEnumValuesAllowed(true);
+        line.registerConverter(CellChoice.class, CommandLines::cell);
+        line.setParameterExceptionHandler((e, args) -> userError(e.getCommandLine(), program, e.getMessage()));
+        line.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            if (e instanceof UsageException) {
+                return userError(commandLine, program, e.getMessage());
+            }
+            commandLine.getErr().println(program + ": failure: " + e);
+            e.printStackTrace(commandLine.getErr());
+            return FAILURE;
+        });
+        line.setExecutionStrategy(parsed -> {
+            RangeCheck.check(parsed);
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        return line;
+    }
+
+    private static int userError(CommandLine line, String program, String message) {
+        // One line whatever the message: picocli's own messages may span lines.
+        line.getErr().println(program + ": error: " + message.strip().replaceAll("\\s*\\R\\s*", " "));
+        return USAGE;
+    }
+
+    private static CellChoice cell(String name) {
+        try {
+            return CellChoice.named(name);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package org.recurrent4j.examples.sentiment;
+
+import java.nio.file.Path;
+import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.examples.cli.NetworkOptions;
+import org.recurrent4j.examples.cli.OutOption;
+import org.recurrent4j.examples.cli.Range;
+import org.recurrent4j.examples.cli.SeedOption;
+import org.recurrent4j.examples.cli.TrainingOptions;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The options of sentiment training, shared by {@code sentiment} and {@code sentiment train}. */
+public final class SentimentOptions {
+
+    @Option(
+            names = "--dataset",
+            paramLabel = "NAME",
+            description = "sst2 (the default) or imdb, downloaded once into ~/.recurrent4j/data")
+    String dataset;
+
+    @Option(
+            names = "--train",
+            paramLabel = "PATH",
+            description = "train on this instead: a TSV file \"sentence<TAB>label\" with a header and labels 0/1"
+                    + " (SST-2's layout), or a folder with neg/ and pos/ folders of one text per file")
+    Path train;
+
+    @Option(
+            names = "--dev",
+            paramLabel = "PATH",
+            description = "evaluate on this (same layout as --train; required with --train)")
+    Path dev;
+
+    @Option(
+            names = "--epochs",
+            paramLabel = "N",
+            description = "passes over the training data (default: ${DEFAULT-VALUE})")
+    @Range(min = 1, max = 1000)
+    int epochs = 2;
+
+    @Option(
+            names = "--max-length",
+            paramLabel = "N",
+            description = "tokens kept per text, from its start (default: ${DEFAULT-VALUE})")
+    @Range(min = 1, max = 100_000)
+    int maxLength = 60;
+
+    @Option(
+            names = "--min-count",
+            paramLabel = "N",
+            description = "words seen fewer times become <unk> (default: ${DEFAULT-VALUE})")
+    @Range(min = 1)
+    int minCount = 2;
+
+    @Option(
+            names = "--vocabulary",
+            paramLabel = "N",
+            description = "at most N vocabulary entries (default: ${DEFAULT-VALUE})")
+    @Range(min = 3)
+    int vocabulary = 20_000;
+
+    @Option(names = "--embedding", paramLabel = "N", description = "embedding size (default: ${DEFAULT-VALUE})")
+    @Range(min = 1, max = 4096)
+    int embedding = 64;
+
+    @Mixin
+    NetworkOptions network = new NetworkOptions(CellChoice.GRU, 128);
+
+    @Mixin
+    TrainingOptions training = new TrainingOptions(64, 0.005, 0);
+
+    @Mixin
+    SeedOption seed = new SeedOption(42);
+
+    @Mixin
+    OutOption out = new OutOption("runs/sentiment");
+
+    SentimentModel.Settings settings() {
+        return new SentimentModel.Settings(
+                network.cell(), embedding, network.hidden(), training.learningRate(), training.clip(), seed.seed());
+    }
+}
