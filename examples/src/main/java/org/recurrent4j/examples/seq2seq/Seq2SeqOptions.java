@@ -36,6 +36,12 @@ public final class Seq2SeqOptions {
             description = "how the decoder gets the source: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     EncoderDecoder.Context context = EncoderDecoder.Context.INITIAL_STATE;
 
+    @Option(
+            names = "--attention",
+            negatable = true,
+            description = "attention over the encoder's outputs (on by default; --no-attention: the context alone)")
+    boolean attention = true;
+
     @Option(names = "--steps", paramLabel = "N", description = "training mini-batches (default: ${DEFAULT-VALUE})")
     @Range(min = 1, max = 10_000_000)
     int steps = 3000;

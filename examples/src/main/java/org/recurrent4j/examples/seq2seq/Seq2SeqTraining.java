@@ -56,6 +56,7 @@ final class Seq2SeqTraining {
                     .cell(cell)
                     .hidden(o.network.hidden())
                     .context(o.context)
+                    .attention(o.attention)
                     .updater(new Adam(
                             new ExponentialSchedule(ScheduleType.ITERATION, o.training.learningRate(), o.decay)))
                     .gradientClipping(o.training.clipping(), o.training.clip())
@@ -67,8 +68,13 @@ final class Seq2SeqTraining {
         net.init();
         out.printf(
                 "task: %s; held-out sources never trained on (10%% of them)%n"
-                        + "model: encoder-decoder, %s(%d), context %s, %,d parameters%n",
-                task, cell.id(), o.network.hidden(), o.context.name().toLowerCase(Locale.ROOT), net.numParams());
+                        + "model: encoder-decoder, %s(%d), context %s%s, %,d parameters%n",
+                task,
+                cell.id(),
+                o.network.hidden(),
+                o.context.name().toLowerCase(Locale.ROOT),
+                o.attention ? ", attention" : "",
+                net.numParams());
 
         List<SequencePair> test = iterator(task, o.test, 1, o.seed.seed() + 1, HeldOutSplit.Part.HELD_OUT)
                 .nextPairs();
