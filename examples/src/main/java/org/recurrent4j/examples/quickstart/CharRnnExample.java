@@ -47,15 +47,18 @@ import org.recurrent4j.text.CharacterVocabulary;
  *
  * <pre>
  * java -cp "examples/target/classes:$(cat examples/target/classpath.txt)" \
- *     org.recurrent4j.examples.quickstart.CharRnnExample [TEXT_FILE] [--steps 1000] [--hidden 256] [--length 100]
+ *     org.recurrent4j.examples.quickstart.CharRnnExample [TEXT_FILE] [--steps 600] [--hidden 128] [--length 100]
  * </pre>
  *
  * Without a file it trains on tinyshakespeare (1.1 MB), downloaded once into {@code
  * ~/.recurrent4j/data}; offline it stops with a message that says where to put a copy.
  *
- * <p>Expected output: the validation loss every 100 steps, falling from about ln V (4.2 nats/char
- * for tinyshakespeare's 65 characters) to well under half of it, then two samples that look like the
- * text: words, line breaks, punctuation in the right places, if not sense.
+ * <p>Expected output: the validation loss every 100 steps, falling from about ln V (4.17 nats/char
+ * for tinyshakespeare's 65 characters), then two samples that take on the text's look (words, line
+ * breaks, punctuation) as the loss falls. Measured on the project's own Java sources (909,005
+ * characters, 144 distinct, ln V = 4.97) with {@code --hidden 256}: 5.01 nats/char untrained, 2.75
+ * after 100 steps, about 1.7 s per step on 2 busy cores. The default hidden size of 128 needs under a
+ * third of the recurrent arithmetic per step; bigger models and more steps write better text.
  */
 public final class CharRnnExample {
 
@@ -73,8 +76,8 @@ public final class CharRnnExample {
     /** Trains, samples, and returns the final validation loss in nats per character. */
     static double run(String... args) throws IOException {
         List<String> options = Arrays.asList(args);
-        int steps = option(options, "--steps", 1000);
-        int hidden = option(options, "--hidden", 256);
+        int steps = option(options, "--steps", 600);
+        int hidden = option(options, "--hidden", 128);
         int length = option(options, "--length", 100);
         int sampleLength = option(options, "--sample", 300);
         int batch = 32;
