@@ -82,7 +82,7 @@ public class LuongAttentionVertexImpl extends BaseGraphVertex {
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         checkShapes();
         INDArray memory = inputs[1];
-        INDArray weights = weights(inputs[0], keys(memory));
+        INDArray weights = weights(inputs[0], keys(columns(memory), memory.shape()));
         INDArray context = Nd4j.matmul(memory, weights, false, true, false);
         return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, context);
     }
@@ -91,14 +91,17 @@ public class LuongAttentionVertexImpl extends BaseGraphVertex {
     public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
         INDArray queries = inputs[0];
         INDArray memory = inputs[1];
-        INDArray keys = keys(memory);
+        // The memory and ∂K as matrix columns once each: both the keys' products and ∂W read them.
+        INDArray memoryColumns = columns(memory);
+        INDArray keys = keys(memoryColumns, memory.shape());
         INDArray weights = weights(queries, keys);
         INDArray toWeights = Nd4j.matmul(epsilon, memory, true, false, false);
         INDArray toScores = softmaxBackward(weights, toWeights);
         INDArray toQueries = Nd4j.matmul(keys, toScores, false, true, false);
         INDArray toKeys = Nd4j.matmul(queries, toScores);
-        INDArray toMemory = Nd4j.matmul(epsilon, weights).addi(fromKeys(toKeys, memory.shape()));
-        weightGradient.assign(columns(toKeys).mmul(columns(memory).transpose()));
+        INDArray toKeyColumns = columns(toKeys);
+        INDArray toMemory = Nd4j.matmul(epsilon, weights).addi(fromKeys(toKeyColumns, memory.shape()));
+        weightGradient.assign(toKeyColumns.mmul(memoryColumns.transpose()));
         Gradient gradient = new DefaultGradient(gradients);
         gradient.setGradientFor(LuongAttentionVertex.WEIGHT, weightGradient, 'f');
         return new Pair<>(gradient, new INDArray[] {
@@ -107,19 +110,17 @@ public class LuongAttentionVertexImpl extends BaseGraphVertex {
         });
     }
 
-    /** K = W V for every example, as one matrix product: {@code [B, D, S]}. */
-    private INDArray keys(INDArray memory) {
-        long batch = memory.size(0);
-        long steps = memory.size(2);
-        return weight.mmul(columns(memory))
-                .reshape('c', weight.size(0), batch, steps)
+    /** K = W V for every example, as one matrix product on the memory's columns: {@code [B, D, S]}. */
+    private INDArray keys(INDArray memoryColumns, long[] memoryShape) {
+        return weight.mmul(memoryColumns)
+                .reshape('c', weight.size(0), memoryShape[0], memoryShape[2])
                 .permute(1, 0, 2);
     }
 
-    /** ∂V from ∂K = Wᵀ ∂K for every example: {@code [B, E, S]}. */
-    private INDArray fromKeys(INDArray toKeys, long[] memoryShape) {
+    /** ∂V from ∂K (as columns) = Wᵀ ∂K for every example: {@code [B, E, S]}. */
+    private INDArray fromKeys(INDArray toKeyColumns, long[] memoryShape) {
         return weight.transpose()
-                .mmul(columns(toKeys))
+                .mmul(toKeyColumns)
                 .reshape('c', memoryShape[1], memoryShape[0], memoryShape[2])
                 .permute(1, 0, 2);
     }
