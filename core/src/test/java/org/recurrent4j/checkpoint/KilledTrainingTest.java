@@ -55,7 +55,8 @@ class KilledTrainingTest {
                 child.destroyForcibly();
                 child.waitFor(30, TimeUnit.SECONDS);
             }
-            List<String> run = lines(log).subList(linesBefore, lines(log).size());
+            List<String> all = lines(log);
+            List<String> run = all.subList(linesBefore, all.size());
             String last = run.get(run.size() - 1);
             if (last.startsWith("writing")) {
                 duringWrite++;
