@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import org.recurrent4j.examples.cell.CellChoice;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.TypeConversionException;
 
@@ -20,6 +22,8 @@ public final class CommandLines {
     public static final int USAGE = 2;
     /** Exit code of a failure of the program. */
     public static final int FAILURE = 1;
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommandLines.class);
 
     private CommandLines() {}
 
@@ -45,7 +49,8 @@ public final class CommandLines {
                 return userError(commandLine, program, e.getMessage());
             }
             commandLine.getErr().println(program + ": failure: " + e);
-            e.printStackTrace(commandLine.getErr());
+            // A failure of the program itself, not the user's: its trace goes to the log, for a bug report.
+            LOG.error("{} failed", program, e);
             return FAILURE;
         });
         line.setExecutionStrategy(parsed -> {
