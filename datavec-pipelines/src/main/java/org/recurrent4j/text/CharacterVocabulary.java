@@ -123,12 +123,17 @@ public final class CharacterVocabulary {
 
     /** Writes the vocabulary file atomically. */
     public void save(Path file) throws IOException {
+        byte[] bytes = fileText().getBytes(StandardCharsets.UTF_8);
+        AtomicFile.writeStream(file, out -> out.write(bytes));
+    }
+
+    /** The text of the vocabulary file ({@link #parse} reads it back). */
+    public String fileText() {
         StringBuilder sb = new StringBuilder(HEADER).append('\n');
         for (int cp : codePoints) {
             sb.append(String.format("U+%04X", cp)).append('\n');
         }
-        byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-        AtomicFile.writeStream(file, out -> out.write(bytes));
+        return sb.toString();
     }
 
     /** Reads a vocabulary file written by {@link #save}. */

@@ -59,10 +59,15 @@ public final class Recurrent4jCli implements Callable<Integer> {
 
     /** Runs a command and returns the exit code, without exiting the JVM. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return commandLine(out, err).execute(args);
+    }
+
+    /** The command line with every command, configured as {@link #run} runs it, writing to these streams. */
+    public static CommandLine commandLine(PrintStream out, PrintStream err) {
         CommandLine line = new CommandLine(new Recurrent4jCli());
         // The notebook runner writes the snippets' output to the streams themselves.
         line.addSubcommand(new NotebookCommand(out, err));
-        return CommandLines.configure(line, PROGRAM, out, err).execute(args);
+        return CommandLines.configure(line, PROGRAM, out, err);
     }
 
     @Override

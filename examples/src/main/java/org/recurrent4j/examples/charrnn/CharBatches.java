@@ -48,11 +48,25 @@ public final class CharBatches {
     }
 
     public DataSet next() {
+        return windows(text, vocabulary, length, nextStarts());
+    }
+
+    /**
+     * Moves past {@code batches} mini-batches without building them: where a resumed run takes up
+     * the data, drawing the same offsets the interrupted run would have drawn next.
+     */
+    public void skip(long batches) {
+        for (long i = 0; i < batches; i++) {
+            nextStarts();
+        }
+    }
+
+    private int[] nextStarts() {
         int[] starts = new int[batch];
         for (int b = 0; b < batch; b++) {
             starts[b] = random.nextInt(text.length - length);
         }
-        return windows(text, vocabulary, length, starts);
+        return starts;
     }
 
     /**

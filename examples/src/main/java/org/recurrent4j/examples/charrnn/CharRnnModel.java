@@ -3,6 +3,7 @@ package org.recurrent4j.examples.charrnn;
 import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -15,8 +16,8 @@ import org.recurrent4j.examples.cell.CellChoice;
 
 /**
  * The char-RNN network: stacked recurrent layers (recurrent4j's {@link Lstm} by default, several
- * times faster than DL4J's; any {@link CellChoice}) over one-hot characters, a softmax over the vocabulary at every step, trained with
- * truncated BPTT.
+ * times faster than DL4J's; any {@link CellChoice}) over one-hot characters, optional dropout after
+ * each of them, a softmax over the vocabulary at every step, trained with truncated BPTT.
  *
  * <p>Shapes: input {@code [batch, vocabulary, time]} one-hot, output {@code [batch, vocabulary,
  * time]} next-character probabilities.
@@ -29,16 +30,25 @@ public final class CharRnnModel {
      * The hyper-parameters of the network.
      *
      * @param clip each layer's gradient is clipped to this L2 norm; 0 for no clipping
+     * @param dropout the probability of dropping each output of a recurrent layer while training
+     *     (between layers and before the softmax, not on the recurrent connections); 0 for none
      */
     public record Settings(
-            CellChoice cell, int hidden, int layers, int tbptt, double learningRate, long seed, double clip) {
+            CellChoice cell,
+            int hidden,
+            int layers,
+            int tbptt,
+            double learningRate,
+            long seed,
+            double clip,
+            double dropout) {
 
         /** The command line's default clipping, {@value #DEFAULT_CLIP}. */
         public static final double DEFAULT_CLIP = 5.0;
 
-        /** Settings with the default clipping. */
+        /** Settings with the default clipping and no dropout. */
         public Settings(CellChoice cell, int hidden, int layers, int tbptt, double learningRate, long seed) {
-            this(cell, hidden, layers, tbptt, learningRate, seed, DEFAULT_CLIP);
+            this(cell, hidden, layers, tbptt, learningRate, seed, DEFAULT_CLIP, 0);
         }
     }
 
@@ -53,6 +63,10 @@ public final class CharRnnModel {
                 .list();
         for (int i = 0; i < s.layers(); i++) {
             list.layer(s.cell().layer(i == 0 ? vocabulary : s.hidden(), s.hidden()));
+            if (s.dropout() > 0) {
+                // DL4J's dropout takes the probability of keeping a value.
+                list.layer(new DropoutLayer.Builder(1 - s.dropout()).build());
+            }
         }
         list.layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                         .activation(Activation.SOFTMAX)

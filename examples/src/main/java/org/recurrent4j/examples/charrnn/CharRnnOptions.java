@@ -2,7 +2,10 @@ package org.recurrent4j.examples.charrnn;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Objects;
+import org.recurrent4j.checkpoint.Checkpoint;
 import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.examples.cli.CheckpointOptions;
 import org.recurrent4j.examples.cli.NetworkOptions;
 import org.recurrent4j.examples.cli.OutOption;
 import org.recurrent4j.examples.cli.Range;
@@ -10,10 +13,16 @@ import org.recurrent4j.examples.cli.SeedOption;
 import org.recurrent4j.examples.cli.TrainingOptions;
 import org.recurrent4j.examples.cli.UsageException;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The options of char-RNN training, shared by {@code char-rnn} and {@code char-rnn train}. */
 public final class CharRnnOptions {
+
+    /** The command these options belong to: to tell options given on the command line from defaults. */
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec command;
 
     @Option(
             names = "--text",
@@ -36,6 +45,14 @@ public final class CharRnnOptions {
     private int layers = 2;
 
     @Option(
+            names = "--dropout",
+            paramLabel = "P",
+            description = "drop each output of a recurrent layer with probability P while training, against"
+                    + " overfitting a small text (default: ${DEFAULT-VALUE})")
+    @Range(min = 0, max = 0.95)
+    private double dropout = 0;
+
+    @Option(
             names = "--seq-length",
             paramLabel = "N",
             description = "characters per training window (default: ${DEFAULT-VALUE})")
@@ -53,7 +70,8 @@ public final class CharRnnOptions {
     @Option(
             names = "--steps",
             paramLabel = "N",
-            description = "stop after N training steps (default: ${DEFAULT-VALUE}, no limit but --minutes)")
+            description = "stop at training step N, counting the steps before --resume (default: ${DEFAULT-VALUE},"
+                    + " no limit but --minutes)")
     @Range(min = 0)
     private int steps;
 
@@ -66,12 +84,23 @@ public final class CharRnnOptions {
     @Mixin
     private OutOption out = new OutOption("runs/char-rnn");
 
+    @Mixin
+    private CheckpointOptions checkpoints = new CheckpointOptions();
+
     /** The text to train on: {@code --text}, {@code --dataset} or the embedded corpus. */
     public TextCorpus corpus() throws UsageException {
         if (text != null && dataset != null) {
             throw new UsageException("--text and --dataset both name the text to train on: give one of them");
         }
         return text != null ? TextCorpus.fromFile(text) : dataset != null ? TextCorpus.dataset(dataset) : embedded();
+    }
+
+    /**
+     * The text a resumed run trains on: the one given with {@code --text} or {@code --dataset},
+     * else the one the checkpoint records ({@link TextCorpus#source()}).
+     */
+    public TextCorpus corpus(String recordedSource) throws UsageException {
+        return text != null || dataset != null ? corpus() : TextCorpus.fromSource(recordedSource);
     }
 
     private static TextCorpus embedded() throws UsageException {
@@ -84,7 +113,70 @@ public final class CharRnnOptions {
 
     public CharRnnModel.Settings settings() {
         return new CharRnnModel.Settings(
-                network.cell(), network.hidden(), layers, tbptt, training.learningRate(), seed.seed(), training.clip());
+                network.cell(),
+                network.hidden(),
+                layers,
+                tbptt,
+                training.learningRate(),
+                seed.seed(),
+                training.clip(),
+                dropout);
+    }
+
+    /**
+     * The settings a resumed run continues with: the checkpoint's (as {@link
+     * CharRnnCheckpoints#settings} recorded them), except the learning rate when {@code --lr} is
+     * given (to continue a diverged run more gently).
+     *
+     * @throws UsageException if an option given on the command line contradicts the checkpoint
+     */
+    public CharRnnModel.Settings settings(Checkpoint checkpoint, CharRnnModel.Settings recorded) throws UsageException {
+        agree(checkpoint, "--cell", network.cell(), recorded.cell());
+        agree(checkpoint, "--hidden", network.hidden(), recorded.hidden());
+        agree(checkpoint, "--layers", layers, recorded.layers());
+        agree(checkpoint, "--tbptt", tbptt, recorded.tbptt());
+        agree(checkpoint, "--clip", training.clip(), recorded.clip());
+        agree(checkpoint, "--seed", seed.seed(), recorded.seed());
+        agree(checkpoint, "--dropout", dropout, recorded.dropout());
+        double learningRate = given("--lr") ? training.learningRate() : recorded.learningRate();
+        return new CharRnnModel.Settings(
+                recorded.cell(),
+                recorded.hidden(),
+                recorded.layers(),
+                recorded.tbptt(),
+                learningRate,
+                recorded.seed(),
+                recorded.clip(),
+                recorded.dropout());
+    }
+
+    /** The window length of a resumed run: the checkpoint's, which {@code --seq-length} may not contradict. */
+    public int seqLength(Checkpoint checkpoint, int recorded) throws UsageException {
+        agree(checkpoint, "--seq-length", seqLength, recorded);
+        return recorded;
+    }
+
+    /** The batch size of a resumed run: the checkpoint's, which {@code --batch} may not contradict. */
+    public int batch(Checkpoint checkpoint, int recorded) throws UsageException {
+        agree(checkpoint, "--batch", training.batch(), recorded);
+        return recorded;
+    }
+
+    /** Whether {@code option} was given on the command line (not left at its default). */
+    public boolean given(String option) {
+        return command.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    private void agree(Checkpoint checkpoint, String option, Object value, Object recorded) throws UsageException {
+        if (given(option) && !Objects.equals(value, recorded)) {
+            throw new UsageException(option + " " + value + " contradicts " + checkpoint.directory()
+                    + ", which was trained with " + option + " " + recorded + ": a resumed run keeps the network,"
+                    + " windows and seed of the run it continues (drop " + option + ", or train a new model)");
+        }
+    }
+
+    public CheckpointOptions checkpoints() {
+        return checkpoints;
     }
 
     public int seqLength() {

@@ -18,8 +18,28 @@ public final class CharRnnTrainer {
      */
     public record Progress(int step, double loss, double charactersPerSecond, Duration elapsed, double done) {}
 
-    /** What a training run did. */
+    /**
+     * What a training run did.
+     *
+     * @param steps the steps done in all, counting those before a resumed run's start
+     * @param charactersPerSecond the throughput of this run (its own steps over its own time)
+     */
     public record Result(int steps, double firstLoss, double lastLoss, double charactersPerSecond, Duration elapsed) {}
+
+    /**
+     * Where a run begins: step 0, or where an earlier run stopped (its steps and its training loss,
+     * first and smoothed, so that the reported loss carries on).
+     */
+    public record Start(int step, double firstLoss, double smoothedLoss) {
+        /** A fresh run. */
+        public static final Start FRESH = new Start(0, Double.NaN, Double.NaN);
+    }
+
+    /** Called after every step, e.g. to write a checkpoint. */
+    @FunctionalInterface
+    public interface AfterStep {
+        void stepDone(int step, double firstLoss, double smoothedLoss);
+    }
 
     /**
      * DL4J's score of a recurrent output layer sums the loss over the steps of a sequence (the last
@@ -37,32 +57,56 @@ public final class CharRnnTrainer {
             int maxSteps,
             Duration reportEvery,
             Consumer<Progress> progress) {
-        long start = System.nanoTime();
-        long nextReport = start + reportEvery.toNanos();
-        double firstLoss = Double.NaN;
-        double smoothed = Double.NaN;
-        int step = 0;
-        while ((maxSteps <= 0 || step < maxSteps) && System.nanoTime() - start < budget.toNanos()) {
+        return train(
+                net, batches, stepsPerScore, Start.FRESH, budget, maxSteps, reportEvery, progress, (s, f, l) -> {});
+    }
+
+    /**
+     * Trains from {@code start} (whose data position {@code batches} must already be at) until the
+     * time budget of this run is used or the run has reached {@code maxSteps} steps in all.
+     */
+    public static Result train(
+            MultiLayerNetwork net,
+            CharBatches batches,
+            int stepsPerScore,
+            Start start,
+            Duration budget,
+            int maxSteps,
+            Duration reportEvery,
+            Consumer<Progress> progress,
+            AfterStep afterStep) {
+        long begin = System.nanoTime();
+        long nextReport = begin + reportEvery.toNanos();
+        double firstLoss = start.firstLoss();
+        double smoothed = start.smoothedLoss();
+        int step = start.step();
+        while ((maxSteps <= 0 || step < maxSteps) && System.nanoTime() - begin < budget.toNanos()) {
             net.fit(batches.next());
             step++;
             double loss = net.score() / stepsPerScore;
-            if (step == 1) {
+            if (Double.isNaN(smoothed)) {
                 firstLoss = loss;
                 smoothed = loss;
             } else {
                 smoothed = 0.9 * smoothed + 0.1 * loss;
             }
+            afterStep.stepDone(step, firstLoss, smoothed);
             long now = System.nanoTime();
             if (now >= nextReport) {
                 double done = Math.max(
-                        (now - start) / (double) budget.toNanos(), maxSteps > 0 ? step / (double) maxSteps : 0);
+                        (now - begin) / (double) budget.toNanos(), maxSteps > 0 ? step / (double) maxSteps : 0);
                 progress.accept(new Progress(
-                        step, smoothed, rate(step, batches, now - start), Duration.ofNanos(now - start), done));
+                        step,
+                        smoothed,
+                        rate(step - start.step(), batches, now - begin),
+                        Duration.ofNanos(now - begin),
+                        done));
                 nextReport = now + reportEvery.toNanos();
             }
         }
-        long elapsed = System.nanoTime() - start;
-        return new Result(step, firstLoss, smoothed, rate(step, batches, elapsed), Duration.ofNanos(elapsed));
+        long elapsed = System.nanoTime() - begin;
+        return new Result(
+                step, firstLoss, smoothed, rate(step - start.step(), batches, elapsed), Duration.ofNanos(elapsed));
     }
 
     private static double rate(int steps, CharBatches batches, long nanos) {

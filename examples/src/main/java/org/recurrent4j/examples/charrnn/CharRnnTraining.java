@@ -2,20 +2,30 @@ package org.recurrent4j.examples.charrnn;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.recurrent4j.checkpoint.Checkpoint;
+import org.recurrent4j.checkpoint.CheckpointStore;
+import org.recurrent4j.examples.cli.CheckpointOptions;
+import org.recurrent4j.examples.cli.RunFailedException;
 import org.recurrent4j.examples.cli.TrainingProgress;
 import org.recurrent4j.examples.cli.UsageException;
 import org.recurrent4j.examples.diagnostics.TrainingCurves;
 import org.recurrent4j.text.CharacterVocabulary;
+import org.recurrent4j.training.DivergenceGuard;
+import org.recurrent4j.training.TrainingDivergedException;
 
 /**
  * A char-RNN training run as the command line does it: the text split 90/10 into training and
  * held-out text, the network trained under the budget with a progress bar, the loss of the whole
- * held-out text measured a few times on the way, and the model saved with its curves.
+ * held-out text measured a few times on the way, checkpoints on the way and at the end (a run
+ * resumed from one continues bit for bit), and the model saved with its curves.
  */
 final class CharRnnTraining {
 
@@ -33,50 +43,56 @@ final class CharRnnTraining {
         this.out = out;
     }
 
-    /** Reads the text, builds the network, trains it and prints what it did. */
-    Trained run() throws UsageException {
-        TextCorpus corpus = o.corpus();
-        CharRnnModel.Settings settings = o.settings();
-        int seqLength = o.seqLength();
-        CharacterVocabulary vocabulary = CharacterVocabulary.of(corpus.text());
-        int[] text = vocabulary.encode(corpus.text(), corpus.name());
+    /** Reads the text, builds the network (or takes it from {@code --resume}), trains it and prints what it did. */
+    Trained run() throws UsageException, RunFailedException {
+        Optional<Checkpoint> resume = o.checkpoints().resumeFrom();
+        Run run = resume.isPresent() ? resumed(resume.get()) : fresh();
+        CharacterVocabulary vocabulary = run.state().vocabulary();
+        int[] text = vocabulary.encode(
+                run.state().corpus().text(), run.state().corpus().name());
         // The last 10% is held out; windows never cross the cut.
         int cut = (int) (text.length * 0.9);
         int[] training = Arrays.copyOfRange(text, 0, cut);
         int[] heldOut = Arrays.copyOfRange(text, cut, text.length);
+        int seqLength = run.state().seqLength();
         if (training.length <= seqLength) {
             throw new UsageException("the text has " + text.length + " characters; training needs more than "
                     + (seqLength + 1) + " in its first 90%: use a longer text or a smaller --seq-length");
         }
         out.printf(
                 "corpus: %s, %,d characters, %d distinct (train on another UTF-8 text with --text FILE)%n",
-                corpus.name(), text.length, vocabulary.size());
-
-        MultiLayerNetwork net = CharRnnModel.build(vocabulary.size(), settings);
+                run.state().corpus().name(), text.length, vocabulary.size());
+        CharRnnModel.Settings settings = run.state().settings();
+        MultiLayerNetwork net = run.net();
         out.printf(
-                "model: %d x recurrent4j %s(%d) + softmax over %d characters, %,d parameters; truncated BPTT %d%n",
+                "model: %d x recurrent4j %s(%d) + softmax over %d characters, %,d parameters; truncated BPTT %d%s%n",
                 settings.layers(),
                 net.getLayer(0).conf().getLayer().getClass().getSimpleName(),
                 settings.hidden(),
                 vocabulary.size(),
                 net.numParams(),
-                settings.tbptt());
-        int batch = o.training().batch();
+                settings.tbptt(),
+                settings.dropout() > 0 ? "; dropout " + settings.dropout() : "");
+        int batch = run.state().batch();
         out.printf(
                 "training for %s%s on batches of %d x %d characters...%n",
-                formatMinutes(o.minutes()), o.steps() > 0 ? " or " + o.steps() + " steps" : "", batch, seqLength);
+                formatMinutes(o.minutes()), o.steps() > 0 ? " or up to step " + o.steps() : "", batch, seqLength);
 
-        CharBatches batches = new CharBatches(training, vocabulary.size(), seqLength, batch, new Random(o.seed()));
+        CharBatches batches =
+                new CharBatches(training, vocabulary.size(), seqLength, batch, new Random(settings.seed()));
+        batches.skip(run.state().start().step());
         HeldOut validation = new HeldOut(heldOut, vocabulary.size(), seqLength, batch);
-        TrainingCurves curves = new TrainingCurves("validation_loss");
-        CharRnnTrainer.Result result = fit(net, batches, settings, validation, curves);
+        CheckpointStore store =
+                new CheckpointStore(o.out().resolve(CheckpointOptions.DIRECTORY), CheckpointOptions.KEEP);
+        CharRnnTrainer.Result result = fit(net, batches, run.state(), validation, store);
         out.printf(
-                "trained %d steps in %s: loss %.3f -> %.3f nats/char, %,.0f chars/s%n",
+                "trained to step %d in %s: loss %.3f -> %.3f nats/char, %,.0f chars/s%n",
                 result.steps(),
                 clock(result.elapsed()),
                 result.firstLoss(),
                 result.lastLoss(),
                 result.charactersPerSecond());
+        TrainingCurves curves = run.state().curves();
         // The budget may have run out right after a measurement: it is the final one then.
         double loss;
         if (curves.lastStep() == result.steps()) {
@@ -88,37 +104,155 @@ final class CharRnnTraining {
         if (Double.isFinite(loss)) {
             out.printf("held-out loss (the whole last 10%% of the text): %.3f nats/char%n", loss);
         }
+        if (result.steps() > run.state().start().step()) {
+            CharRnnCheckpoints.State end = state(run.state(), result.steps(), result.firstLoss(), result.lastLoss());
+            out.println("checkpoint: " + checkpoint(store, net, end, result.steps()));
+        }
         return new Trained(net, vocabulary, curves);
+    }
+
+    /** A run's network and its state at the step it starts from. */
+    private record Run(MultiLayerNetwork net, CharRnnCheckpoints.State state) {}
+
+    private Run fresh() throws UsageException {
+        TextCorpus corpus = o.corpus();
+        CharRnnModel.Settings settings = o.settings();
+        CharacterVocabulary vocabulary = CharacterVocabulary.of(corpus.text());
+        MultiLayerNetwork net = CharRnnModel.build(vocabulary.size(), settings);
+        return new Run(
+                net,
+                new CharRnnCheckpoints.State(
+                        settings,
+                        o.seqLength(),
+                        o.training().batch(),
+                        corpus,
+                        vocabulary,
+                        new TrainingCurves("validation_loss"),
+                        CharRnnTrainer.Start.FRESH));
+    }
+
+    private Run resumed(Checkpoint c) throws UsageException {
+        try {
+            CharRnnModel.Settings settings = o.settings(c, CharRnnCheckpoints.settings(c));
+            int seqLength = o.seqLength(c, CharRnnCheckpoints.intProperty(c, "seq.length"));
+            int batch = o.batch(c, CharRnnCheckpoints.intProperty(c, "batch"));
+            TextCorpus corpus = o.corpus(c.property("corpus.source"));
+            CharRnnCheckpoints.checkCorpus(c, corpus);
+            MultiLayerNetwork net = c.multiLayerNetwork();
+            c.restoreRandomState();
+            if (o.given("--lr")) {
+                net.setLearningRate(settings.learningRate());
+            }
+            CharRnnTrainer.Start start = CharRnnCheckpoints.start(c);
+            out.printf(
+                    "resuming from %s at step %,d%s%n",
+                    c.directory(),
+                    start.step(),
+                    o.given("--lr") ? " with learning rate " + settings.learningRate() : "");
+            return new Run(
+                    net,
+                    new CharRnnCheckpoints.State(
+                            settings,
+                            seqLength,
+                            batch,
+                            corpus,
+                            CharRnnCheckpoints.vocabulary(c),
+                            CharRnnCheckpoints.curves(c),
+                            start));
+        } catch (IOException e) {
+            throw new UsageException("--resume: " + e.getMessage());
+        }
     }
 
     /**
      * The training loop: steps under the budget, the progress bar, a held-out measurement at every
-     * fifth of the budget.
+     * fifth of the budget, a checkpoint every {@code --checkpoint-every} minutes, and a stop with
+     * the last good checkpoint named if training diverges.
      */
     private CharRnnTrainer.Result fit(
             MultiLayerNetwork net,
             CharBatches batches,
-            CharRnnModel.Settings settings,
+            CharRnnCheckpoints.State state,
             HeldOut validation,
-            TrainingCurves curves) {
+            CheckpointStore store)
+            throws RunFailedException {
         double[] nextValidation = {1.0 / VALIDATIONS};
+        long interval = o.checkpoints().interval().toNanos();
+        long[] nextCheckpoint = {interval > 0 ? System.nanoTime() + interval : Long.MAX_VALUE};
+        int[] lastStep = {state.start().step()};
+        net.addListeners(new DivergenceGuard());
         try (TrainingProgress progress =
                 TrainingProgress.start("char-rnn", "chars", o.training().progressBar())) {
             return CharRnnTrainer.train(
                     net,
                     batches,
-                    CharRnnCommand.lastSegment(o.seqLength(), settings.tbptt()),
+                    CharRnnCommand.lastSegment(
+                            state.seqLength(), state.settings().tbptt()),
+                    state.start(),
                     Duration.ofMillis((long) (o.minutes() * 60_000)),
                     o.steps(),
                     Duration.ofMillis(500),
                     p -> {
                         progress.update(p.done(), p.step(), p.loss(), p.charactersPerSecond());
                         if (p.done() >= nextValidation[0] && p.done() < 1) {
-                            curves.add(p.step(), p.loss(), validation.loss(net));
+                            state.curves().add(p.step(), p.loss(), validation.loss(net));
                             nextValidation[0] += 1.0 / VALIDATIONS;
                         }
+                    },
+                    (step, firstLoss, smoothedLoss) -> {
+                        lastStep[0] = step;
+                        if (System.nanoTime() >= nextCheckpoint[0]) {
+                            checkpoint(store, net, state(state, step, firstLoss, smoothedLoss), step);
+                            nextCheckpoint[0] = System.nanoTime() + interval;
+                        }
                     });
+        } catch (TrainingDivergedException e) {
+            throw new RunFailedException(
+                    diverged(store, lastStep[0] + 1, e, state.settings().learningRate()), e);
+        } catch (UncheckedIOException e) {
+            throw new RunFailedException(e.getMessage(), e);
         }
+    }
+
+    private static CharRnnCheckpoints.State state(
+            CharRnnCheckpoints.State s, int step, double firstLoss, double smoothedLoss) {
+        return new CharRnnCheckpoints.State(
+                s.settings(),
+                s.seqLength(),
+                s.batch(),
+                s.corpus(),
+                s.vocabulary(),
+                s.curves(),
+                new CharRnnTrainer.Start(step, firstLoss, smoothedLoss));
+    }
+
+    private static Path checkpoint(
+            CheckpointStore store, MultiLayerNetwork net, CharRnnCheckpoints.State state, int step) {
+        try {
+            return CharRnnCheckpoints.save(store, net, state);
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot write the checkpoint of step " + step + " into " + store.root() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** What to say when training diverged: where, and how to go on from the last good checkpoint. */
+    private static String diverged(CheckpointStore store, int step, TrainingDivergedException e, double learningRate) {
+        String what = "training diverged at step " + step + " (loss " + e.score() + ")";
+        double lower = learningRate / 10;
+        List<Path> saved;
+        try {
+            saved = store.checkpoints();
+        } catch (IOException listing) {
+            saved = List.of();
+        }
+        if (saved.isEmpty()) {
+            return what + "; no checkpoint was written before it: train again with a lower learning rate (--lr " + lower
+                    + ") or clip gradients (--clip)";
+        }
+        Path last = saved.get(saved.size() - 1);
+        return what + "; the last good checkpoint is " + last + ": continue from it with a lower learning rate,"
+                + " e.g. --resume " + last + " --lr " + lower;
     }
 
     /** Saves the model and its curves into {@code --out}, and says where. */

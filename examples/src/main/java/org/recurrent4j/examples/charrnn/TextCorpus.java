@@ -10,16 +10,43 @@ import org.recurrent4j.examples.cli.UsageException;
 import org.recurrent4j.text.Utf8Text;
 
 /**
- * A text to train on, and where it came from.
+ * A text to train on, and where it came from: {@code source} names it so that {@link
+ * #fromSource} reads it again ({@code embedded}, {@code file:PATH} or {@code dataset:NAME}).
  *
  * <p>The embedded corpus is this project's own Java source code, concatenated into the examples
  * jar at build time (so it is text the project owns, and it works offline); char-RNN has been
  * trained on source code since Karpathy's original experiments.
  */
-public record TextCorpus(String name, String text) {
+public record TextCorpus(String name, String text, String source) {
 
     /** Classpath location of the embedded corpus, written by the examples module's build. */
     public static final String EMBEDDED_RESOURCE = "/org/recurrent4j/examples/charrnn/corpus.txt";
+
+    private static final String EMBEDDED = "embedded";
+    private static final String FILE = "file:";
+    private static final String DATASET = "dataset:";
+
+    /**
+     * The text a {@link #source()} names, e.g. one a checkpoint recorded.
+     *
+     * @throws UsageException if the source is not one this class wrote, or its text cannot be read
+     */
+    public static TextCorpus fromSource(String source) throws UsageException {
+        if (source.equals(EMBEDDED)) {
+            try {
+                return embedded();
+            } catch (IOException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
+        if (source.startsWith(FILE)) {
+            return fromFile(Path.of(source.substring(FILE.length())));
+        }
+        if (source.startsWith(DATASET)) {
+            return dataset(source.substring(DATASET.length()));
+        }
+        throw new UsageException("unknown text source '" + source + "' (expected embedded, file:PATH or dataset:NAME)");
+    }
 
     /** The embedded corpus: recurrent4j's own sources. */
     public static TextCorpus embedded() throws IOException {
@@ -30,7 +57,8 @@ public record TextCorpus(String name, String text) {
             }
             return new TextCorpus(
                     "embedded corpus (recurrent4j's own Java sources)",
-                    new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8),
+                    EMBEDDED);
         }
     }
 
@@ -40,7 +68,7 @@ public record TextCorpus(String name, String text) {
             throw new UsageException(
                     "text file not found: " + file.toAbsolutePath() + " (pass --text FILE with a UTF-8 text file)");
         }
-        return new TextCorpus(file.toAbsolutePath().toString(), readUtf8(file));
+        return new TextCorpus(file.toAbsolutePath().toString(), readUtf8(file), FILE + file.toAbsolutePath());
     }
 
     private static String readUtf8(Path file) throws UsageException {
@@ -77,7 +105,7 @@ public record TextCorpus(String name, String text) {
         } catch (IOException e) {
             throw new UsageException(e.getMessage());
         }
-        return new TextCorpus(name + " (" + file + ")", readUtf8(file));
+        return new TextCorpus(name + " (" + file + ")", readUtf8(file), DATASET + name);
     }
 
     /** Length in characters (code points). */

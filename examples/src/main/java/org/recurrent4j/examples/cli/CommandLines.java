@@ -12,8 +12,9 @@ import picocli.CommandLine.TypeConversionException;
 /**
  * Makes the picocli {@link CommandLine} of a command with the project's conventions: exit code 2
  * and one line {@code recurrent4j: error: ...} on standard error for a user error (a bad option
- * or value, an out-of-range number, a {@link UsageException}), exit code 1 and the stack trace for
- * a failure of the program, 0 for success; {@link Range}s checked; cells named as in {@link
+ * or value, an out-of-range number, a {@link UsageException}), exit code 1 and one line for a run
+ * that stopped for a reason it explains ({@link RunFailedException}), exit code 1 and the stack
+ * trace in the log for a failure of the program, 0 for success; {@link Range}s checked; cells named as in {@link
  * CellChoice}.
  */
 public final class CommandLines {
@@ -47,6 +48,13 @@ public final class CommandLines {
         line.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             if (e instanceof UsageException) {
                 return userError(commandLine, program, e.getMessage());
+            }
+            if (e instanceof RunFailedException) {
+                commandLine
+                        .getErr()
+                        .println(program + ": " + e.getMessage().strip().replaceAll("\\s*\\R\\s*", " "));
+                LOG.info("{} stopped", program, e);
+                return FAILURE;
             }
             commandLine.getErr().println(program + ": failure: " + e);
             // A failure of the program itself, not the user's: its trace goes to the log, for a bug report.

@@ -58,12 +58,49 @@ public final class TrainingCurves {
     /** Writes {@value #CSV} and {@value #PNG} into {@code directory}, creating it if needed. */
     public void write(Path directory) throws IOException {
         Files.createDirectories(directory);
+        table().write(directory.resolve(CSV));
+        PngChart.write(directory.resolve(PNG), chart());
+    }
+
+    /** The curves as the text of {@value #CSV}. */
+    public String csv() {
+        return table().text();
+    }
+
+    /**
+     * Curves from the text of a {@value #CSV} this class wrote (e.g. in a checkpoint, so that a
+     * resumed run's curves carry on).
+     *
+     * @throws IOException naming {@code source} and the line if the text is not such a table
+     */
+    public static TrainingCurves parse(String csv, String source) throws IOException {
+        List<String> lines = csv.lines().toList();
+        String[] header = lines.isEmpty() ? new String[0] : lines.get(0).split(",", -1);
+        if (header.length != 3 || !header[0].equals("step") || !header[1].equals("train_loss")) {
+            throw new IOException(source + ":1: not a table of training curves (expected the header"
+                    + " step,train_loss,<validation>)");
+        }
+        TrainingCurves curves = new TrainingCurves(header[2]);
+        for (int i = 1; i < lines.size(); i++) {
+            String[] f = lines.get(i).split(",", -1);
+            try {
+                if (f.length != 3) {
+                    throw new NumberFormatException("expected 3 fields, found " + f.length);
+                }
+                curves.add(Long.parseLong(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]));
+            } catch (NumberFormatException e) {
+                throw new IOException(source + ":" + (i + 1) + ": not a row of training curves: " + e.getMessage());
+            }
+        }
+        return curves;
+    }
+
+    private CsvTable table() {
         CsvTable table = new CsvTable("step", "train_loss", validation);
         for (double[] p : points) {
             table.add((long) p[0], p[1], p[2]);
         }
-        table.write(directory.resolve(CSV));
-        PngChart.write(directory.resolve(PNG), chart());
+        return table;
     }
 
     private XYChart chart() {
