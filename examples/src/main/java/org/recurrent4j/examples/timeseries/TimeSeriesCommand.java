@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
             "Trains a recurrent network on numeric time series: 'classify' labels whole series, 'forecast'"
                     + " predicts their next values."
         },
-        subcommands = {ClassifyCommand.class})
+        subcommands = {ClassifyCommand.class, ForecastCommand.class})
 public final class TimeSeriesCommand implements Callable<Integer> {
 
     @Spec
