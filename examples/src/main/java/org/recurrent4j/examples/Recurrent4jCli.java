@@ -10,6 +10,7 @@ import org.recurrent4j.examples.longrange.LongRangeStudyCommand;
 import org.recurrent4j.examples.sentiment.SentimentCommand;
 import org.recurrent4j.examples.seq2seq.Seq2SeqCommand;
 import org.recurrent4j.examples.syntax.TreeInductionCommand;
+import org.recurrent4j.examples.timeseries.TimeSeriesCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Spec;
             CharRnnCommand.class,
             SentimentCommand.class,
             Seq2SeqCommand.class,
+            TimeSeriesCommand.class,
             TreeInductionCommand.class,
             LongRangeStudyCommand.class,
             HelpCommand.class

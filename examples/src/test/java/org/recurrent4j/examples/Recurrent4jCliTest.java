@@ -139,6 +139,9 @@ class Recurrent4jCliTest {
                 List.of("seq2seq"),
                 List.of("seq2seq", "train"),
                 List.of("seq2seq", "decode"),
+                List.of("timeseries"),
+                List.of("timeseries", "classify"),
+                List.of("timeseries", "forecast"),
                 List.of("tree-induction"),
                 List.of("jshell"),
                 List.of("long-range-study"));

@@ -52,8 +52,9 @@ import org.recurrent4j.timeseries.SeriesNormalization;
  * DL4J's confusion matrix. One run with the defaults on 2 busy cores took 43 s and printed 0.953
  * after 5 epochs, 0.997 after 10 and 1.000 after 20.
  *
- * <p>This example classifies only; forecasting (predicting the next values of a series) is left to
- * {@code ForecastWindows} and {@code NoisySines} in docs/data.md.
+ * <p>This example classifies only; {@code ./recurrent4j timeseries classify} is the same task as a
+ * command (with saving, CSV input and the cell options), and {@code ./recurrent4j timeseries
+ * forecast} predicts the next values of a series with {@code ForecastWindows} and {@code NoisySines}.
  */
 public final class TimeSeriesExample {
 
