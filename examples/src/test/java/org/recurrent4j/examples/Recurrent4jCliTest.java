@@ -252,6 +252,66 @@ class Recurrent4jCliTest {
     }
 
     @Test
+    void trainsABidirectionalPooledSentimentClassifier(@TempDir Path dir) throws Exception {
+        Path train = tsv(dir.resolve("train.tsv"), sentiment(600, 1));
+        Path dev = tsv(dir.resolve("dev.tsv"), sentiment(200, 2));
+        Path out = dir.resolve("model");
+        Run r = run(
+                "sentiment",
+                "train",
+                "--train",
+                train.toString(),
+                "--dev",
+                dev.toString(),
+                "--out",
+                out.toString(),
+                "--epochs",
+                "3",
+                "--embedding",
+                "8",
+                "--hidden",
+                "12",
+                "--batch",
+                "32",
+                "--lr",
+                "0.02",
+                "--min-count",
+                "1",
+                "--pooling",
+                "max",
+                "--bidirectional",
+                "--dropout",
+                "0.1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("bidirectional recurrent4j gru(12) -> max pooling"), r.out());
+        String last = r.out()
+                .lines()
+                .filter(l -> l.startsWith("epoch 3:"))
+                .findFirst()
+                .orElseThrow();
+        double accuracy = Double.parseDouble(last.replaceAll(".*dev accuracy ([0-9.]+).*", "$1"));
+        assertTrue(accuracy > 0.9, "dev accuracy " + accuracy + " (chance 0.5): " + r.out());
+
+        Run evaluated = run("sentiment", "eval", "--model", out.toString(), "--dev", dev.toString());
+        assertEquals(0, evaluated.code(), evaluated.err());
+        double reloaded = Double.parseDouble(evaluated.out().replaceAll("(?s).*accuracy ([0-9.]+) on.*", "$1"));
+        assertEquals(accuracy, reloaded, 1e-4, "the saved model scores as the trained one: " + evaluated.out());
+        Run predicted = run("sentiment", "predict", "--model", out.toString(), "The plot was superb .", "awful film");
+        assertEquals(0, predicted.code(), predicted.err());
+        List<String> lines = predicted.out().lines().toList();
+        assertTrue(lines.get(0).startsWith("positive\t"), predicted.out());
+        assertTrue(lines.get(1).startsWith("negative\t"), predicted.out());
+
+        assertOneLineError(
+                run("sentiment", "--train", train.toString(), "--dev", dev.toString(), "--bidirectional"),
+                "--bidirectional needs --pooling max or mean");
+        assertOneLineError(run("sentiment", "--pooling", "median"), "--pooling", "median");
+        assertOneLineError(
+                run("sentiment", "--train", train.toString(), "--dev", dev.toString(), "--dropout", "0.2"),
+                "--dropout needs --pooling max or mean");
+    }
+
+    @Test
     void readsAFolderPerLabelLayout(@TempDir Path dir) throws Exception {
         for (String part : List.of("train", "test")) {
             List<String[]> rows = sentiment(part.equals("train") ? 80 : 20, part.length());
@@ -332,7 +392,7 @@ class Recurrent4jCliTest {
                 "30");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("corpus: " + text.toAbsolutePath()), r.out());
-        assertTrue(r.out().contains("trained 4 steps"), r.out());
+        assertTrue(r.out().contains("trained to step 4 in"), r.out());
         assertTrue(
                 r.out()
                         .contains("saved model: "

@@ -32,6 +32,9 @@ final class CharRnnTraining {
     /** Held-out measurements per run, evenly spaced over the budget, besides the final one. */
     private static final int VALIDATIONS = 5;
 
+    /** Characters per forward pass when the held-out text is read as one stream. */
+    private static final int STREAM_CHUNK = 1000;
+
     private final CharRnnOptions o;
     private final PrintWriter out;
 
@@ -102,7 +105,10 @@ final class CharRnnTraining {
             curves.add(result.steps(), result.lastLoss(), loss);
         }
         if (Double.isFinite(loss)) {
-            out.printf("held-out loss (the whole last 10%% of the text): %.3f nats/char%n", loss);
+            out.printf(
+                    "held-out loss (the whole last 10%% of the text): %.3f nats/char in windows of %d from a zero"
+                            + " state, %.3f read as one stream%n",
+                    loss, seqLength, CharRnnTrainer.evaluateAsStream(net, heldOut, vocabulary.size(), STREAM_CHUNK));
         }
         if (result.steps() > run.state().start().step()) {
             CharRnnCheckpoints.State end = state(run.state(), result.steps(), result.firstLoss(), result.lastLoss());

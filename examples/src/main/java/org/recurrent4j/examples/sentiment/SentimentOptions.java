@@ -7,6 +7,7 @@ import org.recurrent4j.examples.cli.OutOption;
 import org.recurrent4j.examples.cli.Range;
 import org.recurrent4j.examples.cli.SeedOption;
 import org.recurrent4j.examples.cli.TrainingOptions;
+import org.recurrent4j.examples.cli.UsageException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -64,6 +65,26 @@ public final class SentimentOptions {
     @Range(min = 1, max = 4096)
     int embedding = 64;
 
+    @Option(
+            names = "--pooling",
+            paramLabel = "HOW",
+            description = "how the sentence is read from the recurrent outputs: last (the last token), max or mean"
+                    + " (over its tokens) (default: ${DEFAULT-VALUE})")
+    SentimentModel.Pooling pooling = SentimentModel.Pooling.LAST;
+
+    @Option(
+            names = "--bidirectional",
+            description = "read each sentence forwards and backwards (needs --pooling max or mean)")
+    boolean bidirectional;
+
+    @Option(
+            names = "--dropout",
+            paramLabel = "P",
+            description = "drop each pooled value with probability P while training (needs --pooling max or"
+                    + " mean; default: ${DEFAULT-VALUE})")
+    @Range(min = 0, max = 0.95)
+    double dropout = 0;
+
     @Mixin
     NetworkOptions network = new NetworkOptions(CellChoice.GRU, 128);
 
@@ -76,8 +97,23 @@ public final class SentimentOptions {
     @Mixin
     OutOption out = new OutOption("runs/sentiment");
 
-    SentimentModel.Settings settings() {
+    SentimentModel.Settings settings() throws UsageException {
+        if (bidirectional && pooling == SentimentModel.Pooling.LAST) {
+            throw new UsageException("--bidirectional needs --pooling max or mean: read at the last token, the"
+                    + " backward direction would have read only that token");
+        }
+        if (dropout > 0 && pooling == SentimentModel.Pooling.LAST) {
+            throw new UsageException("--dropout needs --pooling max or mean: it drops pooled values");
+        }
         return new SentimentModel.Settings(
-                network.cell(), embedding, network.hidden(), training.learningRate(), training.clip(), seed.seed());
+                network.cell(),
+                embedding,
+                network.hidden(),
+                training.learningRate(),
+                training.clip(),
+                seed.seed(),
+                pooling,
+                bidirectional,
+                dropout);
     }
 }

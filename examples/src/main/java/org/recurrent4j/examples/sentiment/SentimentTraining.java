@@ -62,10 +62,15 @@ final class SentimentTraining {
         SentimentModel.Settings settings = o.settings();
         MultiLayerNetwork net = SentimentModel.build(vocabulary.size(), SentimentData.LABEL_NAMES.size(), settings);
         out.printf(
-                "model: embedding(%d) -> recurrent4j %s(%d) -> softmax at the last token, %,d parameters%n",
+                "model: embedding(%d) -> %srecurrent4j %s(%d) -> %s, %,d parameters%n",
                 settings.embedding(),
-                net.getLayer(1).conf().getLayer().getClass().getSimpleName(),
+                settings.bidirectional() ? "bidirectional " : "",
+                settings.cell().name().toLowerCase(java.util.Locale.ROOT),
                 settings.hidden(),
+                settings.pooling() == SentimentModel.Pooling.LAST
+                        ? "softmax at the last token"
+                        : settings.pooling().name().toLowerCase(java.util.Locale.ROOT) + " pooling over the tokens"
+                                + " -> softmax",
                 net.numParams());
         TrainingCurves curves = new TrainingCurves("validation_accuracy");
         fit(net, train, dev, curves);
@@ -79,7 +84,7 @@ final class SentimentTraining {
             LabelledTextRecordReader dev,
             TrainingCurves curves) {
         int batch = o.training.batch();
-        DataSetIterator batches = train.iterator(batch);
+        DataSetIterator batches = SentimentModel.batches(net, train, batch);
         long total = (long) o.epochs * ((train.sequences() + batch - 1) / batch);
         long step = 0;
         try (TrainingProgress progress = TrainingProgress.start("sentiment", "examples", o.training.progressBar())) {
@@ -100,7 +105,7 @@ final class SentimentTraining {
                     progress.update(step / (double) total, step, lossSum / fitted, examples / seconds);
                 }
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
-                Evaluation evaluation = net.evaluate(dev.iterator(256));
+                Evaluation evaluation = net.evaluate(SentimentModel.batches(net, dev, 256));
                 curves.add(step, lossSum / fitted, evaluation.accuracy());
                 out.printf(
                         "epoch %d: %d:%02d, training loss %.3f, dev accuracy %.4f (%d texts)%n",

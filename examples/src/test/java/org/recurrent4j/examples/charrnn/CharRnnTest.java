@@ -105,6 +105,28 @@ class CharRnnTest {
     }
 
     @Test
+    void aStreamReadInChunksScoresAsOneWholeWindow() {
+        String text = tinyText().substring(0, 301);
+        CharacterVocabulary vocabulary = CharacterVocabulary.of(tinyText());
+        int[] encoded = vocabulary.encode(text, "test");
+        MultiLayerNetwork net = CharRnnModel.build(vocabulary.size(), SMALL);
+        CharRnnTrainer.train(
+                net,
+                new CharBatches(encoded, vocabulary.size(), 25, 4, new Random(1)),
+                25,
+                Duration.ofMinutes(1),
+                20,
+                Duration.ofHours(1),
+                p -> {});
+        double whole = CharRnnTrainer.evaluate(net, encoded, vocabulary.size(), 300, 1);
+        double chunked = CharRnnTrainer.evaluateAsStream(net, encoded, vocabulary.size(), 37);
+        assertEquals(whole, chunked, 1e-5, "the state carried across chunks is the state of one long window");
+        assertTrue(
+                Math.abs(chunked - CharRnnTrainer.evaluate(net, encoded, vocabulary.size(), 10, 4)) > 1e-3,
+                "windows from a zero state are another measure");
+    }
+
+    @Test
     void lastSegmentIsWhatTheScoreCovers() {
         assertEquals(50, CharRnnCommand.lastSegment(100, 50));
         assertEquals(20, CharRnnCommand.lastSegment(120, 50));

@@ -79,7 +79,8 @@ class CommandLineFuzzTest {
         for (OptionSpec option : options) {
             valid &= !option.required() || used.contains(option);
         }
-        valid &= command.getCommandSpec().positionalParameters().stream().allMatch(p -> p.arity().min() == 0);
+        valid &= command.getCommandSpec().positionalParameters().stream()
+                .allMatch(p -> p.arity().min() == 0);
         TRIED.incrementAndGet();
         CommandLine fresh = freshCommandLine();
         try {
