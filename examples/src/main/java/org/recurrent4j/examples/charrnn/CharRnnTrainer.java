@@ -3,7 +3,6 @@ package org.recurrent4j.examples.charrnn;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
@@ -154,9 +153,11 @@ public final class CharRnnTrainer {
             for (int first = 0; first < text.length - 1; first += chunk) {
                 int length = Math.min(chunk, text.length - 1 - first);
                 DataSet window = CharBatches.windows(text, vocabulary, length, first);
-                INDArray probabilities = net.rnnTimeStep(window.getFeatures());
+                // [1, vocabulary, length] read once as a Java array (index c * length + t), not value by value.
+                float[] probabilities =
+                        net.rnnTimeStep(window.getFeatures()).dup('c').data().asFloat();
                 for (int t = 0; t < length; t++) {
-                    total -= Math.log(probabilities.getDouble(0, text[first + t + 1], t));
+                    total -= Math.log(probabilities[text[first + t + 1] * length + t]);
                 }
             }
         } finally {

@@ -92,8 +92,7 @@ class CharRnnResumeTest {
                 "--out",
                 out.toString()));
         args.addAll(List.of(more));
-        Run r = run(args.toArray(String[]::new));
-        return r;
+        return run(args.toArray(String[]::new));
     }
 
     /** A resumed run: only what it must say (--resume, --steps, --out), the rest comes from the checkpoint. */
