@@ -35,14 +35,32 @@ public final class LongRangeStudy {
         return run(options, out);
     }
 
-    /** Runs every task with every cell, prints a line per run to {@code out}, writes the report; returns it. */
+    /**
+     * Runs every task with every cell, prints a line per measurement and per run to {@code out},
+     * writes the report after every run; returns it.
+     */
     public static StudyReport run(StudyOptions options, PrintWriter out) throws IOException {
         StudyReport report = new StudyReport(options.out(), options.budget());
         int total = options.tasks().size() * options.cells().size();
         int done = 0;
         for (LongRangeTask task : options.tasks()) {
             for (CellChoice cell : options.cells()) {
-                RunResult result = StudyRun.run(task, cell, options.budget(), report.runDirectory(task, cell));
+                long start = System.nanoTime();
+                RunResult result = StudyRun.run(
+                        task,
+                        cell,
+                        options.budget(),
+                        report.runDirectory(task, cell),
+                        point -> out.printf(
+                                Locale.ROOT,
+                                "  %s %s step %d: train loss %.4g, test %s %.4g, %.0f s%n",
+                                task.name(),
+                                cell.id(),
+                                point.step(),
+                                point.trainLoss(),
+                                task.errorName(),
+                                point.testError(),
+                                (System.nanoTime() - start) / 1e9));
                 report.add(task, result);
                 done++;
                 out.printf(

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
@@ -55,9 +56,15 @@ public final class StudyRun {
 
     /**
      * Trains and measures; writes the run's gradient-flow diagnostics into {@code diagnostics}
-     * (see {@link GradientFlowReport}).
+     * (see {@link GradientFlowReport}) and hands every measurement to {@code progress} as it is
+     * taken (a run at T = 200 lasts up to an hour).
      */
-    public static RunResult run(LongRangeTask task, CellChoice cell, StudyBudget budget, Path diagnostics)
+    public static RunResult run(
+            LongRangeTask task,
+            CellChoice cell,
+            StudyBudget budget,
+            Path diagnostics,
+            Consumer<RunResult.CurvePoint> progress)
             throws IOException {
         long start = System.nanoTime();
         MultiLayerNetwork net = network(task, cell, budget);
@@ -69,6 +76,7 @@ public final class StudyRun {
         List<RunResult.CurvePoint> curve = new ArrayList<>();
         double error = testError(net, task, test);
         curve.add(new RunResult.CurvePoint(0, Double.NaN, error));
+        progress.accept(curve.get(0));
         long solvedAt = error < task.solvedBelow() ? 0 : -1;
         boolean diverged = false;
         long step = 0;
@@ -79,11 +87,13 @@ public final class StudyRun {
             if (!Double.isFinite(loss)) {
                 diverged = true;
                 curve.add(new RunResult.CurvePoint(step, loss, Double.NaN));
+                progress.accept(curve.get(curve.size() - 1));
                 break;
             }
             if (step % budget.evalEvery() == 0 || step == budget.steps()) {
                 error = testError(net, task, test);
                 curve.add(new RunResult.CurvePoint(step, loss, error));
+                progress.accept(curve.get(curve.size() - 1));
                 if (solvedAt < 0 && error < task.solvedBelow()) {
                     solvedAt = step;
                     if (budget.untilSolved()) {

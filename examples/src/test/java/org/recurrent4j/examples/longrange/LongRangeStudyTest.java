@@ -7,6 +7,8 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,12 @@ class LongRangeStudyTest {
     void smokeRunWritesTheTableCurvesAndPlotsForEveryTaskAndCell(@TempDir Path dir) throws IOException {
         StudyOptions options = parse("--smoke", "--out", dir.toString());
         assertEquals(StudyBudget.SMOKE, options.budget());
-        StudyReport report = LongRangeStudy.run(options);
+        StringWriter printed = new StringWriter();
+        StudyReport report = LongRangeStudy.run(options, new PrintWriter(printed, true));
+        // every measurement is printed as it is taken: before training, then every eval-every (3) steps
+        for (String measured : List.of("adding-8 lstm step 0:", "adding-8 lstm step 3:", "recall-4 gru step 6:")) {
+            assertTrue(printed.toString().contains(measured), measured + " in\n" + printed);
+        }
 
         List<String> tasks = List.of("adding-8", "recall-4");
         List<String> cells = List.of("rnn", "lstm", "gru");
