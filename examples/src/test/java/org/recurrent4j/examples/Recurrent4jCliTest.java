@@ -23,9 +23,9 @@ import org.recurrent4j.examples.diagnostics.TrainingCurves;
 /** The command line as a person uses it: results on stdout, one-line errors, exit codes. */
 class Recurrent4jCliTest {
 
-    private record Run(int code, String out, String err) {}
+    record Run(int code, String out, String err) {}
 
-    private static Run run(String... args) {
+    static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Recurrent4jCli.run(
@@ -35,7 +35,7 @@ class Recurrent4jCliTest {
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    private static void assertOneLineError(Run r, String... mustContain) {
+    static void assertOneLineError(Run r, String... mustContain) {
         assertEquals(2, r.code(), r.err());
         List<String> lines = r.err().lines().toList();
         assertEquals(1, lines.size(), "one line, no stack trace: " + r.err());
@@ -80,9 +80,11 @@ class Recurrent4jCliTest {
 
     /** A tiny seq2seq run prints its held-out scores and an example (the learning is tested in datavec's arch tests). */
     @Test
-    void seq2seqTrainsAndReportsHeldOutExactMatch() {
+    void seq2seqTrainsAndReportsHeldOutExactMatch(@TempDir Path dir) {
         Run r = run(
                 "seq2seq",
+                "--out",
+                dir.toString(),
                 "--task",
                 "reverse",
                 "--hidden",
@@ -161,7 +163,7 @@ class Recurrent4jCliTest {
     }
 
     /** Sentences of neutral words and one sentiment word, which decides the label. */
-    private static List<String[]> sentiment(int count, long seed) {
+    static List<String[]> sentiment(int count, long seed) {
         String[] neutral = {"the", "film", "plot", "was", "a", "story", "and", "cast", "it", "scenes"};
         String[] positive = {"superb", "moving", "great", "fine"};
         String[] negative = {"dull", "awful", "boring", "poor"};
@@ -181,7 +183,7 @@ class Recurrent4jCliTest {
         return rows;
     }
 
-    private static Path tsv(Path file, List<String[]> rows) throws Exception {
+    static Path tsv(Path file, List<String[]> rows) throws Exception {
         StringBuilder sb = new StringBuilder("sentence\tlabel\n");
         rows.forEach(r -> sb.append(r[0]).append('\t').append(r[1]).append('\n'));
         return Files.writeString(file, sb.toString());

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -17,6 +16,8 @@ import org.recurrent4j.examples.cli.RunFailedException;
 import org.recurrent4j.examples.cli.TrainingProgress;
 import org.recurrent4j.examples.cli.UsageException;
 import org.recurrent4j.examples.diagnostics.TrainingCurves;
+import org.recurrent4j.examples.training.Divergence;
+import org.recurrent4j.examples.training.LearningRate;
 import org.recurrent4j.text.CharacterVocabulary;
 import org.recurrent4j.training.DivergenceGuard;
 import org.recurrent4j.training.TrainingDivergedException;
@@ -147,7 +148,7 @@ final class CharRnnTraining {
             MultiLayerNetwork net = c.multiLayerNetwork();
             c.restoreRandomState();
             if (o.given("--lr")) {
-                net.setLearningRate(settings.learningRate());
+                LearningRate.set(net, settings.learningRate());
             }
             CharRnnTrainer.Start start = CharRnnCheckpoints.start(c);
             out.printf(
@@ -214,7 +215,9 @@ final class CharRnnTraining {
                     });
         } catch (TrainingDivergedException e) {
             throw new RunFailedException(
-                    diverged(store, lastStep[0] + 1, e, state.settings().learningRate()), e);
+                    Divergence.advice(
+                            store, lastStep[0] + 1, e, state.settings().learningRate()),
+                    e);
         } catch (UncheckedIOException e) {
             throw new RunFailedException(e.getMessage(), e);
         }
@@ -240,25 +243,6 @@ final class CharRnnTraining {
             throw new UncheckedIOException(
                     "cannot write the checkpoint of step " + step + " into " + store.root() + ": " + e.getMessage(), e);
         }
-    }
-
-    /** What to say when training diverged: where, and how to go on from the last good checkpoint. */
-    private static String diverged(CheckpointStore store, int step, TrainingDivergedException e, double learningRate) {
-        String what = "training diverged at step " + step + " (loss " + e.score() + ")";
-        double lower = learningRate / 10;
-        List<Path> saved;
-        try {
-            saved = store.checkpoints();
-        } catch (IOException listing) {
-            saved = List.of();
-        }
-        if (saved.isEmpty()) {
-            return what + "; no checkpoint was written before it: train again with a lower learning rate (--lr " + lower
-                    + ") or clip gradients (--clip)";
-        }
-        Path last = saved.get(saved.size() - 1);
-        return what + "; the last good checkpoint is " + last + ": continue from it with a lower learning rate,"
-                + " e.g. --resume " + last + " --lr " + lower;
     }
 
     /** Saves the model and its curves into {@code --out}, and says where. */

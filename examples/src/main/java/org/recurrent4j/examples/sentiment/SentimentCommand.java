@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.recurrent4j.examples.cli.HelpOption;
 import org.recurrent4j.examples.cli.ModelDirectoryOption;
+import org.recurrent4j.examples.cli.RunFailedException;
 import org.recurrent4j.examples.cli.UsageException;
 import org.recurrent4j.io.AtomicFile;
 import org.recurrent4j.text.LabelledText;
@@ -62,7 +63,7 @@ public final class SentimentCommand implements Callable<Integer> {
     private SentimentOptions options;
 
     @Override
-    public Integer call() throws UsageException {
+    public Integer call() throws UsageException, RunFailedException {
         PrintWriter out = spec.commandLine().getOut();
         SentimentTraining training = new SentimentTraining(options, out);
         SentimentTraining.Trained trained = training.run();
@@ -98,7 +99,7 @@ public final class SentimentCommand implements Callable<Integer> {
         private SentimentOptions options;
 
         @Override
-        public Integer call() throws UsageException {
+        public Integer call() throws UsageException, RunFailedException {
             SentimentTraining training =
                     new SentimentTraining(options, spec.commandLine().getOut());
             training.save(training.run());

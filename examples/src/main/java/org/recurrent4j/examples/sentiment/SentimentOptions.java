@@ -2,6 +2,7 @@ package org.recurrent4j.examples.sentiment;
 
 import java.nio.file.Path;
 import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.examples.cli.CheckpointOptions;
 import org.recurrent4j.examples.cli.NetworkOptions;
 import org.recurrent4j.examples.cli.OutOption;
 import org.recurrent4j.examples.cli.Range;
@@ -9,7 +10,9 @@ import org.recurrent4j.examples.cli.SeedOption;
 import org.recurrent4j.examples.cli.TrainingOptions;
 import org.recurrent4j.examples.cli.UsageException;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The options of sentiment training, shared by {@code sentiment} and {@code sentiment train}. */
 public final class SentimentOptions {
@@ -96,6 +99,12 @@ public final class SentimentOptions {
 
     @Mixin
     OutOption out = new OutOption("runs/sentiment");
+
+    @Mixin
+    CheckpointOptions checkpoints = new CheckpointOptions();
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     SentimentModel.Settings settings() throws UsageException {
         if (bidirectional && pooling == SentimentModel.Pooling.LAST) {

@@ -3,14 +3,20 @@ package org.recurrent4j.examples.sentiment;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
-import org.recurrent4j.examples.cli.TrainingProgress;
+import org.recurrent4j.checkpoint.Checkpoint;
+import org.recurrent4j.checkpoint.CheckpointStore;
+import org.recurrent4j.examples.cli.CheckpointOptions;
+import org.recurrent4j.examples.cli.RunFailedException;
 import org.recurrent4j.examples.cli.UsageException;
 import org.recurrent4j.examples.diagnostics.TrainingCurves;
+import org.recurrent4j.examples.training.EpochTrainer;
+import org.recurrent4j.examples.training.RunSettings;
 import org.recurrent4j.text.LabelledText;
 import org.recurrent4j.text.LabelledTextRecordReader;
 import org.recurrent4j.text.Tokenizer;
@@ -19,9 +25,13 @@ import org.recurrent4j.text.WordVocabulary;
 /**
  * A sentiment training run as the command line does it: the word vocabulary built from the
  * training texts, the classifier trained for the epochs with a progress bar, its accuracy on the
- * whole dev part after every epoch, and the model saved with its curves.
+ * whole dev part after every epoch, checkpoints on the way and at the end (continued with {@code
+ * --resume}), and the model saved with its curves.
  */
 final class SentimentTraining {
+
+    /** The vocabulary's file in every checkpoint. */
+    private static final String VOCABULARY = "vocabulary.txt";
 
     private final SentimentOptions o;
     private final PrintWriter out;
@@ -35,16 +45,32 @@ final class SentimentTraining {
         this.out = out;
     }
 
-    Trained run() throws UsageException {
+    Trained run() throws UsageException, RunFailedException {
+        Optional<Checkpoint> resume = o.checkpoints.resumeFrom();
+        if (resume.isPresent()) {
+            RunSettings.adopt(o.command, resume.get());
+        }
         SentimentData.Corpus corpus = SentimentData.load(o.dataset, o.train, o.dev);
+        RunSettings settings = RunSettings.of(
+                o.command,
+                RunSettings.sha256(corpus.train().stream()
+                        .map(t -> t.label() + "\t" + t.text())
+                        .toList()));
+        EpochTrainer.Start start = resume.isPresent()
+                ? EpochTrainer.resume(resume.get(), settings, o.epochs)
+                : EpochTrainer.fresh("validation_accuracy");
         WordVocabulary vocabulary;
         LabelledTextRecordReader train;
         LabelledTextRecordReader dev;
         try {
-            vocabulary = WordVocabulary.builder(Tokenizer.standard())
-                    .minCount(o.minCount)
-                    .maxSize(o.vocabulary)
-                    .build(corpus.train().stream().map(LabelledText::text).toList());
+            vocabulary = resume.isPresent()
+                    ? WordVocabulary.load(resume.get().file(VOCABULARY))
+                    : WordVocabulary.builder(Tokenizer.standard())
+                            .minCount(o.minCount)
+                            .maxSize(o.vocabulary)
+                            .build(corpus.train().stream()
+                                    .map(LabelledText::text)
+                                    .toList());
             train = new LabelledTextRecordReader.Builder(corpus.files(), vocabulary)
                     .maxLength(o.maxLength)
                     .shuffle(o.seed.seed())
@@ -59,64 +85,70 @@ final class SentimentTraining {
                         + " %,d training texts cut to %d tokens%n",
                 corpus.name(), train.sequences(), dev.sequences(), vocabulary.size(), train.truncated(), o.maxLength);
 
-        SentimentModel.Settings settings = o.settings();
-        MultiLayerNetwork net = SentimentModel.build(vocabulary.size(), SentimentData.LABEL_NAMES.size(), settings);
+        SentimentModel.Settings model = o.settings();
+        MultiLayerNetwork net;
+        if (resume.isPresent()) {
+            try {
+                net = resume.get().multiLayerNetwork();
+            } catch (IOException e) {
+                throw new UsageException("--resume: " + e.getMessage());
+            }
+            out.printf(
+                    "resuming from %s at step %,d%n",
+                    resume.get().directory(), start.position().step());
+        } else {
+            net = SentimentModel.build(vocabulary.size(), SentimentData.LABEL_NAMES.size(), model);
+        }
         out.printf(
                 "model: embedding(%d) -> %srecurrent4j %s(%d) -> %s, %,d parameters%n",
-                settings.embedding(),
-                settings.bidirectional() ? "bidirectional " : "",
-                settings.cell().name().toLowerCase(java.util.Locale.ROOT),
-                settings.hidden(),
-                settings.pooling() == SentimentModel.Pooling.LAST
+                model.embedding(),
+                model.bidirectional() ? "bidirectional " : "",
+                model.cell().name().toLowerCase(Locale.ROOT),
+                model.hidden(),
+                model.pooling() == SentimentModel.Pooling.LAST
                         ? "softmax at the last token"
-                        : settings.pooling().name().toLowerCase(java.util.Locale.ROOT) + " pooling over the tokens"
-                                + " -> softmax",
+                        : model.pooling().name().toLowerCase(Locale.ROOT) + " pooling over the tokens -> softmax",
                 net.numParams());
-        TrainingCurves curves = new TrainingCurves("validation_accuracy");
-        fit(net, train, dev, curves);
-        return new Trained(net, vocabulary, corpus, curves);
+        EpochTrainer trainer = EpochTrainer.of(net, start)
+                .progress("sentiment", "examples", o.training.progressBar())
+                .learningRate(model.learningRate(), RunSettings.given(o.command, "--lr"))
+                .checkpoints(
+                        new CheckpointStore(
+                                o.out.directory().resolve(CheckpointOptions.DIRECTORY), CheckpointOptions.KEEP),
+                        o.checkpoints.interval(),
+                        settings.properties(),
+                        Map.of(VOCABULARY, EpochTrainer.fileWrittenBy(vocabulary::save)));
+        fit(trainer, net, train, dev);
+        out.println("checkpoint: " + trainer.lastCheckpoint());
+        return new Trained(net, vocabulary, corpus, trainer.curves());
     }
 
-    /** The training loop: the epochs, the progress bar, the whole dev part scored after each epoch. */
+    /** The epochs, with the whole dev part scored after each. */
     private void fit(
-            MultiLayerNetwork net,
-            LabelledTextRecordReader train,
-            LabelledTextRecordReader dev,
-            TrainingCurves curves) {
+            EpochTrainer trainer, MultiLayerNetwork net, LabelledTextRecordReader train, LabelledTextRecordReader dev)
+            throws RunFailedException {
         int batch = o.training.batch();
         DataSetIterator batches = SentimentModel.batches(net, train, batch);
-        long total = (long) o.epochs * ((train.sequences() + batch - 1) / batch);
-        long step = 0;
-        try (TrainingProgress progress = TrainingProgress.start("sentiment", "examples", o.training.progressBar())) {
-            for (int epoch = 1; epoch <= o.epochs; epoch++) {
-                long start = System.nanoTime();
-                batches.reset();
-                double lossSum = 0;
-                long examples = 0;
-                int fitted = 0;
-                while (batches.hasNext()) {
-                    DataSet next = batches.next();
-                    net.fit(next);
-                    step++;
-                    fitted++;
-                    lossSum += net.score();
-                    examples += next.numExamples();
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    progress.update(step / (double) total, step, lossSum / fitted, examples / seconds);
-                }
-                Duration took = Duration.ofNanos(System.nanoTime() - start);
-                Evaluation evaluation = net.evaluate(SentimentModel.batches(net, dev, 256));
-                curves.add(step, lossSum / fitted, evaluation.accuracy());
-                out.printf(
-                        "epoch %d: %d:%02d, training loss %.3f, dev accuracy %.4f (%d texts)%n",
-                        epoch,
-                        took.toMinutes(),
-                        took.toSecondsPart(),
-                        lossSum / fitted,
-                        evaluation.accuracy(),
-                        evaluation.getNumRowCounter());
-            }
-        }
+        long perEpoch = (train.sequences() + batch - 1) / batch;
+        trainer.train(
+                o.epochs,
+                perEpoch,
+                epoch -> {
+                    batches.reset();
+                    return batches;
+                },
+                (epoch, step, loss, took) -> {
+                    Evaluation evaluation = net.evaluate(SentimentModel.batches(net, dev, 256));
+                    out.printf(
+                            "epoch %d: %d:%02d, training loss %.3f, dev accuracy %.4f (%d texts)%n",
+                            epoch,
+                            took.toMinutes(),
+                            took.toSecondsPart(),
+                            loss,
+                            evaluation.accuracy(),
+                            evaluation.getNumRowCounter());
+                    return evaluation.accuracy();
+                });
     }
 
     /** Saves the classifier, its vocabulary, its settings and curves into {@code --out}. */

@@ -3,6 +3,7 @@ package org.recurrent4j.examples.seq2seq;
 import java.util.concurrent.Callable;
 import org.recurrent4j.arch.EncoderDecoder;
 import org.recurrent4j.examples.cli.HelpOption;
+import org.recurrent4j.examples.cli.RunFailedException;
 import org.recurrent4j.examples.cli.UsageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,7 +42,7 @@ public final class Seq2SeqCommand implements Callable<Integer> {
     private Seq2SeqOptions options;
 
     @Override
-    public Integer call() throws UsageException {
+    public Integer call() throws UsageException, RunFailedException {
         new Seq2SeqTraining(options, spec.commandLine().getOut()).run();
         return 0;
     }
@@ -59,7 +60,7 @@ public final class Seq2SeqCommand implements Callable<Integer> {
         private Seq2SeqOptions options;
 
         @Override
-        public Integer call() throws UsageException {
+        public Integer call() throws UsageException, RunFailedException {
             Seq2SeqTraining training =
                     new Seq2SeqTraining(options, spec.commandLine().getOut());
             training.save(training.run());

@@ -2,13 +2,16 @@ package org.recurrent4j.examples.seq2seq;
 
 import org.recurrent4j.arch.EncoderDecoder;
 import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.examples.cli.CheckpointOptions;
 import org.recurrent4j.examples.cli.NetworkOptions;
 import org.recurrent4j.examples.cli.OutOption;
 import org.recurrent4j.examples.cli.Range;
 import org.recurrent4j.examples.cli.SeedOption;
 import org.recurrent4j.examples.cli.TrainingOptions;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The options of seq2seq training, shared by {@code seq2seq} and {@code seq2seq train}. */
 public final class Seq2SeqOptions {
@@ -80,6 +83,12 @@ public final class Seq2SeqOptions {
 
     @Mixin
     OutOption out = new OutOption("runs/seq2seq");
+
+    @Mixin
+    CheckpointOptions checkpoints = new CheckpointOptions();
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     TaskChoice taskChoice() {
         return new TaskChoice(task, digits);

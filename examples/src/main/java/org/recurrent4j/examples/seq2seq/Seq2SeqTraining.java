@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,10 +17,16 @@ import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.EncoderDecoder;
+import org.recurrent4j.checkpoint.Checkpoint;
+import org.recurrent4j.checkpoint.CheckpointStore;
 import org.recurrent4j.decode.SequenceDecoder;
-import org.recurrent4j.examples.cli.TrainingProgress;
+import org.recurrent4j.examples.cli.CheckpointOptions;
+import org.recurrent4j.examples.cli.RunFailedException;
 import org.recurrent4j.examples.cli.UsageException;
 import org.recurrent4j.examples.diagnostics.TrainingCurves;
+import org.recurrent4j.examples.training.EpochTrainer;
+import org.recurrent4j.examples.training.LearningRate;
+import org.recurrent4j.examples.training.RunSettings;
 import org.recurrent4j.io.AtomicFile;
 import org.recurrent4j.synthetic.HeldOutSplit;
 import org.recurrent4j.synthetic.PairTask;
@@ -29,7 +37,8 @@ import org.recurrent4j.synthetic.TokenEncoding;
 /**
  * A seq2seq training run as the command line does it: an {@link EncoderDecoder} trained on the
  * task's training sources with a progress bar, the greedy exact match on the held-out pairs every
- * {@code --report-every} steps, and the final greedy and beam-search scores.
+ * {@code --report-every} steps, checkpoints on the way and at the end (continued with {@code
+ * --resume}), and the final greedy and beam-search scores.
  */
 final class Seq2SeqTraining {
 
@@ -44,15 +53,94 @@ final class Seq2SeqTraining {
         this.out = out;
     }
 
-    Trained run() throws UsageException {
+    Trained run() throws UsageException, RunFailedException {
+        Optional<Checkpoint> resume = o.checkpoints.resumeFrom();
+        if (resume.isPresent()) {
+            RunSettings.adopt(o.command, resume.get());
+        }
         PairTask task = o.taskChoice().task();
+        // The pairs are drawn from the task with the seed, both among the recorded options.
+        RunSettings settings = RunSettings.of(o.command, RunSettings.sha256(List.of(task.toString())));
+        int chunks = (o.steps + o.reportEvery - 1) / o.reportEvery;
+        EpochTrainer.Start start = resume.isPresent()
+                ? EpochTrainer.resume(resume.get(), settings, chunks, o.steps)
+                : EpochTrainer.fresh("validation_exact_match");
         CellType cell = CellType.named(o.network.cell().id());
-        int targetSize = task.targetAlphabet().size();
+        ComputationGraph net = resume.isPresent() ? restored(resume.get()) : built(task, cell);
+        out.printf(
+                "task: %s; held-out sources never trained on (10%% of them)%n"
+                        + "model: encoder-decoder, %s(%d), context %s%s, %,d parameters%n",
+                task,
+                cell.id(),
+                o.network.hidden(),
+                o.context.name().toLowerCase(Locale.ROOT),
+                o.attention ? ", attention" : "",
+                net.numParams());
+        if (resume.isPresent()) {
+            out.printf(
+                    "resuming from %s at step %,d%s%n",
+                    resume.get().directory(),
+                    start.position().step(),
+                    RunSettings.given(o.command, "--lr")
+                            ? String.format(
+                                    Locale.ROOT,
+                                    " with learning rate %s, decaying by %s per step",
+                                    o.training.learningRate(),
+                                    o.decay)
+                            : "");
+        }
+
+        List<SequencePair> test = iterator(task, o.test, 1, o.seed.seed() + 1, HeldOutSplit.Part.HELD_OUT)
+                .nextPairs();
+        SequenceDecoder decoder = decoder(net, task);
+        EpochTrainer<MultiDataSet> trainer = EpochTrainer.ofMultiDataSets(net, start)
+                .progress("seq2seq", "examples", o.training.progressBar())
+                .learningRate(o.training.learningRate(), false)
+                .checkpoints(
+                        new CheckpointStore(
+                                o.out.directory().resolve(CheckpointOptions.DIRECTORY), CheckpointOptions.KEEP),
+                        o.checkpoints.interval(),
+                        settings.properties(),
+                        Map.of());
+        // Training goes in chunks of --report-every steps, each drawn from its own seed, with the
+        // held-out exact match after each.
+        trainer.train(
+                chunks,
+                o.reportEvery,
+                o.steps,
+                chunk -> iterator(
+                        task,
+                        o.training.batch(),
+                        o.reportEvery,
+                        o.seed.seed() * 1_000_003L + chunk - 1,
+                        HeldOutSplit.Part.TRAINING),
+                (chunk, step, loss, took) -> {
+                    double exactMatch = exactMatch(decoder, task, test, 1);
+                    out.printf(
+                            "  step %6d   greedy exact match %.3f   (%.0f s)%n",
+                            step, exactMatch, took.toNanos() / 1e9);
+                    return exactMatch;
+                });
+        out.println("checkpoint: " + trainer.lastCheckpoint());
+        double greedy = exactMatch(decoder, task, test, 1);
+        double beam = exactMatch(decoder, task, test, o.beam);
+        out.printf(
+                "held-out exact match after %d steps: greedy %.3f, beam (width %d) %.3f%n",
+                o.steps, greedy, o.beam, beam);
+        SequencePair example = test.get(0);
+        out.printf(
+                "example: %s (the model: %s)%n",
+                example.toText(task.sourceAlphabet(), task.targetAlphabet()),
+                decode(decoder, task, example.source(), 1));
+        return new Trained(net, task, trainer.curves());
+    }
+
+    private ComputationGraph built(PairTask task, CellType cell) throws UsageException {
         ComputationGraph net;
         try {
             net = new ComputationGraph(new EncoderDecoder()
                     .features(task.sourceAlphabet().size())
-                    .targetOneHot(targetSize)
+                    .targetOneHot(task.targetAlphabet().size())
                     .cell(cell)
                     .hidden(o.network.hidden())
                     .context(o.context)
@@ -66,65 +154,28 @@ final class Seq2SeqTraining {
             throw new UsageException(e.getMessage());
         }
         net.init();
-        out.printf(
-                "task: %s; held-out sources never trained on (10%% of them)%n"
-                        + "model: encoder-decoder, %s(%d), context %s%s, %,d parameters%n",
-                task,
-                cell.id(),
-                o.network.hidden(),
-                o.context.name().toLowerCase(Locale.ROOT),
-                o.attention ? ", attention" : "",
-                net.numParams());
-
-        List<SequencePair> test = iterator(task, o.test, 1, o.seed.seed() + 1, HeldOutSplit.Part.HELD_OUT)
-                .nextPairs();
-        SequenceDecoder decoder = decoder(net, task);
-        TrainingCurves curves = new TrainingCurves("validation_exact_match");
-        fit(net, task, decoder, test, curves);
-        double greedy = exactMatch(decoder, task, test, 1);
-        double beam = exactMatch(decoder, task, test, o.beam);
-        out.printf(
-                "held-out exact match after %d steps: greedy %.3f, beam (width %d) %.3f%n",
-                o.steps, greedy, o.beam, beam);
-        SequencePair example = test.get(0);
-        out.printf(
-                "example: %s (the model: %s)%n",
-                example.toText(task.sourceAlphabet(), task.targetAlphabet()),
-                decode(decoder, task, example.source(), 1));
-        return new Trained(net, task, curves);
+        return net;
     }
 
-    /** The training loop: the steps, the progress bar, the held-out exact match at every report. */
-    private void fit(
-            ComputationGraph net,
-            PairTask task,
-            SequenceDecoder decoder,
-            List<SequencePair> test,
-            TrainingCurves curves) {
-        long start = System.nanoTime();
-        int done = 0;
-        try (TrainingProgress progress = TrainingProgress.start("seq2seq", "examples", o.training.progressBar())) {
-            for (int chunk = 0; done < o.steps; chunk++) {
-                int n = Math.min(o.reportEvery, o.steps - done);
-                SequencePairIterator batches = iterator(
-                        task, o.training.batch(), n, o.seed.seed() * 1_000_003L + chunk, HeldOutSplit.Part.TRAINING);
-                double lossSum = 0;
-                while (batches.hasNext()) {
-                    MultiDataSet batch = batches.next();
-                    net.fit(batch);
-                    done++;
-                    lossSum += net.score();
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    progress.update(
-                            done / (double) o.steps, done, net.score(), done * (double) o.training.batch() / seconds);
-                }
-                double exactMatch = exactMatch(decoder, task, test, 1);
-                curves.add(done, lossSum / n, exactMatch);
-                out.printf(
-                        "  step %6d   greedy exact match %.3f   (%.0f s)%n",
-                        done, exactMatch, (System.nanoTime() - start) / 1e9);
-            }
+    /**
+     * The checkpoint's graph; with {@code --lr}, its rate restarts there, still decaying by {@code
+     * --decay} per step.
+     */
+    private ComputationGraph restored(Checkpoint checkpoint) throws UsageException {
+        ComputationGraph net;
+        try {
+            net = checkpoint.computationGraph();
+        } catch (IOException e) {
+            throw new UsageException("--resume: " + e.getMessage());
         }
+        if (RunSettings.given(o.command, "--lr")) {
+            int iteration = net.getConfiguration().getIterationCount();
+            LearningRate.set(
+                    net,
+                    new ExponentialSchedule(
+                            ScheduleType.ITERATION, o.training.learningRate() / Math.pow(o.decay, iteration), o.decay));
+        }
+        return net;
     }
 
     /** Saves the graph, its task and its curves into {@code --out}. */

@@ -3,10 +3,12 @@ package org.recurrent4j.examples.timeseries;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.examples.cli.CheckpointOptions;
 import org.recurrent4j.examples.cli.HelpOption;
 import org.recurrent4j.examples.cli.NetworkOptions;
 import org.recurrent4j.examples.cli.OutOption;
 import org.recurrent4j.examples.cli.Range;
+import org.recurrent4j.examples.cli.RunFailedException;
 import org.recurrent4j.examples.cli.SeedOption;
 import org.recurrent4j.examples.cli.TrainingOptions;
 import org.recurrent4j.examples.cli.UsageException;
@@ -44,7 +46,7 @@ import picocli.CommandLine.Spec;
 public final class ClassifyCommand implements Callable<Integer> {
 
     @Spec
-    private CommandSpec spec;
+    CommandSpec spec;
 
     @Mixin
     private HelpOption help;
@@ -130,8 +132,11 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     OutOption out = new OutOption("runs/timeseries-classify");
 
+    @Mixin
+    CheckpointOptions checkpoints = new CheckpointOptions();
+
     @Override
-    public Integer call() throws UsageException {
+    public Integer call() throws UsageException, RunFailedException {
         SeriesClassification classification =
                 new SeriesClassification(this, spec.commandLine().getOut());
         classification.save(classification.run());

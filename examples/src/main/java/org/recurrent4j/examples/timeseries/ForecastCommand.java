@@ -3,10 +3,12 @@ package org.recurrent4j.examples.timeseries;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.examples.cli.CheckpointOptions;
 import org.recurrent4j.examples.cli.HelpOption;
 import org.recurrent4j.examples.cli.NetworkOptions;
 import org.recurrent4j.examples.cli.OutOption;
 import org.recurrent4j.examples.cli.Range;
+import org.recurrent4j.examples.cli.RunFailedException;
 import org.recurrent4j.examples.cli.SeedOption;
 import org.recurrent4j.examples.cli.TrainingOptions;
 import org.recurrent4j.examples.cli.UsageException;
@@ -44,7 +46,7 @@ import picocli.CommandLine.Spec;
 public final class ForecastCommand implements Callable<Integer> {
 
     @Spec
-    private CommandSpec spec;
+    CommandSpec spec;
 
     @Mixin
     private HelpOption help;
@@ -131,8 +133,11 @@ public final class ForecastCommand implements Callable<Integer> {
     @Mixin
     OutOption out = new OutOption("runs/timeseries-forecast");
 
+    @Mixin
+    CheckpointOptions checkpoints = new CheckpointOptions();
+
     @Override
-    public Integer call() throws UsageException {
+    public Integer call() throws UsageException, RunFailedException {
         SeriesForecasting forecasting =
                 new SeriesForecasting(this, spec.commandLine().getOut());
         forecasting.save(forecasting.run());

@@ -9,7 +9,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,9 +22,14 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.SequenceLabeler;
-import org.recurrent4j.examples.cli.TrainingProgress;
+import org.recurrent4j.checkpoint.Checkpoint;
+import org.recurrent4j.checkpoint.CheckpointStore;
+import org.recurrent4j.examples.cli.CheckpointOptions;
+import org.recurrent4j.examples.cli.RunFailedException;
 import org.recurrent4j.examples.cli.UsageException;
 import org.recurrent4j.examples.diagnostics.TrainingCurves;
+import org.recurrent4j.examples.training.EpochTrainer;
+import org.recurrent4j.examples.training.RunSettings;
 import org.recurrent4j.timeseries.ForecastWindows;
 import org.recurrent4j.timeseries.SeriesNormalization;
 
@@ -39,7 +47,7 @@ final class SeriesForecasting {
     /** Mean squared and mean absolute error, in the series' units, over every window and horizon. */
     record Scores(double mse, double mae, long windows) {}
 
-    /** The trained forecaster, its scores before and after training, the naive forecast's, and the curves. */
+    /** The trained forecaster, its scores before (null when resumed) and after training, the naive forecast's, and the curves. */
     record Trained(TimeSeriesModel model, Scores untrained, Scores trained, Scores naive, TrainingCurves curves) {}
 
     private final ForecastCommand o;
@@ -53,7 +61,11 @@ final class SeriesForecasting {
         this.out = out;
     }
 
-    Trained run() throws UsageException {
+    Trained run() throws UsageException, RunFailedException {
+        Optional<Checkpoint> resume = o.checkpoints.resumeFrom();
+        if (resume.isPresent()) {
+            RunSettings.adopt(o.spec, resume.get());
+        }
         ForecastData.Source source = ForecastData.load(o);
         ForecastData.Split split = ForecastData.split(source, o.window, o.horizon, o.testFraction);
         ForecastWindows train;
@@ -64,40 +76,72 @@ final class SeriesForecasting {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        RunSettings settings = RunSettings.of(
+                o.spec,
+                RunSettings.sha256(
+                        split.train().stream().map(RunSettings::sha256).toList()));
+        EpochTrainer.Start start = resume.isPresent()
+                ? EpochTrainer.resume(resume.get(), settings, o.epochs)
+                : EpochTrainer.fresh("test_mse");
         out.printf(
                 "data: %s; %,d training windows of %d steps; test: the last %,d steps of each series, %,d windows"
                         + " (forecast %d step(s) ahead)%n",
                 source.name(), train.windows(), o.window, split.heldOut(), test.windows(), o.horizon);
 
-        normalizer = SeriesNormalization.standardize(train, false);
+        ComputationGraph net;
+        if (resume.isPresent()) {
+            try {
+                normalizer = SeriesNormalization.load(resume.get().file(TimeSeriesModel.NORMALIZER_FILE));
+                net = resume.get().computationGraph();
+            } catch (IOException e) {
+                throw new UsageException("--resume: " + e.getMessage());
+            }
+        } else {
+            normalizer = SeriesNormalization.standardize(train, false);
+            net = new ComputationGraph(labeler().build());
+            net.init();
+        }
         mean = normalizer.getMean().getDouble(0);
         std = normalizer.getStd().getDouble(0);
-
-        int[] hidden = new int[o.layers];
-        Arrays.fill(hidden, o.network.hidden());
-        ComputationGraph net = new ComputationGraph(new SequenceLabeler()
-                .features(1)
-                .cell(CellType.named(o.network.cell().id()))
-                .hidden(hidden)
-                .regression(o.horizon)
-                .updater(new Adam(o.training.learningRate()))
-                .gradientClipping(o.training.clipping(), o.training.clip())
-                .seed(o.seed.seed())
-                .build());
-        net.init();
         out.printf(
                 "model: %d %s layer(s) of %d -> %d linear output(s) at every step, %,d parameters%n",
                 o.layers, o.network.cell(), o.network.hidden(), o.horizon, net.numParams());
 
         Scores naive = naive(test);
-        Scores untrained = score(net, test);
-        out.printf(
-                "naive forecast (the last value seen): test MSE %.5f  MAE %.5f; untrained network: MSE %.5f  MAE %.5f%n",
-                naive.mse(), naive.mae(), untrained.mse(), untrained.mae());
-        TrainingCurves curves = new TrainingCurves("test_mse");
-        long start = System.nanoTime();
-        Scores trained = fit(net, train, test, curves);
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        Scores untrained = null;
+        if (resume.isPresent()) {
+            out.printf(
+                    "naive forecast (the last value seen): test MSE %.5f  MAE %.5f; resuming from %s at step %,d%n",
+                    naive.mse(),
+                    naive.mae(),
+                    resume.get().directory(),
+                    start.position().step());
+        } else {
+            untrained = score(net, test);
+            out.printf(
+                    "naive forecast (the last value seen): test MSE %.5f  MAE %.5f; untrained network: MSE %.5f  MAE"
+                            + " %.5f%n",
+                    naive.mse(), naive.mae(), untrained.mse(), untrained.mae());
+        }
+        NormalizerStandardize saved = normalizer;
+        EpochTrainer trainer = EpochTrainer.of(net, start)
+                .progress("timeseries forecast", "windows", o.training.progressBar())
+                .learningRate(o.training.learningRate(), RunSettings.given(o.spec, "--lr"))
+                .checkpoints(
+                        new CheckpointStore(
+                                o.out.directory().resolve(CheckpointOptions.DIRECTORY), CheckpointOptions.KEEP),
+                        o.checkpoints.interval(),
+                        settings.properties(),
+                        Map.of(
+                                TimeSeriesModel.NORMALIZER_FILE,
+                                EpochTrainer.fileWrittenBy(file -> SeriesNormalization.save(saved, file))));
+        long began = System.nanoTime();
+        // Fitting the normalizer read (and reset) the training windows; the epochs read windows of their own, so
+        // that a resumed run, which loads the normalizer instead, sees the same shuffles.
+        Scores trained =
+                fit(trainer, net, windows(split.train()).shuffle(o.seed.seed()).build(), test);
+        out.println("checkpoint: " + trainer.lastCheckpoint());
+        Duration took = Duration.ofNanos(System.nanoTime() - began);
         out.printf(
                 "trained %d epochs in %d:%02d: test MSE %.5f  MAE %.5f on %,d windows; naive MSE %.5f  MAE %.5f:"
                         + " the network %s the naive forecast (MSE %.1f%% of it)%n",
@@ -112,12 +156,25 @@ final class SeriesForecasting {
                 trained.mse() < naive.mse() ? "beats" : "does not beat",
                 100 * trained.mse() / naive.mse());
 
-        Properties settings = new Properties();
-        settings.setProperty("task", "forecast");
-        settings.setProperty("window", Integer.toString(o.window));
-        settings.setProperty("horizon", Integer.toString(o.horizon));
-        settings.setProperty("data", source.name());
-        return new Trained(new TimeSeriesModel(net, normalizer, settings), untrained, trained, naive, curves);
+        Properties model = new Properties();
+        model.setProperty("task", "forecast");
+        model.setProperty("window", Integer.toString(o.window));
+        model.setProperty("horizon", Integer.toString(o.horizon));
+        model.setProperty("data", source.name());
+        return new Trained(new TimeSeriesModel(net, normalizer, model), untrained, trained, naive, trainer.curves());
+    }
+
+    private SequenceLabeler labeler() {
+        int[] hidden = new int[o.layers];
+        Arrays.fill(hidden, o.network.hidden());
+        return new SequenceLabeler()
+                .features(1)
+                .cell(CellType.named(o.network.cell().id()))
+                .hidden(hidden)
+                .regression(o.horizon)
+                .updater(new Adam(o.training.learningRate()))
+                .gradientClipping(o.training.clipping(), o.training.clip())
+                .seed(o.seed.seed());
     }
 
     private ForecastWindows.Builder windows(List<double[]> series) {
@@ -128,41 +185,34 @@ final class SeriesForecasting {
     }
 
     /** The epochs over the shuffled training windows, the test windows scored after each. */
-    private Scores fit(ComputationGraph net, ForecastWindows train, ForecastWindows test, TrainingCurves curves) {
-        long perEpoch = (train.windows() + o.training.batch() - 1) / o.training.batch();
-        long start = System.nanoTime();
-        long step = 0;
-        Scores scores = null;
-        try (TrainingProgress progress =
-                TrainingProgress.start("timeseries forecast", "windows", o.training.progressBar())) {
-            for (int epoch = 1; epoch <= o.epochs; epoch++) {
-                train.reset();
-                double lossSum = 0;
-                int fitted = 0;
-                long windows = 0;
-                while (train.hasNext()) {
-                    DataSet next = perStep(train.next());
-                    net.fit(next);
-                    step++;
-                    fitted++;
-                    lossSum += net.score();
-                    windows += next.numExamples();
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    progress.update(
-                            step / (double) (perEpoch * o.epochs),
-                            step,
-                            lossSum / fitted,
-                            ((epoch - 1) * (double) train.windows() + windows) / seconds);
-                }
-                scores = score(net, test);
-                curves.add(step, lossSum / fitted, scores.mse());
-                Duration took = Duration.ofNanos(System.nanoTime() - start);
-                out.printf(
-                        "epoch %3d  %d:%02d  training loss %.4f  test MSE %.5f  MAE %.5f%n",
-                        epoch, took.toMinutes(), took.toSecondsPart(), lossSum / fitted, scores.mse(), scores.mae());
-            }
-        }
-        return scores;
+    private Scores fit(EpochTrainer trainer, ComputationGraph net, ForecastWindows train, ForecastWindows test)
+            throws RunFailedException {
+        Scores[] last = {null};
+        trainer.train(
+                o.epochs,
+                (train.windows() + o.training.batch() - 1) / o.training.batch(),
+                epoch -> {
+                    train.reset();
+                    return new Iterator<DataSet>() {
+                        @Override
+                        public boolean hasNext() {
+                            return train.hasNext();
+                        }
+
+                        @Override
+                        public DataSet next() {
+                            return perStep(train.next());
+                        }
+                    };
+                },
+                (epoch, step, loss, took) -> {
+                    last[0] = score(net, test);
+                    out.printf(
+                            "epoch %3d  %d:%02d  training loss %.4f  test MSE %.5f  MAE %.5f%n",
+                            epoch, took.toMinutes(), took.toSecondsPart(), loss, last[0].mse(), last[0].mae());
+                    return last[0].mse();
+                });
+        return last[0];
     }
 
     /**
