@@ -42,10 +42,13 @@ import org.recurrent4j.training.TrainingDivergedException;
  * {@code java.util.Random} with a seed, as every reader of the project does.)
  *
  * <pre>{@code
- * EpochTrainer.Start start = resume.isPresent() ? EpochTrainer.start(resume.get()) : EpochTrainer.fresh("dev_accuracy");
- * EpochTrainer trainer = EpochTrainer.of(net, start)
+ * RunSettings settings = RunSettings.of(commandSpec, RunSettings.sha256(trainingTexts));
+ * EpochTrainer.Start start = resume.isPresent()
+ *         ? EpochTrainer.resume(resume.get(), settings, epochs)      // checks options, data and budget
+ *         : EpochTrainer.fresh("dev_accuracy");
+ * EpochTrainer<DataSet> trainer = EpochTrainer.of(net, start)
  *         .progress("sentiment", "texts", showBar)
- *         .checkpoints(store, Duration.ofMinutes(10), settings, Map.of());
+ *         .checkpoints(store, Duration.ofMinutes(10), settings.properties(), Map.of());
  * trainer.train(epochs, batchesPerEpoch, epoch -> batchesOf(epoch), (epoch, step, loss, took) -> accuracy(net));
  * }</pre>
  */
