@@ -8,10 +8,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.NoSuchElementException;
+import java.util.Random;
 import java.util.stream.Collectors;
 import org.datavec.api.split.InputSplit;
 import org.datavec.api.writable.IntWritable;
 import org.datavec.api.writable.Writable;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
 import org.recurrent4j.records.IndexedSequenceRecordReader;
 
 /**
@@ -31,11 +37,26 @@ import org.recurrent4j.records.IndexedSequenceRecordReader;
  * the last {@code validationFraction} of the characters is the validation part, the rest the
  * training part, and no window crosses the cut.
  *
+ * <p>With {@link Builder#randomOffsets(long)}, each pass gives as many windows as {@code stride =
+ * length} would, but each starts at an offset drawn uniformly from the whole part by a generator
+ * seeded once: every {@link #reset()} draws new offsets (the generator goes on), so the passes
+ * differ and a run is reproducible. That is how a character language model is usually trained.
+ *
+ * <p>{@link #batches(int)} gives the same sequences as mini-batches built directly from the
+ * character indices, without DataVec's writables: for training at full speed, where building a
+ * writable per one-hot value would cost more than the step (65 × 100 × 32 values per batch of a
+ * char-RNN).
+ *
  * <pre>{@code
  * CharacterSequenceRecordReader train = new CharacterSequenceRecordReader.Builder(vocabulary)
  *         .length(100).stride(50).part(Part.TRAINING, 0.1).build();
  * train.initialize(new FileSplit(new File("input.txt")));
  * DataSetIterator it = new SequenceRecordReaderDataSetIterator(train, 32, vocabulary.size(), 1, false);
+ *
+ * CharacterSequenceRecordReader random = new CharacterSequenceRecordReader.Builder(vocabulary)
+ *         .length(100).randomOffsets(42).features(Features.ONE_HOT).part(Part.TRAINING, 0.1).build();
+ * random.initialize(text, "input.txt");
+ * CharacterSequenceRecordReader.Batches batches = random.batches(32);   // [32, V, 100] one-hot in, one-hot labels
  * }</pre>
  */
 public class CharacterSequenceRecordReader extends IndexedSequenceRecordReader {
@@ -63,9 +84,12 @@ public class CharacterSequenceRecordReader extends IndexedSequenceRecordReader {
     private final Features features;
     private final Part part;
     private final double validationFraction;
+    private final Long offsetSeed;
 
     private int[] text = new int[0];
     private int windows;
+    private Random offsets;
+    private int[] starts;
 
     private CharacterSequenceRecordReader(Builder b) {
         this.vocabulary = b.vocabulary;
@@ -74,6 +98,7 @@ public class CharacterSequenceRecordReader extends IndexedSequenceRecordReader {
         this.features = b.features;
         this.part = b.part;
         this.validationFraction = b.validationFraction;
+        this.offsetSeed = b.offsetSeed;
     }
 
     /** Builds a {@link CharacterSequenceRecordReader}. */
@@ -84,6 +109,7 @@ public class CharacterSequenceRecordReader extends IndexedSequenceRecordReader {
         private Features features = Features.INDEX;
         private Part part = Part.ALL;
         private double validationFraction = 0.1;
+        private Long offsetSeed;
 
         /** @param vocabulary the characters and their indices (build it from the training text) */
         public Builder(CharacterVocabulary vocabulary) {
@@ -127,7 +153,19 @@ public class CharacterSequenceRecordReader extends IndexedSequenceRecordReader {
             return this;
         }
 
+        /**
+         * Windows at random offsets, drawn anew at every pass by a generator seeded with {@code
+         * seed}, instead of every {@code stride} characters (see the class comment).
+         */
+        public Builder randomOffsets(long seed) {
+            this.offsetSeed = seed;
+            return this;
+        }
+
         public CharacterSequenceRecordReader build() {
+            if (offsetSeed != null && stride != 0) {
+                throw new IllegalStateException("a stride and random offsets exclude each other: give one");
+            }
             return new CharacterSequenceRecordReader(this);
         }
     }
@@ -154,6 +192,20 @@ public class CharacterSequenceRecordReader extends IndexedSequenceRecordReader {
             System.arraycopy(piece, 0, all, at, piece.length);
             at += piece.length;
         }
+        load(all, sources(split));
+    }
+
+    /**
+     * Initializes from a text held in memory, e.g. a corpus embedded in a program.
+     *
+     * @param source what error messages call it
+     */
+    public void initialize(String text, String source) throws IOException {
+        load(vocabulary.encode(text, source), source);
+    }
+
+    private void load(int[] all, String sources) throws IOException {
+        int total = all.length;
         int cut = (int) Math.floor(total * (1 - validationFraction));
         text = switch (part) {
             case ALL -> all;
@@ -163,12 +215,39 @@ public class CharacterSequenceRecordReader extends IndexedSequenceRecordReader {
         long needed = (long) length + 1; // long: a window of Integer.MAX_VALUE steps needs 2^31 characters
         if (text.length < needed) {
             String what = part == Part.ALL ? "the text" : "the " + part.name().toLowerCase(Locale.ROOT) + " part";
-            throw new IOException(sources(split) + ": " + what + " has "
+            throw new IOException(sources + ": " + what + " has "
                     + text.length + " characters, fewer than one window of " + length + " steps needs (" + needed
                     + "): use more text or a shorter window");
         }
         windows = (int) ((text.length - needed) / stride + 1);
+        if (offsetSeed != null) {
+            offsets = new Random(offsetSeed);
+            drawOffsets();
+        }
         rewind();
+    }
+
+    private void drawOffsets() {
+        // every start from 0 to the last that leaves room for the window and its last label
+        int bound = text.length - length;
+        starts = new int[windows];
+        for (int i = 0; i < windows; i++) {
+            starts[i] = offsets.nextInt(bound);
+        }
+    }
+
+    /** Starts the next pass; with random offsets, over newly drawn windows. */
+    @Override
+    public void reset() {
+        super.reset();
+        if (offsets != null) {
+            drawOffsets();
+        }
+    }
+
+    /** Where sequence {@code index} of this pass starts in the part. */
+    private int start(int index) {
+        return starts != null ? starts[index] : index * stride;
     }
 
     /** A location as errors name it: the path of a file, else the URI. */
@@ -197,11 +276,14 @@ public class CharacterSequenceRecordReader extends IndexedSequenceRecordReader {
         return windows;
     }
 
-    /** The sequence starting at character {@code index · stride} of the part. */
+    /**
+     * The sequence starting at character {@code index · stride} of the part, or at the {@code
+     * index}-th random offset of this pass.
+     */
     @Override
     public List<List<Writable>> sequence(int index) {
         checkIndex(index);
-        int start = index * stride;
+        int start = start(index);
         List<List<Writable>> steps = new ArrayList<>(length);
         for (int t = 0; t < length; t++) {
             List<Writable> step = new ArrayList<>(features == Features.INDEX ? 2 : vocabulary.size() + 1);
@@ -217,5 +299,159 @@ public class CharacterSequenceRecordReader extends IndexedSequenceRecordReader {
             steps.add(step);
         }
         return steps;
+    }
+
+    /**
+     * This reader's sequences as mini-batches built directly from the character indices (see the
+     * class comment), in the reader's order; a pass ends after the reader's last window.
+     *
+     * <p>Shapes: features {@code [n, V, length]} one-hot ({@link Features#ONE_HOT}) or {@code [n, 1,
+     * length]} indices ({@link Features#INDEX}), labels {@code [n, V, length]} one-hot, float; n the
+     * batch size, or fewer for the last batch of a pass.
+     */
+    public Batches batches(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        if (windows == 0) {
+            throw new IllegalStateException("initialize the reader first");
+        }
+        return new Batches(this, batchSize);
+    }
+
+    /** Mini-batches of a {@link CharacterSequenceRecordReader}'s sequences; see {@link #batches(int)}. */
+    public static final class Batches implements DataSetIterator {
+
+        private static final long serialVersionUID = 1L;
+
+        private final CharacterSequenceRecordReader reader;
+        private final int batchSize;
+        private int cursor;
+        private DataSetPreProcessor preProcessor;
+
+        private Batches(CharacterSequenceRecordReader reader, int batchSize) {
+            this.reader = reader;
+            this.batchSize = batchSize;
+        }
+
+        /** Characters a full batch reads: its windows times their length (a unit for throughput). */
+        public long charactersPerBatch() {
+            return (long) batchSize * reader.length;
+        }
+
+        /**
+         * The next batch of this pass or, when the pass is done, the first of the next (new random
+         * offsets): a stream that never ends, for training by steps rather than passes.
+         */
+        public DataSet nextContinuing() {
+            if (!hasNext()) {
+                reset();
+            }
+            return next();
+        }
+
+        /**
+         * Moves past {@code count} batches of {@link #nextContinuing()} without building them (the
+         * offsets are drawn as they would be): where a resumed run takes up the data.
+         */
+        public void skipContinuing(long count) {
+            for (long i = 0; i < count; i++) {
+                if (!hasNext()) {
+                    reset();
+                }
+                cursor += Math.min(batchSize, reader.windows - cursor);
+            }
+        }
+
+        @Override
+        public DataSet next(int num) {
+            if (!hasNext()) {
+                throw new NoSuchElementException(
+                        "all " + reader.windows + " windows of this pass were given: call" + " reset()");
+            }
+            int n = Math.min(num, reader.windows - cursor);
+            int length = reader.length;
+            int v = reader.vocabulary.size();
+            boolean oneHot = reader.features == Features.ONE_HOT;
+            float[] features = new float[n * (oneHot ? v : 1) * length];
+            float[] labels = new float[n * v * length];
+            for (int b = 0; b < n; b++) {
+                int start = reader.start(cursor + b);
+                for (int t = 0; t < length; t++) {
+                    int input = reader.text[start + t];
+                    if (oneHot) {
+                        features[(b * v + input) * length + t] = 1f;
+                    } else {
+                        features[b * length + t] = input;
+                    }
+                    labels[(b * v + reader.text[start + t + 1]) * length + t] = 1f;
+                }
+            }
+            cursor += n;
+            DataSet batch = new DataSet(
+                    Nd4j.create(features, new long[] {n, oneHot ? v : 1, length}, 'c'),
+                    Nd4j.create(labels, new long[] {n, v, length}, 'c'));
+            if (preProcessor != null) {
+                preProcessor.preProcess(batch);
+            }
+            return batch;
+        }
+
+        @Override
+        public DataSet next() {
+            return next(batchSize);
+        }
+
+        @Override
+        public boolean hasNext() {
+            return cursor < reader.windows;
+        }
+
+        /** Starts the next pass of the reader (with random offsets: over newly drawn windows). */
+        @Override
+        public void reset() {
+            reader.reset();
+            cursor = 0;
+        }
+
+        @Override
+        public int inputColumns() {
+            return reader.features == Features.ONE_HOT ? reader.vocabulary.size() : 1;
+        }
+
+        @Override
+        public int totalOutcomes() {
+            return reader.vocabulary.size();
+        }
+
+        @Override
+        public boolean resetSupported() {
+            return true;
+        }
+
+        @Override
+        public boolean asyncSupported() {
+            return false;
+        }
+
+        @Override
+        public int batch() {
+            return batchSize;
+        }
+
+        @Override
+        public void setPreProcessor(DataSetPreProcessor preProcessor) {
+            this.preProcessor = preProcessor;
+        }
+
+        @Override
+        public DataSetPreProcessor getPreProcessor() {
+            return preProcessor;
+        }
+
+        @Override
+        public List<String> getLabels() {
+            return null;
+        }
     }
 }

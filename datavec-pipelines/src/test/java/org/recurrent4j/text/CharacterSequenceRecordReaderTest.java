@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.datavec.api.records.SequenceRecord;
 import org.datavec.api.split.CollectionInputSplit;
 import org.datavec.api.split.FileSplit;
@@ -207,5 +208,122 @@ class CharacterSequenceRecordReaderTest {
         }
         double after = net.score(first);
         assertTrue(after < 0.5 * before, "loss " + before + " -> " + after);
+    }
+
+    /** The characters of a sequence: its inputs, then the last step's label. */
+    private static String window(CharacterVocabulary v, List<List<Writable>> sequence) {
+        StringBuilder sb = new StringBuilder();
+        for (List<Writable> step : sequence) {
+            sb.append(v.character(step.get(0).toInt()));
+        }
+        List<Writable> last = sequence.get(sequence.size() - 1);
+        return sb.append(v.character(last.get(last.size() - 1).toInt())).toString();
+    }
+
+    private static CharacterSequenceRecordReader random(CharacterVocabulary v, long seed, Features features) {
+        return new CharacterSequenceRecordReader.Builder(v)
+                .length(12)
+                .randomOffsets(seed)
+                .features(features)
+                .part(Part.TRAINING, 0.25)
+                .build();
+    }
+
+    @Test
+    void randomOffsetsDrawNewWindowsFromThePartAtEveryPassReproducibly() throws Exception {
+        StringBuilder sb = new StringBuilder();
+        Random letters = new Random(5);
+        for (int i = 0; i < 400; i++) {
+            sb.append((char) ('a' + letters.nextInt(26)));
+        }
+        String text = sb.toString();
+        String training = text.substring(0, 300);
+        CharacterVocabulary v = CharacterVocabulary.of(text);
+        CharacterSequenceRecordReader a = random(v, 11, Features.INDEX);
+        CharacterSequenceRecordReader b = random(v, 11, Features.INDEX);
+        a.initialize(text, "text");
+        b.initialize(text, "text");
+        assertEquals((300 - 13) / 12 + 1, a.sequences(), "as many windows as a stride of the length gives");
+
+        List<String> firstPass = new ArrayList<>();
+        while (a.hasNext()) {
+            firstPass.add(window(v, a.sequenceRecord()));
+        }
+        for (String w : firstPass) {
+            assertEquals(13, w.length());
+            assertTrue(training.contains(w), w + " lies inside the training part");
+        }
+        for (String w : firstPass) {
+            assertEquals(w, window(v, b.sequenceRecord()), "the same seed draws the same windows");
+        }
+        a.reset();
+        List<String> secondPass = new ArrayList<>();
+        while (a.hasNext()) {
+            secondPass.add(window(v, a.sequenceRecord()));
+        }
+        assertFalse(secondPass.equals(firstPass), "a new pass draws new offsets");
+        assertTrue(firstPass.stream().distinct().count() > firstPass.size() / 2, "offsets vary: " + firstPass);
+        assertThrows(IllegalStateException.class, () -> new CharacterSequenceRecordReader.Builder(v)
+                .stride(3)
+                .randomOffsets(1)
+                .build());
+    }
+
+    @Test
+    void batchesEqualDataVecsIteratorOverTheSameWindows() throws Exception {
+        String text = "all the world's a stage, and all the men and women merely players. ".repeat(8);
+        CharacterVocabulary v = CharacterVocabulary.of(text);
+        for (Features features : Features.values()) {
+            CharacterSequenceRecordReader reader = random(v, 3, features);
+            reader.initialize(text, "text");
+            int labelIndex = features == Features.INDEX ? 1 : v.size();
+            SequenceRecordReaderDataSetIterator expected =
+                    new SequenceRecordReaderDataSetIterator(reader, 8, v.size(), labelIndex, false);
+            int compared = 0;
+            for (int pass = 0; pass < 2; pass++) {
+                // DataVec's iterator resets the reader before its first batch (a new draw of offsets): the
+                // direct batches start once it has, on the same pass
+                DataSet e = expected.next();
+                CharacterSequenceRecordReader.Batches batches = reader.batches(8);
+                while (true) {
+                    DataSet d = batches.next();
+                    assertEquals(e.getFeatures().castTo(d.getFeatures().dataType()), d.getFeatures(), features + "");
+                    assertEquals(e.getLabels().castTo(d.getLabels().dataType()), d.getLabels(), features + "");
+                    compared++;
+                    if (!expected.hasNext()) {
+                        break;
+                    }
+                    e = expected.next();
+                }
+                assertFalse(batches.hasNext(), "the pass ends with the reader's");
+                expected.reset();
+            }
+            assertTrue(compared > 4, "a short last batch included: " + compared);
+        }
+    }
+
+    @Test
+    void skippingContinuingBatchesDrawsTheSameOffsetsAsReadingThem() throws Exception {
+        String text = "now is the winter of our discontent made glorious summer. ".repeat(6);
+        CharacterVocabulary v = CharacterVocabulary.of(text);
+        CharacterSequenceRecordReader read = random(v, 9, Features.ONE_HOT);
+        CharacterSequenceRecordReader skipped = random(v, 9, Features.ONE_HOT);
+        read.initialize(text, "text");
+        skipped.initialize(text, "text");
+        CharacterSequenceRecordReader.Batches a = read.batches(5);
+        CharacterSequenceRecordReader.Batches b = skipped.batches(5);
+        int perPass = (read.sequences() + 4) / 5;
+        int count = 2 * perPass + 1; // past two pass boundaries
+        for (int i = 0; i < count; i++) {
+            a.nextContinuing();
+        }
+        b.skipContinuing(count);
+        for (int i = 0; i < perPass + 2; i++) {
+            DataSet x = a.nextContinuing();
+            DataSet y = b.nextContinuing();
+            assertEquals(x.getFeatures(), y.getFeatures());
+            assertEquals(x.getLabels(), y.getLabels());
+        }
+        assertEquals(5L * 12, a.charactersPerBatch());
     }
 }

@@ -1,13 +1,18 @@
 package org.recurrent4j.examples.charrnn;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.recurrent4j.text.CharacterSequenceRecordReader;
+import org.recurrent4j.text.CharacterVocabulary;
 
 /**
- * Trains a char-RNN on random windows until a time budget or a step count is used up, reporting
- * progress at a fixed interval.
+ * Trains a char-RNN on random windows (a {@link CharacterSequenceRecordReader} with random offsets,
+ * read as one-hot batches) until a time budget or a step count is used up, reporting progress at a
+ * fixed interval.
  */
 public final class CharRnnTrainer {
 
@@ -43,6 +48,34 @@ public final class CharRnnTrainer {
     }
 
     /**
+     * Random windows of {@code length + 1} characters of a part of {@code text} for training, as
+     * batches of one-hot inputs and labels {@code [batch, V, length]}: the reader draws new offsets
+     * from {@code seed}'s generator at every pass over the part.
+     *
+     * @throws IOException if the part is shorter than one window (the message names {@code
+     *     source})
+     */
+    public static CharacterSequenceRecordReader.Batches randomWindows(
+            String text,
+            String source,
+            CharacterVocabulary vocabulary,
+            CharacterSequenceRecordReader.Part part,
+            double heldOutFraction,
+            int length,
+            int batch,
+            long seed)
+            throws IOException {
+        CharacterSequenceRecordReader reader = new CharacterSequenceRecordReader.Builder(vocabulary)
+                .length(length)
+                .randomOffsets(seed)
+                .features(CharacterSequenceRecordReader.Features.ONE_HOT)
+                .part(part, heldOutFraction)
+                .build();
+        reader.initialize(text, source);
+        return reader.batches(batch);
+    }
+
+    /**
      * DL4J's score of a recurrent output layer sums the loss over the steps of a sequence (the last
      * truncated-BPTT segment, when training); dividing by those steps gives nats per character.
      *
@@ -52,7 +85,7 @@ public final class CharRnnTrainer {
      */
     public static Result train(
             MultiLayerNetwork net,
-            CharBatches batches,
+            CharacterSequenceRecordReader.Batches batches,
             int stepsPerScore,
             Duration budget,
             int maxSteps,
@@ -68,7 +101,7 @@ public final class CharRnnTrainer {
      */
     public static Result train(
             MultiLayerNetwork net,
-            CharBatches batches,
+            CharacterSequenceRecordReader.Batches batches,
             int stepsPerScore,
             Start start,
             Duration budget,
@@ -82,7 +115,7 @@ public final class CharRnnTrainer {
         double smoothed = start.smoothedLoss();
         int step = start.step();
         while ((maxSteps <= 0 || step < maxSteps) && System.nanoTime() - begin < budget.toNanos()) {
-            net.fit(batches.next());
+            net.fit(batches.nextContinuing());
             step++;
             double loss = net.score() / stepsPerScore;
             if (Double.isNaN(smoothed)) {
@@ -110,7 +143,7 @@ public final class CharRnnTrainer {
                 step, firstLoss, smoothed, rate(step - start.step(), batches, elapsed), Duration.ofNanos(elapsed));
     }
 
-    private static double rate(int steps, CharBatches batches, long nanos) {
+    private static double rate(int steps, CharacterSequenceRecordReader.Batches batches, long nanos) {
         return steps * (double) batches.charactersPerBatch() / Math.max(1, nanos) * 1e9;
     }
 
@@ -129,12 +162,12 @@ public final class CharRnnTrainer {
                 starts[b] = (first + b) * length;
             }
             // DL4J's score is the mean over the examples of the loss summed over the steps.
-            total += net.score(CharBatches.windows(text, vocabulary, length, starts), false) * starts.length;
+            total += net.score(oneHotWindows(text, vocabulary, length, starts), false) * starts.length;
             predicted += starts.length * length;
         }
         int rest = text.length - 1 - windows * length;
         if (rest > 0) {
-            total += net.score(CharBatches.windows(text, vocabulary, rest, windows * length), false);
+            total += net.score(oneHotWindows(text, vocabulary, rest, windows * length), false);
             predicted += rest;
         }
         return total / predicted;
@@ -152,7 +185,7 @@ public final class CharRnnTrainer {
         try {
             for (int first = 0; first < text.length - 1; first += chunk) {
                 int length = Math.min(chunk, text.length - 1 - first);
-                DataSet window = CharBatches.windows(text, vocabulary, length, first);
+                DataSet window = oneHotWindows(text, vocabulary, length, first);
                 // [1, vocabulary, length] read once as a Java array (index c * length + t), not value by value.
                 float[] probabilities =
                         net.rnnTimeStep(window.getFeatures()).dup('c').data().asFloat();
@@ -166,12 +199,31 @@ public final class CharRnnTrainer {
         return total / (text.length - 1);
     }
 
-    /** The mean loss (nats per character) of a few batches, e.g. of held-out text. */
-    public static double evaluate(MultiLayerNetwork net, CharBatches batches, int count) {
+    /** The mean loss (nats per character) of the next {@code count} batches, e.g. of held-out text. */
+    public static double evaluate(MultiLayerNetwork net, CharacterSequenceRecordReader.Batches batches, int count) {
         double total = 0;
         for (int i = 0; i < count; i++) {
-            total += net.score(batches.next(), false) / batches.length();
+            DataSet batch = batches.nextContinuing();
+            total += net.score(batch, false) / batch.getFeatures().size(2);
         }
         return total / count;
+    }
+
+    /**
+     * The windows of {@code length + 1} characters of {@code text} that begin at {@code starts}, as
+     * one mini-batch: one-hot inputs and next-character labels {@code [starts, V, length]}.
+     */
+    static DataSet oneHotWindows(int[] text, int vocabulary, int length, int... starts) {
+        int batch = starts.length;
+        float[] features = new float[batch * vocabulary * length];
+        float[] labels = new float[batch * vocabulary * length];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < length; t++) {
+                features[(b * vocabulary + text[starts[b] + t]) * length + t] = 1f;
+                labels[(b * vocabulary + text[starts[b] + t + 1]) * length + t] = 1f;
+            }
+        }
+        long[] shape = {batch, vocabulary, length};
+        return new DataSet(Nd4j.create(features, shape, 'c'), Nd4j.create(labels, shape, 'c'));
     }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.recurrent4j.checkpoint.Checkpoint;
 import org.recurrent4j.checkpoint.CheckpointStore;
@@ -18,6 +17,7 @@ import org.recurrent4j.examples.cli.UsageException;
 import org.recurrent4j.examples.diagnostics.TrainingCurves;
 import org.recurrent4j.examples.training.Divergence;
 import org.recurrent4j.examples.training.LearningRate;
+import org.recurrent4j.text.CharacterSequenceRecordReader;
 import org.recurrent4j.text.CharacterVocabulary;
 import org.recurrent4j.training.DivergenceGuard;
 import org.recurrent4j.training.TrainingDivergedException;
@@ -29,6 +29,9 @@ import org.recurrent4j.training.TrainingDivergedException;
  * resumed from one continues bit for bit), and the model saved with its curves.
  */
 final class CharRnnTraining {
+
+    /** The share of the text, at its end, held out. */
+    private static final double HELD_OUT = 0.1;
 
     /** Held-out measurements per run, evenly spaced over the budget, besides the final one. */
     private static final int VALIDATIONS = 5;
@@ -54,8 +57,8 @@ final class CharRnnTraining {
         CharacterVocabulary vocabulary = run.state().vocabulary();
         int[] text = vocabulary.encode(
                 run.state().corpus().text(), run.state().corpus().name());
-        // The last 10% is held out; windows never cross the cut.
-        int cut = (int) (text.length * 0.9);
+        // The last 10% is held out (cut as the reader cuts its training part); windows never cross the cut.
+        int cut = (int) Math.floor(text.length * (1 - HELD_OUT));
         int[] training = Arrays.copyOfRange(text, 0, cut);
         int[] heldOut = Arrays.copyOfRange(text, cut, text.length);
         int seqLength = run.state().seqLength();
@@ -82,9 +85,21 @@ final class CharRnnTraining {
                 "training for %s%s on batches of %d x %d characters...%n",
                 formatMinutes(o.minutes()), o.steps() > 0 ? " or up to step " + o.steps() : "", batch, seqLength);
 
-        CharBatches batches =
-                new CharBatches(training, vocabulary.size(), seqLength, batch, new Random(settings.seed()));
-        batches.skip(run.state().start().step());
+        CharacterSequenceRecordReader.Batches batches;
+        try {
+            batches = CharRnnTrainer.randomWindows(
+                    run.state().corpus().text(),
+                    run.state().corpus().name(),
+                    vocabulary,
+                    CharacterSequenceRecordReader.Part.TRAINING,
+                    HELD_OUT,
+                    seqLength,
+                    batch,
+                    settings.seed());
+        } catch (IOException e) {
+            throw new UsageException(e.getMessage());
+        }
+        batches.skipContinuing(run.state().start().step());
         HeldOut validation = new HeldOut(heldOut, vocabulary.size(), seqLength, batch);
         CheckpointStore store =
                 new CheckpointStore(o.out().resolve(CheckpointOptions.DIRECTORY), CheckpointOptions.KEEP);
@@ -178,7 +193,7 @@ final class CharRnnTraining {
      */
     private CharRnnTrainer.Result fit(
             MultiLayerNetwork net,
-            CharBatches batches,
+            CharacterSequenceRecordReader.Batches batches,
             CharRnnCheckpoints.State state,
             HeldOut validation,
             CheckpointStore store)

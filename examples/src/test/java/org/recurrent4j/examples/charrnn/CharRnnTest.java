@@ -3,6 +3,8 @@ package org.recurrent4j.examples.charrnn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -16,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.text.CharacterSequenceRecordReader;
 import org.recurrent4j.text.CharacterVocabulary;
 
 /** The char-RNN pipeline learns, samples from its vocabulary, and saves a model that reloads. */
@@ -43,6 +46,17 @@ class CharRnnTest {
                 .sum();
     }
 
+    /** Random windows of the whole text, as the command reads its training part. */
+    private static CharacterSequenceRecordReader.Batches windows(
+            String text, CharacterVocabulary vocabulary, int length, int batch) {
+        try {
+            return CharRnnTrainer.randomWindows(
+                    text, "test", vocabulary, CharacterSequenceRecordReader.Part.ALL, 0.1, length, batch, 1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Every cell the command offers learns the text: one layer, 48 units, 150 steps. */
     @ParameterizedTest(name = "{0}")
     @EnumSource(CellChoice.class)
@@ -53,8 +67,7 @@ class CharRnnTest {
                 vocabulary.size(),
                 new CharRnnModel.Settings(
                         cell, SMALL.hidden(), SMALL.layers(), SMALL.tbptt(), SMALL.learningRate(), SMALL.seed()));
-        CharBatches batches =
-                new CharBatches(vocabulary.encode(text, "test"), vocabulary.size(), 25, 16, new Random(1));
+        CharacterSequenceRecordReader.Batches batches = windows(text, vocabulary, 25, 16);
 
         CharRnnTrainer.Result result =
                 CharRnnTrainer.train(net, batches, 25, Duration.ofMinutes(5), 150, Duration.ofHours(1), p -> {});
@@ -86,7 +99,7 @@ class CharRnnTest {
         String text = tinyText();
         CharacterVocabulary vocabulary = CharacterVocabulary.of(text);
         MultiLayerNetwork net = CharRnnModel.build(vocabulary.size(), SMALL);
-        CharBatches batches = new CharBatches(vocabulary.encode(text, "test"), vocabulary.size(), 25, 4, new Random(1));
+        CharacterSequenceRecordReader.Batches batches = windows(text, vocabulary, 25, 4);
         CharRnnTrainer.train(net, batches, 25, Duration.ofMinutes(1), 3, Duration.ofHours(1), p -> {});
 
         Path model = CharRnnCommand.save(net, vocabulary, dir);
@@ -94,7 +107,7 @@ class CharRnnTest {
         CharacterVocabulary restoredVocabulary = CharacterVocabulary.load(dir.resolve(CharRnnCommand.VOCABULARY_FILE));
 
         assertEquals(vocabulary, restoredVocabulary);
-        INDArray features = batches.next().getFeatures();
+        INDArray features = batches.nextContinuing().getFeatures();
         assertEquals(net.output(features), restored.output(features));
         assertEquals(
                 CharRnnSampler.sample(net, vocabulary, "the ", 80, 0.8, new Random(5)),
@@ -111,13 +124,7 @@ class CharRnnTest {
         int[] encoded = vocabulary.encode(text, "test");
         MultiLayerNetwork net = CharRnnModel.build(vocabulary.size(), SMALL);
         CharRnnTrainer.train(
-                net,
-                new CharBatches(encoded, vocabulary.size(), 25, 4, new Random(1)),
-                25,
-                Duration.ofMinutes(1),
-                20,
-                Duration.ofHours(1),
-                p -> {});
+                net, windows(text, vocabulary, 25, 4), 25, Duration.ofMinutes(1), 20, Duration.ofHours(1), p -> {});
         double whole = CharRnnTrainer.evaluate(net, encoded, vocabulary.size(), 300, 1);
         double chunked = CharRnnTrainer.evaluateAsStream(net, encoded, vocabulary.size(), 37);
         assertEquals(whole, chunked, 1e-5, "the state carried across chunks is the state of one long window");
