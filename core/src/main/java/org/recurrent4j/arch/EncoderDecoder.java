@@ -205,13 +205,13 @@ public final class EncoderDecoder extends RecurrentStack<EncoderDecoder> {
         }
         g.addLayer(
                 OUTPUT,
-                new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                withInputDropout(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                         .activation(Activation.SOFTMAX)
                         .dataFormat(RNNFormat.NCW)
                         .nIn(top.size())
                         .nOut(targetVocabulary)
-                        .build(),
-                dropoutOnTop(g, top, "decoder_"));
+                        .build()),
+                top.vertex());
         return g.setOutputs(OUTPUT)
                 // The target's size either way: one-hot columns, or the embedding's nIn (see inputType()).
                 .setInputTypes(inputType(), InputType.recurrent(targetVocabulary))

@@ -49,12 +49,13 @@ public abstract class PerStepOutputStack<T extends PerStepOutputStack<T>> extend
         boolean softmax = classes > 0;
         g.addLayer(
                 name,
-                new RnnOutputLayer.Builder(softmax ? LossFunctions.LossFunction.MCXENT : LossFunctions.LossFunction.MSE)
+                withInputDropout(new RnnOutputLayer.Builder(
+                                softmax ? LossFunctions.LossFunction.MCXENT : LossFunctions.LossFunction.MSE)
                         .activation(softmax ? Activation.SOFTMAX : Activation.IDENTITY)
                         .dataFormat(RNNFormat.NCW)
                         .nIn(top.size())
                         .nOut(softmax ? classes : regression)
-                        .build(),
-                dropoutOnTop(g, top, ""));
+                        .build()),
+                top.vertex());
     }
 }

@@ -5,13 +5,14 @@ import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.ReverseTimeSeriesVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.weights.IWeightInit;
 import org.deeplearning4j.nn.weights.WeightInitXavier;
@@ -235,14 +236,9 @@ public abstract class RecurrentStack<T extends RecurrentStack<T>> {
         Top top = in;
         boolean both = allowBidirectional && bidirectional != null;
         for (int i = from; i < to; i++) {
-            String input = dropoutBefore(g, top, prefix, i);
             String name = prefix + "rnn" + i;
-            g.addLayer(
-                    name,
-                    both
-                            ? new Bidirectional(bidirectional, cell.layer(top.size(), sizes[i]))
-                            : cell.layer(top.size(), sizes[i]),
-                    input);
+            Layer layer = recurrentLayer(top.size(), sizes[i], i);
+            g.addLayer(name, both ? new Bidirectional(bidirectional, layer) : layer, top.vertex());
             top = residualAround(g, top, new Top(name, both ? layerOutput(sizes[i]) : sizes[i]), prefix, i);
         }
         return top;
@@ -259,9 +255,9 @@ public abstract class RecurrentStack<T extends RecurrentStack<T>> {
      */
     protected Top addLastStep(GraphBuilder g, Top in, String prefix, String maskInput) {
         int i = hidden.length - 1;
-        String input = dropoutBefore(g, in, prefix, i);
+        String input = in.vertex();
         String forward = prefix + "rnn" + i;
-        g.addLayer(forward, cell.layer(in.size(), hidden[i]), input);
+        g.addLayer(forward, recurrentLayer(in.size(), hidden[i], i), input);
         g.addVertex(forward + "_last", new LastTimeStepVertex(maskInput), forward);
         if (bidirectional == null) {
             return residualLast(g, in, new Top(forward + "_last", hidden[i]), prefix, i, maskInput, input);
@@ -269,7 +265,7 @@ public abstract class RecurrentStack<T extends RecurrentStack<T>> {
         String reversed = prefix + "reversed" + i;
         String backward = prefix + "rnn" + i + "_backward";
         g.addVertex(reversed, new ReverseTimeSeriesVertex(maskInput), input);
-        g.addLayer(backward, cell.layer(in.size(), hidden[i]), reversed);
+        g.addLayer(backward, recurrentLayer(in.size(), hidden[i], i), reversed);
         g.addVertex(backward + "_last", new LastTimeStepVertex(maskInput), backward);
         String merged = prefix + "rnn" + i + "_merged";
         switch (bidirectional) {
@@ -292,7 +288,7 @@ public abstract class RecurrentStack<T extends RecurrentStack<T>> {
     protected Top lastLayerSteps(GraphBuilder g, Top in, String prefix, String maskInput) {
         int i = hidden.length - 1;
         String forward = prefix + "rnn" + i;
-        String input = dropout == 0 || i == 0 ? in.vertex() : prefix + "dropout" + i;
+        String input = in.vertex();
         Top steps = new Top(forward, hidden[i]);
         if (bidirectional != null) {
             String backward = prefix + "rnn" + i + "_backward";
@@ -316,15 +312,25 @@ public abstract class RecurrentStack<T extends RecurrentStack<T>> {
         return new Top(name, steps.size());
     }
 
-    /** The input of layer {@code layer} of a stack: {@code top}, through dropout from the second layer on. */
-    protected String dropoutBefore(GraphBuilder g, Top top, String prefix, int layer) {
-        if (dropout == 0 || layer == 0) {
-            return top.vertex();
+    /**
+     * Layer {@code index} of a stack, with dropout on its input from the second layer on. Dropout
+     * is each layer's own input dropout, not DL4J's {@code DropoutLayer}, which fails in a graph's
+     * backprop in DL4J 1.0.0-M2.1 (after a {@code GlobalPoolingLayer}, and on masked sequences);
+     * so the two directions of a bidirectional layer drop independently, and a residual connection
+     * adds the layer's input before dropout.
+     */
+    protected Layer recurrentLayer(int nIn, int nOut, int index) {
+        Layer layer = cell.layer(nIn, nOut);
+        return index == 0 ? layer : withInputDropout(layer);
+    }
+
+    /** {@code layer} with dropout on its input if the stack has dropout: what an output layer on top gets. */
+    protected Layer withInputDropout(Layer layer) {
+        if (dropout > 0) {
+            // DL4J's dropout value is the probability of keeping a unit.
+            layer.setIDropout(new Dropout(1.0 - dropout));
         }
-        String name = prefix + "dropout" + layer;
-        // DL4J's dropout value is the probability of keeping a unit.
-        g.addLayer(name, new DropoutLayer.Builder(1.0 - dropout).build(), top.vertex());
-        return name;
+        return layer;
     }
 
     /** {@code out}, plus {@code in} if residual connections are on (from the second layer on, equal sizes). */
@@ -348,15 +354,5 @@ public abstract class RecurrentStack<T extends RecurrentStack<T>> {
         String name = prefix + "residual" + layer;
         g.addVertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), inputLast, out.vertex());
         return new Top(name, out.size());
-    }
-
-    /** Dropout on the top of the stack, before an output layer. */
-    protected String dropoutOnTop(GraphBuilder g, Top top, String prefix) {
-        if (dropout == 0) {
-            return top.vertex();
-        }
-        String name = prefix + "dropout_top";
-        g.addLayer(name, new DropoutLayer.Builder(1.0 - dropout).build(), top.vertex());
-        return name;
     }
 }

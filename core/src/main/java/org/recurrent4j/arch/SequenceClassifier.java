@@ -88,12 +88,12 @@ public final class SequenceClassifier extends RecurrentStack<SequenceClassifier>
         }
         g.addLayer(
                 OUTPUT,
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                withInputDropout(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                         .activation(Activation.SOFTMAX)
                         .nIn(pooled.size())
                         .nOut(classes)
-                        .build(),
-                dropoutOnTop(g, pooled, ""));
+                        .build()),
+                pooled.vertex());
         return g.setOutputs(OUTPUT).setInputTypes(inputType()).build();
     }
 }

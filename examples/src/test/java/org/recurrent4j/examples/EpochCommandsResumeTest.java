@@ -138,7 +138,7 @@ class EpochCommandsResumeTest {
                 "--batch",
                 "32",
                 "--pooling",
-                "max",
+                "last",
                 "--bidirectional",
                 "--dropout",
                 "0.3");
@@ -146,7 +146,7 @@ class EpochCommandsResumeTest {
                 sentiment,
                 List.of("sentiment", "train"),
                 dir,
-                d -> ModelSerializer.restoreMultiLayerNetwork(
+                d -> ModelSerializer.restoreComputationGraph(
                         d.resolve(SentimentCommand.MODEL_FILE).toFile(), true));
 
         Path other = dir.resolve("other");
@@ -164,10 +164,10 @@ class EpochCommandsResumeTest {
 
         Run lowered = resume(List.of("sentiment"), stopped, other, 3, "--lr", "0.0005");
         assertSucceeded(lowered);
-        MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(
+        ComputationGraph net = ModelSerializer.restoreComputationGraph(
                 other.resolve(SentimentCommand.MODEL_FILE).toFile(), true);
         int layersWithParameters = 0;
-        for (int i = 0; i < net.getnLayers(); i++) {
+        for (int i = 0; i < net.getNumLayers(); i++) {
             var layer = net.getLayer(i);
             for (String parameter : layer.paramTable().keySet()) {
                 Adam adam = (Adam) layer.conf().getLayer().getUpdaterByParam(parameter);

@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.recurrent4j.examples.cli.HelpOption;
 import org.recurrent4j.examples.cli.ModelDirectoryOption;
@@ -108,14 +108,14 @@ public final class SentimentCommand implements Callable<Integer> {
     }
 
     /** A classifier read back from a model directory. */
-    record Saved(MultiLayerNetwork net, WordVocabulary vocabulary, int maxLength) {
+    record Saved(ComputationGraph net, WordVocabulary vocabulary, int maxLength) {
 
         static Saved load(ModelDirectoryOption model) throws UsageException {
             try (Reader reader = Files.newBufferedReader(model.file(SETTINGS_FILE), StandardCharsets.UTF_8)) {
                 Properties settings = new Properties();
                 settings.load(reader);
                 return new Saved(
-                        ModelSerializer.restoreMultiLayerNetwork(
+                        ModelSerializer.restoreComputationGraph(
                                 model.file(MODEL_FILE).toFile(), false),
                         WordVocabulary.load(model.file(VOCABULARY_FILE)),
                         Integer.parseInt(settings.getProperty(MAX_LENGTH)));
@@ -127,7 +127,7 @@ public final class SentimentCommand implements Callable<Integer> {
     }
 
     /** Saves the classifier, its word vocabulary and its settings into {@code dir}, each file atomically. */
-    public static Path save(MultiLayerNetwork net, WordVocabulary vocabulary, int maxLength, Path dir)
+    public static Path save(ComputationGraph net, WordVocabulary vocabulary, int maxLength, Path dir)
             throws IOException {
         Path model = dir.resolve(MODEL_FILE);
         AtomicFile.write(model, temporary -> ModelSerializer.writeModel(net, temporary.toFile(), true));

@@ -49,7 +49,7 @@ final class SentimentEvalCommand implements Callable<Integer> {
         } catch (IOException | IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        Evaluation evaluation = saved.net().evaluate(SentimentModel.batches(saved.net(), texts, 256));
+        Evaluation evaluation = saved.net().evaluate(SentimentModel.batches(texts, 256));
         spec.commandLine()
                 .getOut()
                 .printf(

@@ -8,7 +8,6 @@ import org.recurrent4j.examples.cli.OutOption;
 import org.recurrent4j.examples.cli.Range;
 import org.recurrent4j.examples.cli.SeedOption;
 import org.recurrent4j.examples.cli.TrainingOptions;
-import org.recurrent4j.examples.cli.UsageException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -77,14 +76,15 @@ public final class SentimentOptions {
 
     @Option(
             names = "--bidirectional",
-            description = "read each sentence forwards and backwards (needs --pooling max or mean)")
+            description = "read each sentence forwards and backwards (with --pooling last: the forward direction at"
+                    + " the last token, the backward one after the whole sentence)")
     boolean bidirectional;
 
     @Option(
             names = "--dropout",
             paramLabel = "P",
-            description = "drop each pooled value with probability P while training (needs --pooling max or"
-                    + " mean; default: ${DEFAULT-VALUE})")
+            description = "drop each value of the sentence's vector (read or pooled) with probability P while"
+                    + " training (default: ${DEFAULT-VALUE})")
     @Range(min = 0, max = 0.95)
     double dropout = 0;
 
@@ -106,14 +106,7 @@ public final class SentimentOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
-    SentimentModel.Settings settings() throws UsageException {
-        if (bidirectional && pooling == SentimentModel.Pooling.LAST) {
-            throw new UsageException("--bidirectional needs --pooling max or mean: read at the last token, the"
-                    + " backward direction would have read only that token");
-        }
-        if (dropout > 0 && pooling == SentimentModel.Pooling.LAST) {
-            throw new UsageException("--dropout needs --pooling max or mean: it drops pooled values");
-        }
+    SentimentModel.Settings settings() {
         return new SentimentModel.Settings(
                 network.cell(),
                 embedding,

@@ -6,8 +6,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.recurrent4j.checkpoint.Checkpoint;
 import org.recurrent4j.checkpoint.CheckpointStore;
@@ -38,7 +39,7 @@ final class SentimentTraining {
 
     /** The trained classifier, its vocabulary, the data it saw and its learning curves. */
     record Trained(
-            MultiLayerNetwork net, WordVocabulary vocabulary, SentimentData.Corpus corpus, TrainingCurves curves) {}
+            ComputationGraph net, WordVocabulary vocabulary, SentimentData.Corpus corpus, TrainingCurves curves) {}
 
     SentimentTraining(SentimentOptions options, PrintWriter out) {
         this.o = options;
@@ -86,10 +87,10 @@ final class SentimentTraining {
                 corpus.name(), train.sequences(), dev.sequences(), vocabulary.size(), train.truncated(), o.maxLength);
 
         SentimentModel.Settings model = o.settings();
-        MultiLayerNetwork net;
+        ComputationGraph net;
         if (resume.isPresent()) {
             try {
-                net = resume.get().multiLayerNetwork();
+                net = resume.get().computationGraph();
             } catch (IOException e) {
                 throw new UsageException("--resume: " + e.getMessage());
             }
@@ -106,10 +107,10 @@ final class SentimentTraining {
                 model.cell().name().toLowerCase(Locale.ROOT),
                 model.hidden(),
                 model.pooling() == SentimentModel.Pooling.LAST
-                        ? "softmax at the last token"
+                        ? "read at the last token -> softmax"
                         : model.pooling().name().toLowerCase(Locale.ROOT) + " pooling over the tokens -> softmax",
                 net.numParams());
-        EpochTrainer trainer = EpochTrainer.of(net, start)
+        EpochTrainer<DataSet> trainer = EpochTrainer.of(net, start)
                 .progress("sentiment", "examples", o.training.progressBar())
                 .learningRate(model.learningRate(), RunSettings.given(o.command, "--lr"))
                 .checkpoints(
@@ -125,10 +126,13 @@ final class SentimentTraining {
 
     /** The epochs, with the whole dev part scored after each. */
     private void fit(
-            EpochTrainer trainer, MultiLayerNetwork net, LabelledTextRecordReader train, LabelledTextRecordReader dev)
+            EpochTrainer<DataSet> trainer,
+            ComputationGraph net,
+            LabelledTextRecordReader train,
+            LabelledTextRecordReader dev)
             throws RunFailedException {
         int batch = o.training.batch();
-        DataSetIterator batches = SentimentModel.batches(net, train, batch);
+        DataSetIterator batches = SentimentModel.batches(train, batch);
         long perEpoch = (train.sequences() + batch - 1) / batch;
         trainer.train(
                 o.epochs,
@@ -138,7 +142,7 @@ final class SentimentTraining {
                     return batches;
                 },
                 (epoch, step, loss, took) -> {
-                    Evaluation evaluation = net.evaluate(SentimentModel.batches(net, dev, 256));
+                    Evaluation evaluation = net.evaluate(SentimentModel.batches(dev, 256));
                     out.printf(
                             "epoch %d: %d:%02d, training loss %.3f, dev accuracy %.4f (%d texts)%n",
                             epoch,

@@ -113,7 +113,7 @@ final class SeriesClassification {
                     "untrained: test accuracy %.4f (chance %.4f)%n",
                     untrained, 1.0 / data.classes().size());
         }
-        EpochTrainer trainer = EpochTrainer.of(net, start)
+        EpochTrainer<DataSet> trainer = EpochTrainer.of(net, start)
                 .progress("timeseries classify", "series", o.training.progressBar())
                 .learningRate(o.training.learningRate(), RunSettings.given(o.spec, "--lr"))
                 .checkpoints(
@@ -165,7 +165,7 @@ final class SeriesClassification {
 
     /** The epochs: shuffled mini-batches, the whole test part scored after each epoch. */
     private Evaluation fit(
-            EpochTrainer trainer, ComputationGraph net, DataSet train, DataSet test, List<String> classes)
+            EpochTrainer<DataSet> trainer, ComputationGraph net, DataSet train, DataSet test, List<String> classes)
             throws RunFailedException {
         int batch = o.training.batch();
         Evaluation[] last = {null};

@@ -124,7 +124,7 @@ final class SeriesForecasting {
                     naive.mse(), naive.mae(), untrained.mse(), untrained.mae());
         }
         NormalizerStandardize saved = normalizer;
-        EpochTrainer trainer = EpochTrainer.of(net, start)
+        EpochTrainer<DataSet> trainer = EpochTrainer.of(net, start)
                 .progress("timeseries forecast", "windows", o.training.progressBar())
                 .learningRate(o.training.learningRate(), RunSettings.given(o.spec, "--lr"))
                 .checkpoints(
@@ -185,7 +185,7 @@ final class SeriesForecasting {
     }
 
     /** The epochs over the shuffled training windows, the test windows scored after each. */
-    private Scores fit(EpochTrainer trainer, ComputationGraph net, ForecastWindows train, ForecastWindows test)
+    private Scores fit(EpochTrainer<DataSet> trainer, ComputationGraph net, ForecastWindows train, ForecastWindows test)
             throws RunFailedException {
         Scores[] last = {null};
         trainer.train(

@@ -74,7 +74,7 @@ class EpochTrainerTest {
     }
 
     /** Each epoch's batches from a generator seeded by the epoch; {@code killAt} (a step) throws instead. */
-    private static EpochTrainer.Epochs data(long killAt) {
+    private static EpochTrainer.Epochs<DataSet> data(long killAt) {
         long[] given = {0};
         return epoch -> {
             Random random = new Random(1000 + epoch);
@@ -107,13 +107,13 @@ class EpochTrainerTest {
     @Test
     void aRunKilledMidEpochResumesBitForBit(@TempDir Path dir) throws Exception {
         MultiLayerNetwork whole = network();
-        EpochTrainer uninterrupted = EpochTrainer.of(whole, EpochTrainer.fresh("test_mse"))
+        EpochTrainer<DataSet> uninterrupted = EpochTrainer.of(whole, EpochTrainer.fresh("test_mse"))
                 .checkpoints(new CheckpointStore(dir.resolve("whole"), 2), Duration.ZERO, Map.of(), Map.of());
         uninterrupted.train(EPOCHS, BATCHES, data(-1), score(whole));
 
         MultiLayerNetwork killed = network();
         CheckpointStore store = new CheckpointStore(dir.resolve("killed"), 2);
-        EpochTrainer first = EpochTrainer.of(killed, EpochTrainer.fresh("test_mse"))
+        EpochTrainer<DataSet> first = EpochTrainer.of(killed, EpochTrainer.fresh("test_mse"))
                 .checkpoints(store, Duration.ofNanos(1), Map.of("run", "test"), Map.of());
         // the 8th batch asked for is the 3rd of epoch 2: a checkpoint followed every batch before it
         assertThrows(IllegalStateException.class, () -> first.train(EPOCHS, BATCHES, data(8), score(killed)));
@@ -124,7 +124,7 @@ class EpochTrainerTest {
         assertEquals(new EpochTrainer.Position(2, 2, 7, start.position().lossSum(), 16), start.position());
         assertEquals(1, start.curves().size(), "epoch 1's row");
         MultiLayerNetwork resumedNet = newest.multiLayerNetwork();
-        EpochTrainer resumed =
+        EpochTrainer<DataSet> resumed =
                 EpochTrainer.of(resumedNet, start).checkpoints(store, Duration.ZERO, Map.of("run", "test"), Map.of());
         resumed.train(EPOCHS, BATCHES, data(-1), score(resumedNet));
 
@@ -142,7 +142,7 @@ class EpochTrainerTest {
     void divergingStopsWithTheLastGoodCheckpointAndATenthOfTheRate(@TempDir Path dir) throws Exception {
         MultiLayerNetwork net = network();
         CheckpointStore store = new CheckpointStore(dir, 2);
-        EpochTrainer.Epochs poisoned = epoch -> {
+        EpochTrainer.Epochs<DataSet> poisoned = epoch -> {
             Random random = new Random(epoch);
             List<DataSet> batches = new ArrayList<>();
             for (int b = 0; b < BATCHES; b++) {
