@@ -101,8 +101,7 @@ final class CharRnnTraining {
         }
         batches.skipContinuing(run.state().start().step());
         HeldOut validation = new HeldOut(heldOut, vocabulary.size(), seqLength, batch);
-        CheckpointStore store =
-                new CheckpointStore(o.out().resolve(CheckpointOptions.DIRECTORY), CheckpointOptions.KEEP);
+        CheckpointStore store = CheckpointOptions.store(o.out());
         CharRnnTrainer.Result result = fit(net, batches, run.state(), validation, store);
         out.printf(
                 "trained to step %d in %s: loss %.3f -> %.3f nats/char, %,.0f chars/s%n",

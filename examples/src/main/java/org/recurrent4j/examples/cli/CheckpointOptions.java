@@ -35,6 +35,11 @@ public final class CheckpointOptions {
                     + " directory (its newest is taken) or a run's --out directory; --lr may lower the learning rate")
     private Path resume;
 
+    /** The checkpoints of a run whose output directory is {@code out}: OUT/checkpoints, the newest {@value #KEEP} kept. */
+    public static CheckpointStore store(Path out) {
+        return new CheckpointStore(out.resolve(DIRECTORY), KEEP);
+    }
+
     /** How often to write a checkpoint during training; zero for only at the end. */
     public Duration interval() {
         return Duration.ofMillis((long) (minutes * 60_000));

@@ -11,7 +11,6 @@ import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.recurrent4j.checkpoint.Checkpoint;
-import org.recurrent4j.checkpoint.CheckpointStore;
 import org.recurrent4j.examples.cli.CheckpointOptions;
 import org.recurrent4j.examples.cli.RunFailedException;
 import org.recurrent4j.examples.cli.UsageException;
@@ -114,8 +113,7 @@ final class SentimentTraining {
                 .progress("sentiment", "examples", o.training.progressBar())
                 .learningRate(model.learningRate(), RunSettings.given(o.command, "--lr"))
                 .checkpoints(
-                        new CheckpointStore(
-                                o.out.directory().resolve(CheckpointOptions.DIRECTORY), CheckpointOptions.KEEP),
+                        CheckpointOptions.store(o.out.directory()),
                         o.checkpoints.interval(),
                         settings.properties(),
                         Map.of(VOCABULARY, EpochTrainer.fileWrittenBy(vocabulary::save)));

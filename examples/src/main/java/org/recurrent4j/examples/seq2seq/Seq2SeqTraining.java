@@ -18,7 +18,6 @@ import org.nd4j.linalg.schedule.ScheduleType;
 import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.EncoderDecoder;
 import org.recurrent4j.checkpoint.Checkpoint;
-import org.recurrent4j.checkpoint.CheckpointStore;
 import org.recurrent4j.decode.SequenceDecoder;
 import org.recurrent4j.examples.cli.CheckpointOptions;
 import org.recurrent4j.examples.cli.RunFailedException;
@@ -97,8 +96,7 @@ final class Seq2SeqTraining {
                 .progress("seq2seq", "examples", o.training.progressBar())
                 .learningRate(o.training.learningRate(), false)
                 .checkpoints(
-                        new CheckpointStore(
-                                o.out.directory().resolve(CheckpointOptions.DIRECTORY), CheckpointOptions.KEEP),
+                        CheckpointOptions.store(o.out.directory()),
                         o.checkpoints.interval(),
                         settings.properties(),
                         Map.of());

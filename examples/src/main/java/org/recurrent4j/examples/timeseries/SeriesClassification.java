@@ -21,7 +21,6 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.SequenceClassifier;
 import org.recurrent4j.checkpoint.Checkpoint;
-import org.recurrent4j.checkpoint.CheckpointStore;
 import org.recurrent4j.examples.cli.CheckpointOptions;
 import org.recurrent4j.examples.cli.RunFailedException;
 import org.recurrent4j.examples.cli.UsageException;
@@ -117,8 +116,7 @@ final class SeriesClassification {
                 .progress("timeseries classify", "series", o.training.progressBar())
                 .learningRate(o.training.learningRate(), RunSettings.given(o.spec, "--lr"))
                 .checkpoints(
-                        new CheckpointStore(
-                                o.out.directory().resolve(CheckpointOptions.DIRECTORY), CheckpointOptions.KEEP),
+                        CheckpointOptions.store(o.out.directory()),
                         o.checkpoints.interval(),
                         settings.properties(),
                         Map.of(

@@ -23,7 +23,6 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.SequenceLabeler;
 import org.recurrent4j.checkpoint.Checkpoint;
-import org.recurrent4j.checkpoint.CheckpointStore;
 import org.recurrent4j.examples.cli.CheckpointOptions;
 import org.recurrent4j.examples.cli.RunFailedException;
 import org.recurrent4j.examples.cli.UsageException;
@@ -128,8 +127,7 @@ final class SeriesForecasting {
                 .progress("timeseries forecast", "windows", o.training.progressBar())
                 .learningRate(o.training.learningRate(), RunSettings.given(o.spec, "--lr"))
                 .checkpoints(
-                        new CheckpointStore(
-                                o.out.directory().resolve(CheckpointOptions.DIRECTORY), CheckpointOptions.KEEP),
+                        CheckpointOptions.store(o.out.directory()),
                         o.checkpoints.interval(),
                         settings.properties(),
                         Map.of(
