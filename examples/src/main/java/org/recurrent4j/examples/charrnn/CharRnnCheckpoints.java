@@ -15,6 +15,7 @@ import org.recurrent4j.checkpoint.CheckpointException;
 import org.recurrent4j.checkpoint.CheckpointStore;
 import org.recurrent4j.examples.cell.CellChoice;
 import org.recurrent4j.examples.diagnostics.TrainingCurves;
+import org.recurrent4j.examples.training.LearningRateDecay;
 import org.recurrent4j.text.CharacterVocabulary;
 
 /**
@@ -34,6 +35,7 @@ final class CharRnnCheckpoints {
     /** A run's state at a step, as saved. */
     record State(
             CharRnnModel.Settings settings,
+            RateSchedule schedule,
             int seqLength,
             int batch,
             TextCorpus corpus,
@@ -49,6 +51,8 @@ final class CharRnnCheckpoints {
         p.put("layers", Integer.toString(settings.layers()));
         p.put("tbptt", Integer.toString(settings.tbptt()));
         p.put("learning.rate", Double.toString(settings.learningRate()));
+        p.put("learning.rate.decay", s.schedule().decay().name());
+        p.put("learning.rate.final", Double.toString(s.schedule().finalRate()));
         p.put("seed", Long.toString(settings.seed()));
         p.put("clip", Double.toString(settings.clip()));
         p.put("dropout", Double.toString(settings.dropout()));
@@ -58,6 +62,7 @@ final class CharRnnCheckpoints {
         p.put("corpus.sha256", sha256(s.corpus().text()));
         p.put("loss.first", Double.toString(s.start().firstLoss()));
         p.put("loss.smoothed", Double.toString(s.start().smoothedLoss()));
+        p.put("budget.used", Double.toString(s.start().budgetUsed()));
         byte[] vocabulary = s.vocabulary().fileText().getBytes(StandardCharsets.UTF_8);
         byte[] curves = s.curves().csv().getBytes(StandardCharsets.UTF_8);
         return store.save(
@@ -86,6 +91,17 @@ final class CharRnnCheckpoints {
         }
     }
 
+    /** The learning-rate schedule a checkpoint recorded. */
+    static RateSchedule schedule(Checkpoint c) throws CheckpointException {
+        try {
+            return new RateSchedule(
+                    LearningRateDecay.valueOf(c.property("learning.rate.decay")),
+                    Double.parseDouble(c.property("learning.rate.final")));
+        } catch (IllegalArgumentException e) {
+            throw foreign(c, e);
+        }
+    }
+
     static int intProperty(Checkpoint c, String name) throws CheckpointException {
         try {
             return Integer.parseInt(c.property(name));
@@ -94,13 +110,14 @@ final class CharRnnCheckpoints {
         }
     }
 
-    /** Where the run stood: its steps and training loss. */
+    /** Where the run stood: its steps, training loss and share of its budget used. */
     static CharRnnTrainer.Start start(Checkpoint c) throws CheckpointException {
         try {
             return new CharRnnTrainer.Start(
                     Math.toIntExact(c.step()),
                     Double.parseDouble(c.property("loss.first")),
-                    Double.parseDouble(c.property("loss.smoothed")));
+                    Double.parseDouble(c.property("loss.smoothed")),
+                    Double.parseDouble(c.property("budget.used")));
         } catch (NumberFormatException | ArithmeticException e) {
             throw foreign(c, e);
         }

@@ -3,9 +3,11 @@ package org.recurrent4j.examples.charrnn;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.function.DoubleUnaryOperator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.recurrent4j.examples.training.LearningRate;
 import org.recurrent4j.text.CharacterSequenceRecordReader;
 import org.recurrent4j.text.CharacterVocabulary;
 
@@ -29,22 +31,38 @@ public final class CharRnnTrainer {
      *
      * @param steps the steps done in all, counting those before a resumed run's start
      * @param charactersPerSecond the throughput of this run (its own steps over its own time)
+     * @param budgetUsed the share of the budget used (see {@link #train(MultiLayerNetwork,
+     *     CharacterSequenceRecordReader.Batches, int, Start, Duration, int, DoubleUnaryOperator, Duration,
+     *     Consumer, AfterStep)})
      */
-    public record Result(int steps, double firstLoss, double lastLoss, double charactersPerSecond, Duration elapsed) {}
+    public record Result(
+            int steps,
+            double firstLoss,
+            double lastLoss,
+            double charactersPerSecond,
+            Duration elapsed,
+            double budgetUsed) {
 
-    /**
-     * Where a run begins: step 0, or where an earlier run stopped (its steps and its training loss,
-     * first and smoothed, so that the reported loss carries on).
-     */
-    public record Start(int step, double firstLoss, double smoothedLoss) {
-        /** A fresh run. */
-        public static final Start FRESH = new Start(0, Double.NaN, Double.NaN);
+        /** Where a run resumed after this one would start. */
+        public Start end() {
+            return new Start(steps, firstLoss, lastLoss, budgetUsed);
+        }
     }
 
-    /** Called after every step, e.g. to write a checkpoint. */
+    /**
+     * Where a run begins: step 0, or where an earlier run stopped (its steps, its training loss,
+     * first and smoothed, so that the reported loss carries on, and the share of its budget it had
+     * used, so that a learning-rate schedule carries on).
+     */
+    public record Start(int step, double firstLoss, double smoothedLoss, double budgetUsed) {
+        /** A fresh run. */
+        public static final Start FRESH = new Start(0, Double.NaN, Double.NaN, 0);
+    }
+
+    /** Called after every step with where a run resumed from there would start, e.g. to write a checkpoint. */
     @FunctionalInterface
     public interface AfterStep {
-        void stepDone(int step, double firstLoss, double smoothedLoss);
+        void stepDone(Start now);
     }
 
     /**
@@ -92,12 +110,20 @@ public final class CharRnnTrainer {
             Duration reportEvery,
             Consumer<Progress> progress) {
         return train(
-                net, batches, stepsPerScore, Start.FRESH, budget, maxSteps, reportEvery, progress, (s, f, l) -> {});
+                net, batches, stepsPerScore, Start.FRESH, budget, maxSteps, null, reportEvery, progress, now -> {});
     }
 
     /**
      * Trains from {@code start} (whose data position {@code batches} must already be at) until the
      * time budget of this run is used or the run has reached {@code maxSteps} steps in all.
+     *
+     * <p>The share of the budget used, which {@code schedule} maps to the learning rate set before
+     * every step, counts steps when there is a step limit ({@code step / maxSteps}, counting the
+     * steps before {@code start}: the same rate at the same step however a run was split), else
+     * time: from {@code start.budgetUsed()} at this run's start to 1 at the end of its {@code
+     * budget}.
+     *
+     * @param schedule the learning rate for a share of the budget; null keeps the network's rate
      */
     public static Result train(
             MultiLayerNetwork net,
@@ -106,6 +132,7 @@ public final class CharRnnTrainer {
             Start start,
             Duration budget,
             int maxSteps,
+            DoubleUnaryOperator schedule,
             Duration reportEvery,
             Consumer<Progress> progress,
             AfterStep afterStep) {
@@ -114,7 +141,15 @@ public final class CharRnnTrainer {
         double firstLoss = start.firstLoss();
         double smoothed = start.smoothedLoss();
         int step = start.step();
+        double rate = Double.NaN;
         while ((maxSteps <= 0 || step < maxSteps) && System.nanoTime() - begin < budget.toNanos()) {
+            if (schedule != null) {
+                double scheduled = schedule.applyAsDouble(budgetUsed(start, step, maxSteps, begin, budget));
+                if (scheduled != rate) {
+                    LearningRate.set(net, scheduled);
+                    rate = scheduled;
+                }
+            }
             net.fit(batches.nextContinuing());
             step++;
             double loss = net.score() / stepsPerScore;
@@ -124,7 +159,7 @@ public final class CharRnnTrainer {
             } else {
                 smoothed = 0.9 * smoothed + 0.1 * loss;
             }
-            afterStep.stepDone(step, firstLoss, smoothed);
+            afterStep.stepDone(new Start(step, firstLoss, smoothed, budgetUsed(start, step, maxSteps, begin, budget)));
             long now = System.nanoTime();
             if (now >= nextReport) {
                 double done = Math.max(
@@ -140,7 +175,20 @@ public final class CharRnnTrainer {
         }
         long elapsed = System.nanoTime() - begin;
         return new Result(
-                step, firstLoss, smoothed, rate(step - start.step(), batches, elapsed), Duration.ofNanos(elapsed));
+                step,
+                firstLoss,
+                smoothed,
+                rate(step - start.step(), batches, elapsed),
+                Duration.ofNanos(elapsed),
+                budgetUsed(start, step, maxSteps, begin, budget));
+    }
+
+    private static double budgetUsed(Start start, int step, int maxSteps, long begin, Duration budget) {
+        if (maxSteps > 0) {
+            return step / (double) maxSteps;
+        }
+        double time = (System.nanoTime() - begin) / (double) budget.toNanos();
+        return Math.min(1, start.budgetUsed() + (1 - start.budgetUsed()) * time);
     }
 
     private static double rate(int steps, CharacterSequenceRecordReader.Batches batches, long nanos) {

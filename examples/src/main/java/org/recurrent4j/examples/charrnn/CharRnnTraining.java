@@ -17,6 +17,7 @@ import org.recurrent4j.examples.cli.UsageException;
 import org.recurrent4j.examples.diagnostics.TrainingCurves;
 import org.recurrent4j.examples.training.Divergence;
 import org.recurrent4j.examples.training.LearningRate;
+import org.recurrent4j.examples.training.LearningRateDecay;
 import org.recurrent4j.text.CharacterSequenceRecordReader;
 import org.recurrent4j.text.CharacterVocabulary;
 import org.recurrent4j.training.DivergenceGuard;
@@ -81,9 +82,17 @@ final class CharRnnTraining {
                 settings.tbptt(),
                 settings.dropout() > 0 ? "; dropout " + settings.dropout() : "");
         int batch = run.state().batch();
+        RateSchedule schedule = run.state().schedule();
         out.printf(
-                "training for %s%s on batches of %d x %d characters...%n",
-                formatMinutes(o.minutes()), o.steps() > 0 ? " or up to step " + o.steps() : "", batch, seqLength);
+                "training for %s%s on batches of %d x %d characters, learning rate %s%s...%n",
+                formatMinutes(o.minutes()),
+                o.steps() > 0 ? " or up to step " + o.steps() : "",
+                batch,
+                seqLength,
+                settings.learningRate(),
+                schedule.decay() == LearningRateDecay.NONE
+                        ? ""
+                        : " falling to " + schedule.finalRate() + " (" + schedule.decay() + ")");
 
         CharacterSequenceRecordReader.Batches batches;
         try {
@@ -126,7 +135,7 @@ final class CharRnnTraining {
                     loss, seqLength, CharRnnTrainer.evaluateAsStream(net, heldOut, vocabulary.size(), STREAM_CHUNK));
         }
         if (result.steps() > run.state().start().step()) {
-            CharRnnCheckpoints.State end = state(run.state(), result.steps(), result.firstLoss(), result.lastLoss());
+            CharRnnCheckpoints.State end = state(run.state(), result.end());
             out.println("checkpoint: " + checkpoint(store, net, end, result.steps()));
         }
         return new Trained(net, vocabulary, curves);
@@ -138,12 +147,14 @@ final class CharRnnTraining {
     private Run fresh() throws UsageException {
         TextCorpus corpus = o.corpus();
         CharRnnModel.Settings settings = o.settings();
+        RateSchedule schedule = o.schedule(settings.learningRate());
         CharacterVocabulary vocabulary = CharacterVocabulary.of(corpus.text());
         MultiLayerNetwork net = CharRnnModel.build(vocabulary.size(), settings);
         return new Run(
                 net,
                 new CharRnnCheckpoints.State(
                         settings,
+                        schedule,
                         o.seqLength(),
                         o.training().batch(),
                         corpus,
@@ -155,6 +166,7 @@ final class CharRnnTraining {
     private Run resumed(Checkpoint c) throws UsageException {
         try {
             CharRnnModel.Settings settings = o.settings(c, CharRnnCheckpoints.settings(c));
+            RateSchedule schedule = o.schedule(CharRnnCheckpoints.schedule(c), settings.learningRate());
             int seqLength = o.seqLength(c, CharRnnCheckpoints.intProperty(c, "seq.length"));
             int batch = o.batch(c, CharRnnCheckpoints.intProperty(c, "batch"));
             TextCorpus corpus = o.corpus(c.property("corpus.source"));
@@ -174,6 +186,7 @@ final class CharRnnTraining {
                     net,
                     new CharRnnCheckpoints.State(
                             settings,
+                            schedule,
                             seqLength,
                             batch,
                             corpus,
@@ -212,6 +225,7 @@ final class CharRnnTraining {
                     state.start(),
                     Duration.ofMillis((long) (o.minutes() * 60_000)),
                     o.steps(),
+                    state.schedule().rates(state.settings().learningRate()),
                     Duration.ofMillis(500),
                     p -> {
                         progress.update(p.done(), p.step(), p.loss(), p.charactersPerSecond());
@@ -220,10 +234,10 @@ final class CharRnnTraining {
                             nextValidation[0] += 1.0 / VALIDATIONS;
                         }
                     },
-                    (step, firstLoss, smoothedLoss) -> {
-                        lastStep[0] = step;
+                    now -> {
+                        lastStep[0] = now.step();
                         if (System.nanoTime() >= nextCheckpoint[0]) {
-                            checkpoint(store, net, state(state, step, firstLoss, smoothedLoss), step);
+                            checkpoint(store, net, state(state, now), now.step());
                             nextCheckpoint[0] = System.nanoTime() + interval;
                         }
                     });
@@ -237,16 +251,9 @@ final class CharRnnTraining {
         }
     }
 
-    private static CharRnnCheckpoints.State state(
-            CharRnnCheckpoints.State s, int step, double firstLoss, double smoothedLoss) {
+    private static CharRnnCheckpoints.State state(CharRnnCheckpoints.State s, CharRnnTrainer.Start now) {
         return new CharRnnCheckpoints.State(
-                s.settings(),
-                s.seqLength(),
-                s.batch(),
-                s.corpus(),
-                s.vocabulary(),
-                s.curves(),
-                new CharRnnTrainer.Start(step, firstLoss, smoothedLoss));
+                s.settings(), s.schedule(), s.seqLength(), s.batch(), s.corpus(), s.vocabulary(), s.curves(), now);
     }
 
     private static Path checkpoint(

@@ -87,10 +87,11 @@ class CharRnnResumeTest {
                 "--minutes",
                 "30",
                 "--quiet",
-                "--checkpoint-every",
-                "0",
                 "--out",
                 out.toString()));
+        if (!List.of(more).contains("--checkpoint-every")) {
+            args.addAll(List.of("--checkpoint-every", "0"));
+        }
         args.addAll(List.of(more));
         return run(args.toArray(String[]::new));
     }
@@ -204,6 +205,52 @@ class CharRnnResumeTest {
                             net.getLayer(i).paramTable().keySet().iterator().next());
             assertEquals(0.001, adam.getLearningRate(), 1e-12, "layer " + i);
         }
+    }
+
+    @Test
+    void aDecayingRateFollowsTheStepsAndCarriesOnAfterAResume(@TempDir Path dir) throws Exception {
+        String[] decay = {"--lr", "0.01", "--lr-decay", "linear", "--final-lr", "0.001"};
+        Path whole = dir.resolve("whole");
+        Run wholeRun = train(whole, 6, decay);
+        assertSucceeded(wholeRun);
+        assertTrue(wholeRun.out().contains("learning rate 0.01 falling to 0.001 (linear)"), wholeRun.out());
+        // The rate is set before each step from the share of the steps done: before the sixth, 5/6.
+        assertEquals(0.01 + (0.001 - 0.01) * 5 / 6, adamRate(model(whole)), 1e-12);
+
+        // A checkpoint after every step (6 ms apart; a step takes longer); the store keeps the newest two, so step 5's
+        // is there.
+        Path stopped = dir.resolve("stopped");
+        String[] everyStep = Arrays.copyOf(decay, decay.length + 2);
+        everyStep[decay.length] = "--checkpoint-every";
+        everyStep[decay.length + 1] = "1e-4";
+        assertSucceeded(train(stopped, 6, everyStep));
+        Path atFive = stopped.resolve("checkpoints/checkpoint-000000000005");
+        Path resumedOut = dir.resolve("resumed");
+        assertSucceeded(resume(atFive, resumedOut, 6));
+        assertArrayEquals(
+                model(whole).params().toFloatVector(),
+                model(resumedOut).params().toFloatVector(),
+                "the resumed run took its last step at the scheduled rate, bit for bit");
+
+        assertOneLineError(train(dir.resolve("x"), 2, "--final-lr", "0.001"), "--final-lr", "--lr-decay");
+        assertOneLineError(
+                train(dir.resolve("x"), 2, "--lr", "0.001", "--lr-decay", "cosine", "--final-lr", "0.01"),
+                "--final-lr 0.01",
+                "above");
+    }
+
+    private static double adamRate(MultiLayerNetwork net) {
+        double rate = Double.NaN;
+        for (int i = 0; i < net.getnLayers(); i++) {
+            Adam adam = (Adam) net.getLayer(i)
+                    .conf()
+                    .getLayer()
+                    .getUpdaterByParam(
+                            net.getLayer(i).paramTable().keySet().iterator().next());
+            assertTrue(Double.isNaN(rate) || rate == adam.getLearningRate(), "every layer at one rate");
+            rate = adam.getLearningRate();
+        }
+        return rate;
     }
 
     private static String write(Path dir, String content) throws Exception {

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.Adam;
 import org.recurrent4j.examples.cell.CellChoice;
 import org.recurrent4j.text.CharacterSequenceRecordReader;
 import org.recurrent4j.text.CharacterVocabulary;
@@ -81,6 +84,47 @@ class CharRnnTest {
         assertTrue(
                 result.lastLoss() < bound,
                 cell + ": loss " + result.lastLoss() + " must beat half the unigram entropy " + bound);
+    }
+
+    /**
+     * Under a time budget the schedule sees the share of the time used, from where a resumed run's
+     * start says its budget stood; the rate it returns is the network's for the next step.
+     */
+    @Test
+    void aTimeBudgetSchedulesByTheShareOfTimeUsedCarryingOnFromTheStart() {
+        String text = tinyText();
+        CharacterVocabulary vocabulary = CharacterVocabulary.of(text);
+        MultiLayerNetwork net = CharRnnModel.build(vocabulary.size(), SMALL);
+        CharacterSequenceRecordReader.Batches batches = windows(text, vocabulary, 25, 4);
+        List<Double> shares = new ArrayList<>();
+        CharRnnTrainer.Result result = CharRnnTrainer.train(
+                net,
+                batches,
+                25,
+                new CharRnnTrainer.Start(0, Double.NaN, Double.NaN, 0.6),
+                Duration.ofSeconds(3),
+                0,
+                share -> {
+                    shares.add(share);
+                    return 0.01 * (1 - share);
+                },
+                Duration.ofHours(1),
+                p -> {},
+                now -> {});
+
+        assertTrue(shares.size() >= 2, "steps in 3 s: " + shares.size());
+        assertEquals(result.steps(), shares.size(), "the rate is set before every step");
+        assertTrue(shares.get(0) >= 0.6 && shares.get(0) < 0.7, "starts where the budget stood: " + shares.get(0));
+        for (int i = 1; i < shares.size(); i++) {
+            assertTrue(shares.get(i) > shares.get(i - 1) && shares.get(i) <= 1, "rises towards 1: " + shares);
+        }
+        assertTrue(result.budgetUsed() > 0.99 && result.budgetUsed() <= 1, "ends at 1: " + result.budgetUsed());
+        Adam adam = (Adam) net.getLayer(0)
+                .conf()
+                .getLayer()
+                .getUpdaterByParam(
+                        net.getLayer(0).paramTable().keySet().iterator().next());
+        assertEquals(0.01 * (1 - shares.get(shares.size() - 1)), adam.getLearningRate(), 1e-12);
     }
 
     @Test
