@@ -94,7 +94,7 @@ public final class OneToMany extends PerStepOutputStack<OneToMany> {
         Top top;
         switch (feed) {
             case INITIAL_STATE -> {
-                RecurrentCellLayer first = (RecurrentCellLayer) cell.layer(steps.size(), hidden[0]);
+                RecurrentCellLayer first = (RecurrentCellLayer) recurrentLayer(steps.size(), hidden[0], 0);
                 List<String> entries = RecurrentWithInitialState.initialEntries(first);
                 String[] states = new String[entries.size()];
                 for (int i = 0; i < states.length; i++) {
@@ -120,7 +120,7 @@ public final class OneToMany extends PerStepOutputStack<OneToMany> {
                 }
                 g.addVertex("rnn0_input", new MergeVertex(), steps.vertex(), placed);
                 Top merged = new Top("rnn0_input", steps.size() + vectorSize);
-                g.addLayer("rnn0", cell.layer(merged.size(), hidden[0]), merged.vertex());
+                g.addLayer("rnn0", recurrentLayer(merged.size(), hidden[0], 0), merged.vertex());
                 top = new Top("rnn0", hidden[0]);
             }
             default -> throw new IllegalStateException(feed.name());

@@ -27,7 +27,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * connections.
  *
  * <pre>
- *   x ─▶ [embedding] ─▶ RNN_1 ─▶ dropout ─▶ RNN_2 (+ input, if residual) ─▶ … ─▶ top
+ *   x ─▶ [embedding] ─▶ [input dropout] ─▶ RNN_1 ─▶ dropout ─▶ RNN_2 (+ input, if residual) ─▶ … ─▶ top
  * </pre>
  *
  * @param <T> the concrete builder, returned by every option
@@ -40,6 +40,7 @@ public abstract class RecurrentStack<T extends RecurrentStack<T>> {
     protected CellType cell = CellType.LSTM;
     protected int[] hidden = {64};
     protected double dropout;
+    protected double inputDropout;
     protected boolean residual;
     protected Bidirectional.Mode bidirectional;
     protected int features;
@@ -73,6 +74,16 @@ public abstract class RecurrentStack<T extends RecurrentStack<T>> {
     /** Dropout probability p in [0, 1) between layers (on each recurrent layer's output). */
     public T dropout(double p) {
         this.dropout = p;
+        return self();
+    }
+
+    /**
+     * Dropout probability p in [0, 1) on the first recurrent layer's input: the features, or the
+     * embeddings of token input (against a model that memorises its words); in an encoder–decoder,
+     * the encoder's first layer. Default 0.
+     */
+    public T inputDropout(double p) {
+        this.inputDropout = p;
         return self();
     }
 
@@ -149,6 +160,9 @@ public abstract class RecurrentStack<T extends RecurrentStack<T>> {
         }
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        }
+        if (!(inputDropout >= 0 && inputDropout < 1)) {
+            throw new IllegalArgumentException("inputDropout must be in [0, 1), got " + inputDropout);
         }
         if (features < 1 && vocabulary < 1) {
             throw new IllegalArgumentException(
@@ -321,7 +335,13 @@ public abstract class RecurrentStack<T extends RecurrentStack<T>> {
      */
     protected Layer recurrentLayer(int nIn, int nOut, int index) {
         Layer layer = cell.layer(nIn, nOut);
-        return index == 0 ? layer : withInputDropout(layer);
+        if (index > 0) {
+            return withInputDropout(layer);
+        }
+        if (inputDropout > 0) {
+            layer.setIDropout(new Dropout(1.0 - inputDropout));
+        }
+        return layer;
     }
 
     /** {@code layer} with dropout on its input if the stack has dropout: what an output layer on top gets. */

@@ -16,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Dropout in the structures trains, not only passes gradient checks (which run without it): every
  * pooling of {@link SequenceClassifier}, one and two layers, one and two directions, and {@link
- * SequenceLabeler}, each fitted on padded sequences; dropout is active while training and off at
+ * SequenceLabeler}, each fitted on padded sequences, and input dropout on token embeddings; dropout is active while training and off at
  * inference. (DL4J 1.0.0-M2.1's {@code DropoutLayer} after a {@code GlobalPoolingLayer} fails in a
  * graph's backprop; the classifier uses the output layer's input dropout instead.)
  */
@@ -86,6 +86,37 @@ class ArchitectureDropoutTest {
                         data,
                         pooling + ", " + hidden.length + " layer(s)" + (bidirectional ? ", bidirectional" : ""));
             }
+        }
+    }
+
+    /** Input dropout on token embeddings, alone: in the first layer (each direction), in training only. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(SequenceClassifier.Pooling.class)
+    void classifierTrainsWithDropoutOnItsEmbeddings(SequenceClassifier.Pooling pooling) {
+        INDArray tokens = Nd4j.create(DataType.FLOAT, BATCH, 1, STEPS);
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, BATCH, 2);
+        for (int b = 0; b < BATCH; b++) {
+            for (int t = 0; t < STEPS; t++) {
+                tokens.putScalar(b, 0, t, (b * 7 + t * 3) % 20);
+            }
+            labels.putScalar(b, b % 2, 1);
+        }
+        DataSet data = new DataSet(tokens, labels, mask(), null);
+        for (boolean bidirectional : new boolean[] {false, true}) {
+            SequenceClassifier classifier = new SequenceClassifier()
+                    .tokens(20, 8)
+                    .cell(CellType.LSTM)
+                    .hidden(5)
+                    .pooling(pooling)
+                    .inputDropout(0.4)
+                    .classes(2)
+                    .seed(1);
+            if (bidirectional) {
+                classifier.bidirectional(Bidirectional.Mode.CONCAT);
+            }
+            ComputationGraph net = new ComputationGraph(classifier.build());
+            net.init();
+            trainsWithDropout(net, data, pooling + " over embeddings" + (bidirectional ? ", bidirectional" : ""));
         }
     }
 

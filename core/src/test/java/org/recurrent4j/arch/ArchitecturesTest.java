@@ -391,6 +391,13 @@ class ArchitecturesTest {
         assertMessage(
                 () -> new SequenceLabeler().features(F).dropout(1.0).classes(2).build(), "got 1.0");
         assertMessage(
+                () -> new SequenceLabeler()
+                        .features(F)
+                        .inputDropout(-0.1)
+                        .classes(2)
+                        .build(),
+                "inputDropout must be in [0, 1), got -0.1");
+        assertMessage(
                 () -> new SequenceClassifier()
                         .features(F)
                         .pooling(null)

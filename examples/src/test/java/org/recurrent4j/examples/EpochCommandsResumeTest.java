@@ -141,7 +141,9 @@ class EpochCommandsResumeTest {
                 "last",
                 "--bidirectional",
                 "--dropout",
-                "0.3");
+                "0.3",
+                "--embedding-dropout",
+                "0.2");
         Path stopped = assertResumingEqualsOneRun(
                 sentiment,
                 List.of("sentiment", "train"),

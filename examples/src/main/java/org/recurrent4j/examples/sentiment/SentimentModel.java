@@ -45,6 +45,8 @@ public final class SentimentModel {
      *
      * @param clip each layer's gradient is clipped to this L2 norm; 0 for no clipping
      * @param dropout the probability of dropping each value of the sentence's vector while training
+     * @param embeddingDropout the probability of dropping each value of the word embeddings the
+     *     recurrent layer reads, while training
      * @param bidirectional a second recurrent layer reads the sentence backwards
      */
     public record Settings(
@@ -56,11 +58,12 @@ public final class SentimentModel {
             long seed,
             Pooling pooling,
             boolean bidirectional,
-            double dropout) {
+            double dropout,
+            double embeddingDropout) {
 
         /** A unidirectional classifier read at the last token, without dropout. */
         public Settings(CellChoice cell, int embedding, int hidden, double learningRate, double clip, long seed) {
-            this(cell, embedding, hidden, learningRate, clip, seed, Pooling.LAST, false, 0);
+            this(cell, embedding, hidden, learningRate, clip, seed, Pooling.LAST, false, 0, 0);
         }
     }
 
@@ -74,6 +77,7 @@ public final class SentimentModel {
                 .hidden(s.hidden())
                 .pooling(SequenceClassifier.Pooling.valueOf(s.pooling().name()))
                 .dropout(s.dropout())
+                .inputDropout(s.embeddingDropout())
                 .classes(classes)
                 .updater(new Adam(s.learningRate()))
                 .gradientClipping(

@@ -88,6 +88,14 @@ public final class SentimentOptions {
     @Range(min = 0, max = 0.95)
     double dropout = 0;
 
+    @Option(
+            names = "--embedding-dropout",
+            paramLabel = "P",
+            description = "drop each value of the word embeddings the recurrent layer reads with probability P while"
+                    + " training, against memorising words (default: ${DEFAULT-VALUE})")
+    @Range(min = 0, max = 0.95)
+    double embeddingDropout = 0;
+
     @Mixin
     NetworkOptions network = new NetworkOptions(CellChoice.GRU, 128);
 
@@ -116,6 +124,7 @@ public final class SentimentOptions {
                 seed.seed(),
                 pooling,
                 bidirectional,
-                dropout);
+                dropout,
+                embeddingDropout);
     }
 }

@@ -100,14 +100,16 @@ final class SentimentTraining {
             net = SentimentModel.build(vocabulary.size(), SentimentData.LABEL_NAMES.size(), model);
         }
         out.printf(
-                "model: embedding(%d) -> %srecurrent4j %s(%d) -> %s, %,d parameters%n",
+                "model: embedding(%d)%s -> %srecurrent4j %s(%d) -> %s%s -> softmax, %,d parameters%n",
                 model.embedding(),
+                model.embeddingDropout() > 0 ? " -> dropout " + model.embeddingDropout() : "",
                 model.bidirectional() ? "bidirectional " : "",
                 model.cell().name().toLowerCase(Locale.ROOT),
                 model.hidden(),
                 model.pooling() == SentimentModel.Pooling.LAST
-                        ? "read at the last token -> softmax"
-                        : model.pooling().name().toLowerCase(Locale.ROOT) + " pooling over the tokens -> softmax",
+                        ? "read at the last token"
+                        : model.pooling().name().toLowerCase(Locale.ROOT) + " pooling over the tokens",
+                model.dropout() > 0 ? " -> dropout " + model.dropout() : "",
                 net.numParams());
         EpochTrainer<DataSet> trainer = EpochTrainer.of(net, start)
                 .progress("sentiment", "examples", o.training.progressBar())
