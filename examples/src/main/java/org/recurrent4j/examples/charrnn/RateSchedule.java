@@ -11,9 +11,6 @@ import org.recurrent4j.examples.training.LearningRateDecay;
  */
 record RateSchedule(LearningRateDecay decay, double finalRate) {
 
-    /** A constant rate. */
-    static final RateSchedule CONSTANT = new RateSchedule(LearningRateDecay.NONE, 0);
-
     /**
      * The rate for each share of the budget, starting at {@code initialRate}; null for a constant
      * rate, which the trainer then leaves alone.

@@ -196,15 +196,7 @@ class CharRnnResumeTest {
         Run lowered = resume(run, run, 4, "--lr", "0.001");
         assertSucceeded(lowered);
         assertTrue(lowered.out().contains("with learning rate 0.001"), lowered.out());
-        MultiLayerNetwork net = model(run);
-        for (int i = 0; i < net.getnLayers(); i++) {
-            Adam adam = (Adam) net.getLayer(i)
-                    .conf()
-                    .getLayer()
-                    .getUpdaterByParam(
-                            net.getLayer(i).paramTable().keySet().iterator().next());
-            assertEquals(0.001, adam.getLearningRate(), 1e-12, "layer " + i);
-        }
+        assertEquals(0.001, adamRate(model(run)), 1e-12, "every layer's rate");
     }
 
     @Test
