@@ -52,6 +52,17 @@ class Recurrent4jCliTest {
     }
 
     @Test
+    void aTextTooShortForOneTrainingWindowIsAOneLineError(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("short.txt");
+        Files.writeString(file, "to be or not to be, that is the question");
+        assertOneLineError(
+                run("char-rnn", "train", "--text", file.toString(), "--seq-length", "40", "--out", dir.toString()),
+                "the text has 40 characters, 36 of them in its first 90%",
+                "needs at least 41",
+                "--seq-length");
+    }
+
+    @Test
     void textThatIsNotUtf8IsAOneLineErrorWithTheOffset(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("latin1.txt");
         Files.write(file, new byte[] {'a', 'b', 'c', (byte) 0xE9, 'd'});

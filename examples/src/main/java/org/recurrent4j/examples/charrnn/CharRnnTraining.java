@@ -60,12 +60,12 @@ final class CharRnnTraining {
                 run.state().corpus().text(), run.state().corpus().name());
         // The last 10% is held out (cut as the reader cuts its training part); windows never cross the cut.
         int cut = (int) Math.floor(text.length * (1 - HELD_OUT));
-        int[] training = Arrays.copyOfRange(text, 0, cut);
         int[] heldOut = Arrays.copyOfRange(text, cut, text.length);
         int seqLength = run.state().seqLength();
-        if (training.length <= seqLength) {
-            throw new UsageException("the text has " + text.length + " characters; training needs more than "
-                    + (seqLength + 1) + " in its first 90%: use a longer text or a smaller --seq-length");
+        if (cut <= seqLength) {
+            throw new UsageException("the text has " + text.length + " characters, " + cut
+                    + " of them in its first 90% (the training part); a window of --seq-length " + seqLength
+                    + " needs at least " + (seqLength + 1) + " there: use a longer text or a smaller --seq-length");
         }
         out.printf(
                 "corpus: %s, %,d characters, %d distinct (train on another UTF-8 text with --text FILE)%n",
