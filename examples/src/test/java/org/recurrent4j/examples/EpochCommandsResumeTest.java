@@ -181,6 +181,71 @@ class EpochCommandsResumeTest {
     }
 
     @Test
+    void aDecayingRateFallsOverTheEpochsAndAResumedRunKeepsItsSchedule(@TempDir Path dir) throws Exception {
+        List<String> classify = List.of(
+                "timeseries",
+                "classify",
+                "--train-series",
+                "60",
+                "--test-series",
+                "30",
+                "--hidden",
+                "8",
+                "--batch",
+                "16",
+                "--lr",
+                "0.01",
+                "--lr-decay",
+                "linear",
+                "--final-lr",
+                "0.001");
+        Path first = dir.resolve("first");
+        Run trained = command(classify, first, 2);
+        assertSucceeded(trained);
+        assertTrue(
+                trained.out()
+                        .contains("training: 2 epochs of batches of 16, learning rate 0.01 falling to 0.001 (linear)"),
+                trained.out());
+        // 60 series in batches of 16: 4 steps an epoch; the rate is set before each step, the last at 7/8 of the way.
+        assertEquals(
+                0.01 + (0.001 - 0.01) * 7 / 8,
+                everyLayersRate(TimeSeriesModel.load(first).net()),
+                1e-12);
+
+        List<String> subcommand = List.of("timeseries", "classify");
+        Path other = dir.resolve("other");
+        assertOneLineError(
+                resume(subcommand, first, other, 3, "--lr-decay", "cosine"),
+                "--lr-decay cosine contradicts",
+                "trained with linear");
+        assertOneLineError(
+                command(subcommand, other, 1, "--lr", "0.001", "--lr-decay", "cosine", "--final-lr", "0.01"),
+                "--final-lr 0.01 is above the learning rate 0.001");
+        assertOneLineError(command(subcommand, other, 1, "--final-lr", "0.0001"), "give --lr-decay linear or cosine");
+
+        // More epochs after the budget was used: the rate stays where the schedule ended.
+        Run resumed = resume(subcommand, first, other, 3);
+        assertSucceeded(resumed);
+        assertTrue(resumed.out().contains("learning rate 0.01 falling to 0.001 (linear)"), resumed.out());
+        assertEquals(0.001, everyLayersRate(TimeSeriesModel.load(other).net()), 1e-12);
+    }
+
+    /** The Adam learning rate of every parameter of {@code net}, which must all be the same. */
+    private static double everyLayersRate(Model net) {
+        ComputationGraph graph = (ComputationGraph) net;
+        double rate = Double.NaN;
+        for (int i = 0; i < graph.getNumLayers(); i++) {
+            var layer = graph.getLayer(i);
+            for (String parameter : layer.paramTable().keySet()) {
+                double r = ((Adam) layer.conf().getLayer().getUpdaterByParam(parameter)).getLearningRate();
+                assertTrue(Double.isNaN(rate) || r == rate, "layer " + i + ": " + r + " against " + rate);
+                rate = r;
+            }
+        }
+        return rate;
+    }
+
+    @Test
     void timeSeriesClassificationResumesBitForBit(@TempDir Path dir) throws Exception {
         assertResumingEqualsOneRun(
                 List.of(

@@ -16,6 +16,7 @@ import org.recurrent4j.checkpoint.CheckpointStore;
 import org.recurrent4j.examples.cell.CellChoice;
 import org.recurrent4j.examples.diagnostics.TrainingCurves;
 import org.recurrent4j.examples.training.LearningRateDecay;
+import org.recurrent4j.examples.training.RateSchedule;
 import org.recurrent4j.text.CharacterVocabulary;
 
 /**

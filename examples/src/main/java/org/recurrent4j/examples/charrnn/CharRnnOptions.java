@@ -12,7 +12,8 @@ import org.recurrent4j.examples.cli.Range;
 import org.recurrent4j.examples.cli.SeedOption;
 import org.recurrent4j.examples.cli.TrainingOptions;
 import org.recurrent4j.examples.cli.UsageException;
-import org.recurrent4j.examples.training.LearningRateDecay;
+import org.recurrent4j.examples.training.RateDecayOptions;
+import org.recurrent4j.examples.training.RateSchedule;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -79,20 +80,8 @@ public final class CharRnnOptions {
     @Mixin
     private TrainingOptions training = new TrainingOptions(32, 0.002, CharRnnModel.Settings.DEFAULT_CLIP);
 
-    @Option(
-            names = "--lr-decay",
-            paramLabel = "SHAPE",
-            description = "how the learning rate falls from --lr to --final-lr over the budget (the steps of --steps"
-                    + " if given, else the minutes): none, linear or cosine (default: ${DEFAULT-VALUE})")
-    private LearningRateDecay decay = LearningRateDecay.NONE;
-
-    @Option(
-            names = "--final-lr",
-            paramLabel = "R",
-            description = "the learning rate at the end of the budget, with --lr-decay linear or cosine (default:"
-                    + " ${DEFAULT-VALUE})")
-    @Range(min = 0, max = 1)
-    private double finalRate = 1e-4;
+    @Mixin
+    private RateDecayOptions rateDecay = new RateDecayOptions();
 
     @Mixin
     private SeedOption seed = new SeedOption(42);
@@ -172,7 +161,7 @@ public final class CharRnnOptions {
      * @throws UsageException if {@code --final-lr} is given without a decay, or above the initial rate
      */
     RateSchedule schedule(double initialRate) throws UsageException {
-        return checked(new RateSchedule(decay, finalRate), initialRate);
+        return rateDecay.schedule().checked(initialRate, given("--final-lr"));
     }
 
     /**
@@ -180,22 +169,10 @@ public final class CharRnnOptions {
      * --lr-decay} or {@code --final-lr} is given (a schedule may change on resume, as the rate may).
      */
     RateSchedule schedule(RateSchedule recorded, double initialRate) throws UsageException {
-        return checked(
-                new RateSchedule(
-                        given("--lr-decay") ? decay : recorded.decay(),
-                        given("--final-lr") ? finalRate : recorded.finalRate()),
-                initialRate);
-    }
-
-    private RateSchedule checked(RateSchedule schedule, double initialRate) throws UsageException {
-        if (schedule.decay() == LearningRateDecay.NONE && given("--final-lr")) {
-            throw new UsageException("--final-lr is the rate a decay ends at: give --lr-decay linear or cosine too");
-        }
-        if (schedule.decay() != LearningRateDecay.NONE && schedule.finalRate() > initialRate) {
-            throw new UsageException("--final-lr " + schedule.finalRate() + " is above the learning rate " + initialRate
-                    + ": a decay ends lower than it starts (lower --final-lr or raise --lr)");
-        }
-        return schedule;
+        return new RateSchedule(
+                        given("--lr-decay") ? rateDecay.decay() : recorded.decay(),
+                        given("--final-lr") ? rateDecay.finalRate() : recorded.finalRate())
+                .checked(initialRate, given("--final-lr"));
     }
 
     /** The window length of a resumed run: the checkpoint's, which {@code --seq-length} may not contradict. */

@@ -17,7 +17,7 @@ import org.recurrent4j.examples.cli.UsageException;
 import org.recurrent4j.examples.diagnostics.TrainingCurves;
 import org.recurrent4j.examples.training.Divergence;
 import org.recurrent4j.examples.training.LearningRate;
-import org.recurrent4j.examples.training.LearningRateDecay;
+import org.recurrent4j.examples.training.RateSchedule;
 import org.recurrent4j.text.CharacterSequenceRecordReader;
 import org.recurrent4j.text.CharacterVocabulary;
 import org.recurrent4j.training.DivergenceGuard;
@@ -90,9 +90,7 @@ final class CharRnnTraining {
                 batch,
                 seqLength,
                 settings.learningRate(),
-                schedule.decay() == LearningRateDecay.NONE
-                        ? ""
-                        : " falling to " + schedule.finalRate() + " (" + schedule.decay() + ")");
+                schedule.described());
 
         CharacterSequenceRecordReader.Batches batches;
         try {

@@ -8,6 +8,7 @@ import org.recurrent4j.examples.cli.OutOption;
 import org.recurrent4j.examples.cli.Range;
 import org.recurrent4j.examples.cli.SeedOption;
 import org.recurrent4j.examples.cli.TrainingOptions;
+import org.recurrent4j.examples.training.RateDecayOptions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -101,6 +102,9 @@ public final class SentimentOptions {
 
     @Mixin
     TrainingOptions training = new TrainingOptions(64, 0.005, 0);
+
+    @Mixin
+    RateDecayOptions rateDecay = new RateDecayOptions();
 
     @Mixin
     SeedOption seed = new SeedOption(42);

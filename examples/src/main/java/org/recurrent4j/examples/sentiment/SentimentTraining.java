@@ -114,11 +114,13 @@ final class SentimentTraining {
         EpochTrainer<DataSet> trainer = EpochTrainer.of(net, start)
                 .progress("sentiment", "examples", o.training.progressBar())
                 .learningRate(model.learningRate(), RunSettings.given(o.command, "--lr"))
+                .decay(o.rateDecay.schedule(), RunSettings.given(o.command, "--final-lr"))
                 .checkpoints(
                         CheckpointOptions.store(o.out.directory()),
                         o.checkpoints.interval(),
                         settings.properties(),
                         Map.of(VOCABULARY, EpochTrainer.fileWrittenBy(vocabulary::save)));
+        out.printf("training: %d epochs of batches of %d, %s%n", o.epochs, o.training.batch(), trainer.rateDescribed());
         fit(trainer, net, train, dev);
         out.println("checkpoint: " + trainer.lastCheckpoint());
         return new Trained(net, vocabulary, corpus, trainer.curves());

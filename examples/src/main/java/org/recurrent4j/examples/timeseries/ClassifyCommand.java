@@ -12,6 +12,7 @@ import org.recurrent4j.examples.cli.RunFailedException;
 import org.recurrent4j.examples.cli.SeedOption;
 import org.recurrent4j.examples.cli.TrainingOptions;
 import org.recurrent4j.examples.cli.UsageException;
+import org.recurrent4j.examples.training.RateDecayOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -125,6 +126,9 @@ public final class ClassifyCommand implements Callable<Integer> {
 
     @Mixin
     TrainingOptions training = new TrainingOptions(32, 0.01, 0);
+
+    @Mixin
+    RateDecayOptions rateDecay = new RateDecayOptions();
 
     @Mixin
     SeedOption seed = new SeedOption(1);

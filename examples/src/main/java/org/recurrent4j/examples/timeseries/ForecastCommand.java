@@ -12,6 +12,7 @@ import org.recurrent4j.examples.cli.RunFailedException;
 import org.recurrent4j.examples.cli.SeedOption;
 import org.recurrent4j.examples.cli.TrainingOptions;
 import org.recurrent4j.examples.cli.UsageException;
+import org.recurrent4j.examples.training.RateDecayOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -126,6 +127,9 @@ public final class ForecastCommand implements Callable<Integer> {
 
     @Mixin
     TrainingOptions training = new TrainingOptions(32, 0.005, 0);
+
+    @Mixin
+    RateDecayOptions rateDecay = new RateDecayOptions();
 
     @Mixin
     SeedOption seed = new SeedOption(1);

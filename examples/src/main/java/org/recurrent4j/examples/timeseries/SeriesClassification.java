@@ -115,6 +115,7 @@ final class SeriesClassification {
         EpochTrainer<DataSet> trainer = EpochTrainer.of(net, start)
                 .progress("timeseries classify", "series", o.training.progressBar())
                 .learningRate(o.training.learningRate(), RunSettings.given(o.spec, "--lr"))
+                .decay(o.rateDecay.schedule(), RunSettings.given(o.spec, "--final-lr"))
                 .checkpoints(
                         CheckpointOptions.store(o.out.directory()),
                         o.checkpoints.interval(),
@@ -122,6 +123,7 @@ final class SeriesClassification {
                         Map.of(
                                 TimeSeriesModel.NORMALIZER_FILE,
                                 EpochTrainer.fileWrittenBy(file -> SeriesNormalization.save(normalizer, file))));
+        out.printf("training: %d epochs of batches of %d, %s%n", o.epochs, o.training.batch(), trainer.rateDescribed());
         long began = System.nanoTime();
         Evaluation evaluation = fit(trainer, net, train, test, data.classes());
         out.println("checkpoint: " + trainer.lastCheckpoint());

@@ -126,6 +126,7 @@ final class SeriesForecasting {
         EpochTrainer<DataSet> trainer = EpochTrainer.of(net, start)
                 .progress("timeseries forecast", "windows", o.training.progressBar())
                 .learningRate(o.training.learningRate(), RunSettings.given(o.spec, "--lr"))
+                .decay(o.rateDecay.schedule(), RunSettings.given(o.spec, "--final-lr"))
                 .checkpoints(
                         CheckpointOptions.store(o.out.directory()),
                         o.checkpoints.interval(),
@@ -133,6 +134,7 @@ final class SeriesForecasting {
                         Map.of(
                                 TimeSeriesModel.NORMALIZER_FILE,
                                 EpochTrainer.fileWrittenBy(file -> SeriesNormalization.save(saved, file))));
+        out.printf("training: %d epochs of batches of %d, %s%n", o.epochs, o.training.batch(), trainer.rateDescribed());
         long began = System.nanoTime();
         // Fitting the normalizer read (and reset) the training windows; the epochs read windows of their own, so
         // that a resumed run, which loads the normalizer instead, sees the same shuffles.

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.DoubleUnaryOperator;
 import java.util.function.ToLongFunction;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -61,6 +62,8 @@ public final class EpochTrainer<B> {
     private static final String BATCHES = "run.epoch.batches";
     private static final String LOSS_SUM = "run.epoch.loss.sum";
     private static final String EXAMPLES = "run.epoch.examples";
+    private static final String BUDGET_USED = "run.budget.used";
+    private static final String LEARNING_RATE = "run.learning.rate";
 
     /** The batches of each epoch. */
     @FunctionalInterface
@@ -83,14 +86,19 @@ public final class EpochTrainer<B> {
     /**
      * Where training stands: in {@code epoch} (1-based), {@code batches} of it fitted, {@code step}
      * batches in all, the sum of the losses of the epoch's fitted batches and the examples they
-     * held.
+     * held, and the share of the training budget used (what a learning-rate schedule follows; NaN
+     * when a checkpoint did not record it).
      */
-    public record Position(int epoch, long batches, long step, double lossSum, long examples) {
-        static final Position FRESH = new Position(1, 0, 0, 0, 0);
+    public record Position(int epoch, long batches, long step, double lossSum, long examples, double budgetUsed) {
+        static final Position FRESH = new Position(1, 0, 0, 0, 0, 0);
     }
 
-    /** Where a run starts: its position and the curves so far. */
-    public record Start(Position position, TrainingCurves curves, Checkpoint checkpoint) {}
+    /**
+     * Where a run starts: its position, the curves so far, and the checkpoint it resumes with the
+     * learning rate that run was given (null and NaN for a fresh run; NaN for a checkpoint that did
+     * not record it).
+     */
+    public record Start(Position position, TrainingCurves curves, Checkpoint checkpoint, double learningRate) {}
 
     private final Model net;
     private final Consumer<B> fit;
@@ -104,6 +112,7 @@ public final class EpochTrainer<B> {
     private Map<String, String> properties = Map.of();
     private Map<String, CheckpointStore.Extra> extras = Map.of();
     private double learningRate = Double.NaN;
+    private RateSchedule schedule = new RateSchedule(LearningRateDecay.NONE, Double.NaN);
     private Path lastCheckpoint;
 
     private EpochTrainer(Model net, Consumer<B> fit, ToLongFunction<B> examplesOf, Start start) {
@@ -128,7 +137,7 @@ public final class EpochTrainer<B> {
 
     /** A run from the first batch, with empty curves whose held-out column is {@code validation}. */
     public static Start fresh(String validation) {
-        return new Start(Position.FRESH, new TrainingCurves(validation), null);
+        return new Start(Position.FRESH, new TrainingCurves(validation), null, Double.NaN);
     }
 
     /**
@@ -138,13 +147,20 @@ public final class EpochTrainer<B> {
      */
     public static Start start(Checkpoint checkpoint) throws IOException {
         Position position;
+        double learningRate;
         try {
             position = new Position(
                     Integer.parseInt(checkpoint.property(EPOCH)),
                     Long.parseLong(checkpoint.property(BATCHES)),
                     checkpoint.step(),
                     Double.parseDouble(checkpoint.property(LOSS_SUM)),
-                    Long.parseLong(checkpoint.property(EXAMPLES)));
+                    Long.parseLong(checkpoint.property(EXAMPLES)),
+                    checkpoint.properties().containsKey(BUDGET_USED)
+                            ? Double.parseDouble(checkpoint.property(BUDGET_USED))
+                            : Double.NaN);
+            learningRate = checkpoint.properties().containsKey(LEARNING_RATE)
+                    ? Double.parseDouble(checkpoint.property(LEARNING_RATE))
+                    : Double.NaN;
         } catch (NumberFormatException e) {
             throw new CheckpointException(
                     "checkpoint " + checkpoint.directory() + " has a malformed training position: " + e.getMessage(),
@@ -154,7 +170,8 @@ public final class EpochTrainer<B> {
         return new Start(
                 position,
                 TrainingCurves.parse(Files.readString(curves, StandardCharsets.UTF_8), curves.toString()),
-                checkpoint);
+                checkpoint,
+                learningRate);
     }
 
     /**
@@ -203,15 +220,31 @@ public final class EpochTrainer<B> {
     }
 
     /**
-     * The learning rate training runs at: a resumed run's network takes it when it was {@code
-     * given} on the command line (else it keeps its checkpoint's); a tenth of it is the advice if
-     * training diverges.
+     * The learning rate training runs at (or a {@link #decay} starts from): a resumed run's network
+     * takes it when it was {@code given} on the command line, else the run goes on at the rate its
+     * checkpoint recorded; a tenth of it is the advice if training diverges.
      */
     public EpochTrainer<B> learningRate(double learningRate, boolean given) {
-        this.learningRate = learningRate;
-        if (given && start.checkpoint() != null) {
+        boolean resumed = start.checkpoint() != null;
+        if (resumed && given) {
             LearningRate.set(net, learningRate);
         }
+        this.learningRate =
+                resumed && !given && !Double.isNaN(start.learningRate()) ? start.learningRate() : learningRate;
+        return this;
+    }
+
+    /**
+     * A learning rate that falls from {@link #learningRate}'s along {@code schedule} over the
+     * budget of {@link #train}: set before every step, for the share of the budget used. A resumed
+     * run carries on from the share its checkpoint recorded, over what is left of its (possibly
+     * larger) budget, so the rate never jumps; with the same budget it is the uninterrupted run's.
+     */
+    public EpochTrainer<B> decay(RateSchedule schedule, boolean finalRateGiven) throws UsageException {
+        if (Double.isNaN(learningRate)) {
+            throw new IllegalStateException("a decaying rate needs the rate it starts at: call learningRate first");
+        }
+        this.schedule = schedule.checked(learningRate, finalRateGiven);
         return this;
     }
 
@@ -260,6 +293,9 @@ public final class EpochTrainer<B> {
         long step = from.step();
         long examplesThisRun = 0;
         double total = Math.min((double) epochs * batchesPerEpoch, maxSteps);
+        Budget budget = new Budget(from, total);
+        DoubleUnaryOperator rates = schedule.rates(learningRate);
+        double rate = Double.NaN;
         Position end = null;
         try (TrainingProgress progress = TrainingProgress.start(task, unit, progressBar)) {
             for (int epoch = 1; epoch <= epochs; epoch++) {
@@ -280,6 +316,13 @@ public final class EpochTrainer<B> {
                 }
                 while (step < maxSteps && batches.hasNext()) {
                     B batch = batches.next();
+                    if (rates != null) {
+                        double scheduled = rates.applyAsDouble(budget.used(step));
+                        if (scheduled != rate) {
+                            LearningRate.set(net, scheduled);
+                            rate = scheduled;
+                        }
+                    }
                     try {
                         fit.accept(batch);
                     } catch (TrainingDivergedException e) {
@@ -294,7 +337,7 @@ public final class EpochTrainer<B> {
                     double seconds = (System.nanoTime() - began) / 1e9;
                     progress.update(step / total, step, lossSum / fitted, examplesThisRun / seconds);
                     if (System.nanoTime() >= nextCheckpoint) {
-                        save(new Position(epoch, fitted, step, lossSum, examples));
+                        save(new Position(epoch, fitted, step, lossSum, examples, budget.used(step)));
                         nextCheckpoint = System.nanoTime() + checkpointEveryNanos;
                     }
                 }
@@ -302,13 +345,13 @@ public final class EpochTrainer<B> {
                 double value = measure.afterEpoch(epoch, step, loss, Duration.ofNanos(System.nanoTime() - began));
                 start.curves().add(step, loss, value);
                 if (batches.hasNext()) {
-                    end = new Position(epoch, fitted, step, lossSum, examples);
+                    end = new Position(epoch, fitted, step, lossSum, examples, budget.used(step));
                     break;
                 }
             }
         }
         if (end == null) {
-            end = new Position(epochs + 1, 0, step, 0, 0);
+            end = new Position(epochs + 1, 0, step, 0, 0, budget.used(step));
         }
         if (step > from.step() || from.epoch() <= epochs) {
             save(end);
@@ -333,6 +376,11 @@ public final class EpochTrainer<B> {
     @FunctionalInterface
     public interface PathWriter {
         void writeTo(Path file) throws IOException;
+    }
+
+    /** The learning rate for a run's report, e.g. "learning rate 0.005 falling to 1.0E-4 (cosine)". */
+    public String rateDescribed() {
+        return "learning rate " + learningRate + schedule.described();
     }
 
     /** The curves so far (the start's, with a row per epoch trained). */
@@ -363,6 +411,10 @@ public final class EpochTrainer<B> {
         state.put(BATCHES, Long.toString(position.batches()));
         state.put(LOSS_SUM, Double.toString(position.lossSum()));
         state.put(EXAMPLES, Long.toString(position.examples()));
+        state.put(BUDGET_USED, Double.toString(position.budgetUsed()));
+        if (!Double.isNaN(learningRate)) {
+            state.put(LEARNING_RATE, Double.toString(learningRate));
+        }
         Map<String, CheckpointStore.Extra> files = new LinkedHashMap<>(extras);
         byte[] curves = start.curves().csv().getBytes(StandardCharsets.UTF_8);
         files.put(CURVES_FILE, out -> out.write(curves));
@@ -373,6 +425,25 @@ public final class EpochTrainer<B> {
                     "cannot write the checkpoint of step " + position.step() + " into " + store.root() + ": "
                             + e.getMessage(),
                     e);
+        }
+    }
+
+    /**
+     * The share of a run's budget of {@code total} steps used after a step: from the share its start
+     * had used, linearly over the steps left. A fresh run's is {@code step / total}; so is a resumed
+     * one's with the same budget.
+     */
+    private record Budget(double startShare, long startStep, double total) {
+        Budget(Position from, double total) {
+            this(
+                    Double.isNaN(from.budgetUsed()) ? Math.min(1, from.step() / total) : from.budgetUsed(),
+                    from.step(),
+                    total);
+        }
+
+        double used(long step) {
+            double left = total - startStep;
+            return left <= 0 ? 1 : Math.min(1, startShare + (1 - startShare) * (step - startStep) / left);
         }
     }
 

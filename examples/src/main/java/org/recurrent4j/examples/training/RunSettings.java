@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -91,8 +92,8 @@ public final class RunSettings {
             if (given(command, entry.getKey())) {
                 String value = text(option.getValue());
                 if (!value.equals(entry.getValue())) {
-                    contradictions.add(entry.getKey() + " " + shown(value) + " contradicts it (trained with "
-                            + shown(entry.getValue()) + ")");
+                    contradictions.add(entry.getKey() + " " + shown(option, value) + " contradicts it (trained with "
+                            + shown(option, entry.getValue()) + ")");
                 }
             } else {
                 option.setValue(parse(option, entry.getValue()));
@@ -217,6 +218,12 @@ public final class RunSettings {
 
     private static String shown(String value) {
         return value == null || "null".equals(value) ? "not given" : value;
+    }
+
+    /** A recorded value as the command line spells it: enum constants in lower case. */
+    private static String shown(OptionSpec option, String value) {
+        String shown = shown(value);
+        return option.type().isEnum() ? shown.toLowerCase(Locale.ROOT) : shown;
     }
 
     private static String text(Object value) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -121,7 +122,9 @@ class EpochTrainerTest {
         Checkpoint newest = store.newest().orElseThrow();
         assertEquals(7, newest.step());
         EpochTrainer.Start start = EpochTrainer.start(newest);
-        assertEquals(new EpochTrainer.Position(2, 2, 7, start.position().lossSum(), 16), start.position());
+        assertEquals(
+                new EpochTrainer.Position(2, 2, 7, start.position().lossSum(), 16, 7.0 / (EPOCHS * BATCHES)),
+                start.position());
         assertEquals(1, start.curves().size(), "epoch 1's row");
         MultiLayerNetwork resumedNet = newest.multiLayerNetwork();
         EpochTrainer<DataSet> resumed =
@@ -136,6 +139,55 @@ class EpochTrainerTest {
         assertEquals(EPOCHS * BATCHES, resumedNet.getIterationCount());
         assertEquals(uninterrupted.curves().csv(), resumed.curves().csv(), "the curves, epoch losses included");
         assertEquals(EPOCHS * BATCHES, store.newest().orElseThrow().step(), "a checkpoint at the end");
+    }
+
+    @Test
+    void aDecayingRateFollowsTheBudgetAndAResumedRunCarriesOnAlongIt(@TempDir Path dir) throws Exception {
+        RateSchedule linear = new RateSchedule(LearningRateDecay.LINEAR, 0.001);
+        MultiLayerNetwork whole = network();
+        EpochTrainer.of(whole, EpochTrainer.fresh("test_mse"))
+                .learningRate(0.01, false)
+                .decay(linear, true)
+                .train(EPOCHS, BATCHES, data(-1), score(whole));
+        int steps = EPOCHS * BATCHES;
+        // set before each step from the share of the budget used: before the last, (steps - 1) / steps
+        assertEquals(0.01 + (0.001 - 0.01) * (steps - 1) / steps, adamRate(whole), 1e-12);
+
+        MultiLayerNetwork killed = network();
+        CheckpointStore store = new CheckpointStore(dir.resolve("killed"), 2);
+        EpochTrainer<DataSet> first = EpochTrainer.of(killed, EpochTrainer.fresh("test_mse"))
+                .learningRate(0.01, false)
+                .decay(linear, true)
+                .checkpoints(store, Duration.ofNanos(1), Map.of(), Map.of());
+        assertThrows(IllegalStateException.class, () -> first.train(EPOCHS, BATCHES, data(8), score(killed)));
+        Checkpoint newest = store.newest().orElseThrow();
+        assertEquals(7, newest.step());
+        MultiLayerNetwork resumedNet = newest.multiLayerNetwork();
+        EpochTrainer.of(resumedNet, EpochTrainer.start(newest))
+                .learningRate(0.01, false)
+                .decay(linear, true)
+                .train(EPOCHS, BATCHES, data(-1), score(resumedNet));
+        assertArrayEquals(whole.params().toFloatVector(), resumedNet.params().toFloatVector(), "parameters");
+
+        // Resumed with twice the epochs, the rate goes on from the share used (7 of 15 steps) over the 23 steps left:
+        // no jump back up towards the initial rate.
+        MultiLayerNetwork longer = newest.multiLayerNetwork();
+        EpochTrainer<DataSet> longerRun = EpochTrainer.of(longer, EpochTrainer.start(newest))
+                .learningRate(0.5, false) // not given: the checkpoint's 0.01 goes on
+                .decay(linear, true);
+        assertEquals("learning rate 0.01 falling to 0.001 (linear)", longerRun.rateDescribed());
+        longerRun.train(2 * EPOCHS, BATCHES, data(-1), score(longer));
+        double shareBeforeLast = 7.0 / steps + (1 - 7.0 / steps) * (2 * steps - 1 - 7) / (2 * steps - 7);
+        assertEquals(0.01 + (0.001 - 0.01) * shareBeforeLast, adamRate(longer), 1e-12);
+    }
+
+    private static double adamRate(MultiLayerNetwork net) {
+        double first = ((Adam) ((BaseLayer) net.getLayer(0).conf().getLayer()).getIUpdater()).getLearningRate();
+        assertEquals(
+                first,
+                ((Adam) ((BaseLayer) net.getLayer(1).conf().getLayer()).getIUpdater()).getLearningRate(),
+                "every layer");
+        return first;
     }
 
     @Test
