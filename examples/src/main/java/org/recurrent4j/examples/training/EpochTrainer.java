@@ -270,7 +270,7 @@ public final class EpochTrainer<B> {
     /**
      * Trains up to the end of epoch {@code epochs}.
      *
-     * @param batchesPerEpoch how many batches an epoch has (for the progress bar only)
+     * @param batchesPerEpoch how many batches an epoch has (for the progress bar and the budget of a {@link #decay})
      * @return the position at the end
      * @throws RunFailedException if training diverged (the message names the last good checkpoint
      *     and how to continue from it) or a checkpoint could not be written
