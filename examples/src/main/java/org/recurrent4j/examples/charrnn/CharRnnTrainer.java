@@ -7,6 +7,7 @@ import java.util.function.DoubleUnaryOperator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.recurrent4j.examples.training.BudgetShare;
 import org.recurrent4j.examples.training.LearningRate;
 import org.recurrent4j.text.CharacterSequenceRecordReader;
 import org.recurrent4j.text.CharacterVocabulary;
@@ -183,12 +184,15 @@ public final class CharRnnTrainer {
                 budgetUsed(start, step, maxSteps, begin, budget));
     }
 
+    /**
+     * The share of the budget used after {@code step}: of {@code --steps} when given (so a run
+     * resumed with more steps follows the schedule stretched over them), else of the minutes, from
+     * the share the run started with.
+     */
     private static double budgetUsed(Start start, int step, int maxSteps, long begin, Duration budget) {
-        if (maxSteps > 0) {
-            return step / (double) maxSteps;
-        }
-        double time = (System.nanoTime() - begin) / (double) budget.toNanos();
-        return Math.min(1, start.budgetUsed() + (1 - start.budgetUsed()) * time);
+        return maxSteps > 0
+                ? new BudgetShare(0, 0, maxSteps).at(step)
+                : new BudgetShare(start.budgetUsed(), 0, budget.toNanos()).at(System.nanoTime() - begin);
     }
 
     private static double rate(int steps, CharacterSequenceRecordReader.Batches batches, long nanos) {

@@ -120,7 +120,7 @@ final class SentimentTraining {
                         o.checkpoints.interval(),
                         settings.properties(),
                         Map.of(VOCABULARY, EpochTrainer.fileWrittenBy(vocabulary::save)));
-        out.printf("training: %d epochs of batches of %d, %s%n", o.epochs, o.training.batch(), trainer.rateDescribed());
+        out.println(trainer.plan(o.epochs, o.training.batch()));
         fit(trainer, net, train, dev);
         out.println("checkpoint: " + trainer.lastCheckpoint());
         return new Trained(net, vocabulary, corpus, trainer.curves());

@@ -123,7 +123,7 @@ final class SeriesClassification {
                         Map.of(
                                 TimeSeriesModel.NORMALIZER_FILE,
                                 EpochTrainer.fileWrittenBy(file -> SeriesNormalization.save(normalizer, file))));
-        out.printf("training: %d epochs of batches of %d, %s%n", o.epochs, o.training.batch(), trainer.rateDescribed());
+        out.println(trainer.plan(o.epochs, o.training.batch()));
         long began = System.nanoTime();
         Evaluation evaluation = fit(trainer, net, train, test, data.classes());
         out.println("checkpoint: " + trainer.lastCheckpoint());

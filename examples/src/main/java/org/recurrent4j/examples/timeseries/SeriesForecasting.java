@@ -134,7 +134,7 @@ final class SeriesForecasting {
                         Map.of(
                                 TimeSeriesModel.NORMALIZER_FILE,
                                 EpochTrainer.fileWrittenBy(file -> SeriesNormalization.save(saved, file))));
-        out.printf("training: %d epochs of batches of %d, %s%n", o.epochs, o.training.batch(), trainer.rateDescribed());
+        out.println(trainer.plan(o.epochs, o.training.batch()));
         long began = System.nanoTime();
         // Fitting the normalizer read (and reset) the training windows; the epochs read windows of their own, so
         // that a resumed run, which loads the normalizer instead, sees the same shuffles.

@@ -293,7 +293,11 @@ public final class EpochTrainer<B> {
         long step = from.step();
         long examplesThisRun = 0;
         double total = Math.min((double) epochs * batchesPerEpoch, maxSteps);
-        Budget budget = new Budget(from, total);
+        // A checkpoint from before the share was recorded: the share its steps make of this budget.
+        BudgetShare budget = new BudgetShare(
+                Double.isNaN(from.budgetUsed()) ? Math.min(1, from.step() / total) : from.budgetUsed(),
+                from.step(),
+                total);
         DoubleUnaryOperator rates = schedule.rates(learningRate);
         double rate = Double.NaN;
         Position end = null;
@@ -317,7 +321,7 @@ public final class EpochTrainer<B> {
                 while (step < maxSteps && batches.hasNext()) {
                     B batch = batches.next();
                     if (rates != null) {
-                        double scheduled = rates.applyAsDouble(budget.used(step));
+                        double scheduled = rates.applyAsDouble(budget.at(step));
                         if (scheduled != rate) {
                             LearningRate.set(net, scheduled);
                             rate = scheduled;
@@ -337,7 +341,7 @@ public final class EpochTrainer<B> {
                     double seconds = (System.nanoTime() - began) / 1e9;
                     progress.update(step / total, step, lossSum / fitted, examplesThisRun / seconds);
                     if (System.nanoTime() >= nextCheckpoint) {
-                        save(new Position(epoch, fitted, step, lossSum, examples, budget.used(step)));
+                        save(new Position(epoch, fitted, step, lossSum, examples, budget.at(step)));
                         nextCheckpoint = System.nanoTime() + checkpointEveryNanos;
                     }
                 }
@@ -345,13 +349,13 @@ public final class EpochTrainer<B> {
                 double value = measure.afterEpoch(epoch, step, loss, Duration.ofNanos(System.nanoTime() - began));
                 start.curves().add(step, loss, value);
                 if (batches.hasNext()) {
-                    end = new Position(epoch, fitted, step, lossSum, examples, budget.used(step));
+                    end = new Position(epoch, fitted, step, lossSum, examples, budget.at(step));
                     break;
                 }
             }
         }
         if (end == null) {
-            end = new Position(epochs + 1, 0, step, 0, 0, budget.used(step));
+            end = new Position(epochs + 1, 0, step, 0, 0, budget.at(step));
         }
         if (step > from.step() || from.epoch() <= epochs) {
             save(end);
@@ -378,9 +382,13 @@ public final class EpochTrainer<B> {
         void writeTo(Path file) throws IOException;
     }
 
-    /** The learning rate for a run's report, e.g. "learning rate 0.005 falling to 1.0E-4 (cosine)". */
-    public String rateDescribed() {
-        return "learning rate " + learningRate + schedule.described();
+    /**
+     * The line a command prints before training, e.g. "training: 2 epochs of batches of 64, learning
+     * rate 0.005 falling to 1.0E-4 (cosine)".
+     */
+    public String plan(int epochs, int batch) {
+        return "training: " + epochs + " epochs of batches of " + batch + ", learning rate " + learningRate
+                + schedule.described();
     }
 
     /** The curves so far (the start's, with a row per epoch trained). */
@@ -425,25 +433,6 @@ public final class EpochTrainer<B> {
                     "cannot write the checkpoint of step " + position.step() + " into " + store.root() + ": "
                             + e.getMessage(),
                     e);
-        }
-    }
-
-    /**
-     * The share of a run's budget of {@code total} steps used after a step: from the share its start
-     * had used, linearly over the steps left. A fresh run's is {@code step / total}; so is a resumed
-     * one's with the same budget.
-     */
-    private record Budget(double startShare, long startStep, double total) {
-        Budget(Position from, double total) {
-            this(
-                    Double.isNaN(from.budgetUsed()) ? Math.min(1, from.step() / total) : from.budgetUsed(),
-                    from.step(),
-                    total);
-        }
-
-        double used(long step) {
-            double left = total - startStep;
-            return left <= 0 ? 1 : Math.min(1, startShare + (1 - startShare) * (step - startStep) / left);
         }
     }
 

@@ -175,7 +175,9 @@ class EpochTrainerTest {
         EpochTrainer<DataSet> longerRun = EpochTrainer.of(longer, EpochTrainer.start(newest))
                 .learningRate(0.5, false) // not given: the checkpoint's 0.01 goes on
                 .decay(linear, true);
-        assertEquals("learning rate 0.01 falling to 0.001 (linear)", longerRun.rateDescribed());
+        assertEquals(
+                "training: 6 epochs of batches of 8, learning rate 0.01 falling to 0.001 (linear)",
+                longerRun.plan(2 * EPOCHS, 8));
         longerRun.train(2 * EPOCHS, BATCHES, data(-1), score(longer));
         double shareBeforeLast = 7.0 / steps + (1 - 7.0 / steps) * (2 * steps - 1 - 7) / (2 * steps - 7);
         assertEquals(0.01 + (0.001 - 0.01) * shareBeforeLast, adamRate(longer), 1e-12);
