@@ -92,6 +92,11 @@ public final class Checkpoint {
         return file;
     }
 
+    /** Whether the checkpoint holds a {@code ComputationGraph} (else a {@code MultiLayerNetwork}). */
+    public boolean holdsGraph() {
+        return modelType.equals(CheckpointStore.GRAPH);
+    }
+
     /** The network with its updater state; fails if the checkpoint holds a graph. */
     public MultiLayerNetwork multiLayerNetwork() throws IOException {
         expectModel(CheckpointStore.MULTI_LAYER);

@@ -5,15 +5,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Reader;
 import java.io.Writer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -35,6 +31,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
+import org.recurrent4j.io.AtomicFile;
 
 /**
  * Training checkpoints in one directory, each written so that a crash (even {@code kill -9}) at any
@@ -123,26 +120,22 @@ public final class CheckpointStore {
         Path temporary = Files.createTempDirectory(root, TEMPORARY_PREFIX + step + "-");
         try {
             ModelSerializer.writeModel(net, temporary.resolve(MODEL_FILE).toFile(), true);
-            force(temporary.resolve(MODEL_FILE));
+            AtomicFile.force(temporary.resolve(MODEL_FILE));
             writeState(temporary.resolve(STATE_FILE), step, modelType(net), properties);
             for (Map.Entry<String, Extra> extra : extras.entrySet()) {
                 Path file = temporary.resolve(extra.getKey());
                 try (OutputStream out = Files.newOutputStream(file)) {
                     extra.getValue().writeTo(out);
                 }
-                force(file);
+                AtomicFile.force(file);
             }
             writeManifest(temporary);
-            force(temporary);
+            AtomicFile.force(temporary);
             if (Files.exists(target)) {
                 deleteTree(target);
             }
-            try {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, target);
-            }
-            force(root);
+            AtomicFile.move(temporary, target);
+            AtomicFile.force(root);
         } finally {
             if (Files.exists(temporary)) {
                 deleteTree(temporary);
@@ -305,7 +298,7 @@ public final class CheckpointStore {
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             state.store(out, null);
         }
-        force(file);
+        AtomicFile.force(file);
     }
 
     private static void writeManifest(Path dir) throws IOException {
@@ -320,7 +313,7 @@ public final class CheckpointStore {
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             manifest.store(out, null);
         }
-        force(file);
+        AtomicFile.force(file);
     }
 
     private static Properties read(Path dir, String name) throws CheckpointException {
@@ -347,18 +340,6 @@ public final class CheckpointStore {
             in.transferTo(OutputStream.nullOutputStream());
         }
         return HexFormat.of().formatHex(digest.digest());
-    }
-
-    /** Forces a file or directory to disk, so that the rename never publishes unwritten data. */
-    private static void force(Path path) throws IOException {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            if (!Files.isDirectory(path)) {
-                throw e;
-            }
-            // Some file systems cannot sync a directory; the files in it are already on disk.
-        }
     }
 
     private void prune(Path justWritten) throws IOException {

@@ -1,4 +1,4 @@
-package org.recurrent4j.examples.training;
+package org.recurrent4j.training;
 
 /**
  * The share of a training budget used, which a learning-rate schedule follows: a run that starts

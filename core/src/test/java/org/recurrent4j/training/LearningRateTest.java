@@ -1,4 +1,4 @@
-package org.recurrent4j.examples.training;
+package org.recurrent4j.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

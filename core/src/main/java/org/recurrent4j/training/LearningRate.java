@@ -1,4 +1,4 @@
-package org.recurrent4j.examples.training;
+package org.recurrent4j.training;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
