@@ -33,12 +33,12 @@ import org.recurrent4j.arch.SequenceLabeler;
 import org.recurrent4j.decode.SequenceDecoder;
 import org.recurrent4j.synthetic.CountUp;
 import org.recurrent4j.synthetic.DelayedRecall;
-import org.recurrent4j.synthetic.HeldOutSplit;
+import org.recurrent4j.seq2seq.HeldOutSplit;
 import org.recurrent4j.synthetic.PairTask;
-import org.recurrent4j.synthetic.SequencePair;
-import org.recurrent4j.synthetic.SequencePairIterator;
+import org.recurrent4j.seq2seq.SequencePair;
+import org.recurrent4j.seq2seq.SequencePairIterator;
 import org.recurrent4j.synthetic.SyntheticControlCharts;
-import org.recurrent4j.synthetic.TokenEncoding;
+import org.recurrent4j.seq2seq.TokenEncoding;
 
 // A failed check stops the notebook: the runner reports the exception and exits with status 1.
 void check(boolean ok, String what) {

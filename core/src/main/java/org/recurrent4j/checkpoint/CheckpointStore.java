@@ -76,6 +76,25 @@ public final class CheckpointStore {
     @FunctionalInterface
     public interface Extra {
         void writeTo(OutputStream out) throws IOException;
+
+        /** The file an API writes to a path (e.g. {@code vocabulary::save}), as an extra. */
+        static Extra writtenBy(PathWriter writer) {
+            return out -> {
+                Path file = Files.createTempFile("recurrent4j-checkpoint-", ".part");
+                try {
+                    writer.writeTo(file);
+                    Files.copy(file, out);
+                } finally {
+                    Files.deleteIfExists(file);
+                }
+            };
+        }
+    }
+
+    /** Something that writes a file at a path, e.g. {@code vocabulary::save}. */
+    @FunctionalInterface
+    public interface PathWriter {
+        void writeTo(Path file) throws IOException;
     }
 
     private final Path root;

@@ -3,9 +3,11 @@ package org.recurrent4j.decode;
 import java.util.Arrays;
 import java.util.Random;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -14,8 +16,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Generates token sequences from a language model (a {@code MultiLayerNetwork} whose output is a
- * softmax over the vocabulary at every step) one token at a time with {@code rnnTimeStep}: the
+ * Generates token sequences from a language model (a {@code MultiLayerNetwork}, or a {@code
+ * ComputationGraph} with one input and one output such as {@link org.recurrent4j.arch.SequenceLabeler}
+ * builds, whose output is a softmax over the vocabulary at every step) one token at a time with
+ * {@code rnnTimeStep}: the
  * network keeps its recurrent state between calls, so each new token costs one step, not a pass
  * over everything so far.
  *
@@ -36,12 +40,12 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public final class LanguageModelSampler {
 
-    private final MultiLayerNetwork net;
+    private final Model net;
     private final boolean oneHot;
     private final int vocabulary;
     private final int endToken;
 
-    private LanguageModelSampler(MultiLayerNetwork net, boolean oneHot, int vocabulary, int endToken) {
+    private LanguageModelSampler(Model net, boolean oneHot, int vocabulary, int endToken) {
         this.net = net;
         this.oneHot = oneHot;
         this.vocabulary = vocabulary;
@@ -55,6 +59,16 @@ public final class LanguageModelSampler {
 
     /** A model that reads token indices {@code [1, 1, T]} (its first layer an embedding). */
     public static LanguageModelSampler indices(MultiLayerNetwork net) {
+        return new LanguageModelSampler(net, false, check(net), -1);
+    }
+
+    /** A graph (one input, one output) that reads each token one-hot, {@code [1, V, T]}. */
+    public static LanguageModelSampler oneHot(ComputationGraph net) {
+        return new LanguageModelSampler(net, true, check(net), -1);
+    }
+
+    /** A graph (one input, one output) that reads token indices {@code [1, 1, T]} (an embedding first). */
+    public static LanguageModelSampler indices(ComputationGraph net) {
         return new LanguageModelSampler(net, false, check(net), -1);
     }
 
@@ -89,9 +103,9 @@ public final class LanguageModelSampler {
         }
         int[] out = new int[length];
         int n = 0;
-        net.rnnClearPreviousState();
+        clearState();
         try {
-            INDArray probabilities = net.rnnTimeStep(encode(prime));
+            INDArray probabilities = step(encode(prime));
             while (n < length) {
                 double[] p = probabilities
                         .get(NDArrayIndex.point(0), NDArrayIndex.all(), NDArrayIndex.point(probabilities.size(2) - 1))
@@ -101,12 +115,24 @@ public final class LanguageModelSampler {
                 if (next == endToken || n == length) {
                     break;
                 }
-                probabilities = net.rnnTimeStep(encode(new int[] {next}));
+                probabilities = step(encode(new int[] {next}));
             }
         } finally {
-            net.rnnClearPreviousState();
+            clearState();
         }
         return Arrays.copyOf(out, n);
+    }
+
+    private INDArray step(INDArray x) {
+        return net instanceof MultiLayerNetwork mln ? mln.rnnTimeStep(x) : ((ComputationGraph) net).rnnTimeStep(x)[0];
+    }
+
+    private void clearState() {
+        if (net instanceof MultiLayerNetwork mln) {
+            mln.rnnClearPreviousState();
+        } else {
+            ((ComputationGraph) net).rnnClearPreviousState();
+        }
     }
 
     private INDArray encode(int[] tokens) {
@@ -132,12 +158,29 @@ public final class LanguageModelSampler {
         }
     }
 
+    /** The vocabulary size, after checking the graph can generate step by step. */
+    private static int check(ComputationGraph net) {
+        if (net.getNumInputArrays() != 1 || net.getNumOutputArrays() != 1) {
+            throw new IllegalArgumentException("a language model graph has one input and one output, this one has "
+                    + net.getNumInputArrays() + " and " + net.getNumOutputArrays());
+        }
+        Layer[] layers = net.getLayers();
+        if (layers == null || layers.length == 0) {
+            throw new IllegalArgumentException("the graph has no layers: call net.init() first");
+        }
+        return check(layers, net.getOutputLayer(0));
+    }
+
     /** The vocabulary size, after checking the network can generate step by step. */
     private static int check(MultiLayerNetwork net) {
         Layer[] layers = net.getLayers();
         if (layers == null || layers.length == 0) {
             throw new IllegalArgumentException("the network has no layers: call net.init() first");
         }
+        return check(layers, layers[layers.length - 1]);
+    }
+
+    private static int check(Layer[] layers, Layer outputLayer) {
         for (int i = 0; i < layers.length; i++) {
             org.deeplearning4j.nn.conf.layers.Layer conf = layers[i].conf().getLayer();
             if (conf instanceof Bidirectional) {
@@ -150,8 +193,7 @@ public final class LanguageModelSampler {
                         + " language model predicts at every step, and DL4J's rnnTimeStep skips this wrapper");
             }
         }
-        org.deeplearning4j.nn.conf.layers.Layer last =
-                layers[layers.length - 1].conf().getLayer();
+        org.deeplearning4j.nn.conf.layers.Layer last = outputLayer.conf().getLayer();
         if (!(last instanceof BaseOutputLayer output) || !(output.getActivationFn() instanceof ActivationSoftmax)) {
             throw new IllegalArgumentException("the network's last layer must be an output layer with a softmax over"
                     + " the vocabulary, got " + last.getClass().getSimpleName());

@@ -19,6 +19,8 @@ import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
  *   <li>{@link #natsPerStep}: the summed loss over every real (unmasked) output step divided by
  *       the number of such steps — nats per character for a character language model with a
  *       softmax and cross-entropy output ({@code heldout_loss});
+ *   <li>{@link #natsPerToken}: a language model's loss on a whole held-out token stream (nats per
+ *       character for a char-RNN);
  *   <li>{@link #accuracy}: the share of examples (of real steps, for a per-step output) whose most
  *       probable class is the label's, by DL4J's {@code Evaluation} ({@code heldout_accuracy});
  *   <li>{@link #exactMatch}: the share of examples whose every real output step is right ({@code
@@ -88,6 +90,19 @@ public final class Metrics {
             }
             return steps == 0 ? Double.NaN : total / steps;
         });
+    }
+
+    /**
+     * A next-token language model's loss on a whole held-out token stream, in nats per token,
+     * named {@code heldout_loss}: {@link TokenStreamLoss#inWindows} (windows of {@code length}
+     * from a zero state, {@code batch} windows per pass).
+     */
+    public static Metric natsPerToken(int[] heldOut, int vocabulary, int length, int batch) {
+        int[] tokens = heldOut.clone();
+        return Metric.of(
+                "heldout_loss",
+                Metric.Goal.MINIMIZE,
+                net -> TokenStreamLoss.inWindows(net, tokens, vocabulary, length, batch));
     }
 
     /** The held-out classification accuracy, named {@code heldout_accuracy}. */

@@ -50,7 +50,10 @@ public interface RunListener {
             double budgetShare,
             double learningRate) {}
 
-    /** The metrics measured after {@code step}, by name. */
+    /**
+     * The metrics measured after {@code step}, by name, in {@code epoch} (the epoch just completed,
+     * for a measurement at an epoch's end; 1 for a batch source).
+     */
     record Measurement(long step, int epoch, Map<String, Double> values, Duration elapsed) {}
 
     default void started(Started start) {}

@@ -92,6 +92,25 @@ abstract sealed class TrainingFeed {
         }
     }
 
+    /** An epoch source: each epoch's batches as it says. */
+    static final class ByEpoch extends TrainingFeed {
+        private final EpochSource<?> source;
+
+        ByEpoch(EpochSource<?> source) {
+            this.source = source;
+        }
+
+        @Override
+        Iterator<?> epoch(int epoch) {
+            return source.epoch(epoch);
+        }
+
+        @Override
+        boolean endless() {
+            return false;
+        }
+    }
+
     /** A batch source: one endless epoch. */
     static final class Endless extends TrainingFeed {
         private final BatchSource<?> source;

@@ -160,12 +160,10 @@ public final class TrainingRun {
         }
         state.schedule = schedule == null ? "" : schedule.text();
         if (resumed != null && !feed.endless() && maxEpochs > 0 && state.epoch > maxEpochs) {
-            throw new IllegalArgumentException("checkpoint " + resumed.directory() + " has trained "
-                    + state.epochsCompleted + " epoch(s) already: give more epochs to continue it");
+            throw new SpentBudgetException(resumed.directory(), "epochs", state.epochsCompleted, maxEpochs);
         }
         if (resumed != null && maxSteps > 0 && state.step >= maxSteps) {
-            throw new IllegalArgumentException("checkpoint " + resumed.directory() + " has trained " + state.step
-                    + " steps already: give more steps to continue it");
+            throw new SpentBudgetException(resumed.directory(), "steps", state.step, maxSteps);
         }
     }
 
@@ -334,11 +332,12 @@ public final class TrainingRun {
                 }
                 state.epochsCompleted++;
                 state.lastEpochBatches = state.batchesInEpoch;
-                state.epoch = epoch + 1;
-                state.batchesInEpoch = 0;
                 incrementEpochCount();
                 dl4jListeners().forEach(l -> l.onEpochEnd(net));
-                if (measurements.dueAfterEpoch(epoch) && measure(began)) {
+                boolean stopNow = measurements.dueAfterEpoch(epoch) && measure(began);
+                state.epoch = epoch + 1;
+                state.batchesInEpoch = 0;
+                if (stopNow) {
                     stop = RunResult.Stop.EARLY_STOPPED;
                     break;
                 }
@@ -349,11 +348,12 @@ public final class TrainingRun {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+        // The end of a budget is not a point of the curves' cadence: its row leaves the training-loss stretch open,
+        // so a run resumed from here writes the rows the uninterrupted run writes.
         if (!metrics.isEmpty() && state.measuredAt != state.step && stop != RunResult.Stop.EARLY_STOPPED) {
-            measure(began);
-        }
-        if (state.lossCount > 0) {
-            curveRow(began);
+            measure(began, false);
+        } else if (state.lossCount > 0 && lastRowStep() != state.step) {
+            curveRow(began, false);
         }
         if (checkpointedAt != state.step) {
             checkpoint(began);
@@ -385,8 +385,12 @@ public final class TrainingRun {
                 || (maxTime != null && System.nanoTime() - began >= maxTime.toNanos());
     }
 
-    /** Measures every metric; true if early stopping ends the run. */
+    /** Measures every metric, closing the training-loss stretch; true if early stopping ends the run. */
     private boolean measure(long began) throws IOException {
+        return measure(began, true);
+    }
+
+    private boolean measure(long began, boolean closesStretch) throws IOException {
         Map<String, Double> values = new LinkedHashMap<>();
         double[] row = new double[metrics.size()];
         for (int i = 0; i < metrics.size(); i++) {
@@ -395,8 +399,10 @@ public final class TrainingRun {
         }
         double trainLoss = state.lossCount > 0 ? state.lossSum / state.lossCount : Double.NaN;
         curves.addMeasurement(state.step, seconds(began), trainLoss, row);
-        state.lossSum = 0;
-        state.lossCount = 0;
+        if (closesStretch) {
+            state.lossSum = 0;
+            state.lossCount = 0;
+        }
         state.measuredAt = state.step;
         RunListener.Measurement m = new RunListener.Measurement(
                 state.step, state.epoch, Map.copyOf(values), Duration.ofNanos(System.nanoTime() - began));
@@ -411,18 +417,29 @@ public final class TrainingRun {
             state.bestStep = state.step;
             state.sinceBest = 0;
             keepBest();
-            return false;
+            return earlyStopping.reached(value, metric.goal());
         }
         state.sinceBest++;
         return state.sinceBest >= earlyStopping.patience();
     }
 
     private void curveRow(long began) {
+        curveRow(began, true);
+    }
+
+    private void curveRow(long began, boolean closesStretch) {
         double[] nothing = new double[metrics.size()];
         Arrays.fill(nothing, Double.NaN);
         curves.add(state.step, seconds(began), state.lossSum / state.lossCount, nothing);
-        state.lossSum = 0;
-        state.lossCount = 0;
+        if (closesStretch) {
+            state.lossSum = 0;
+            state.lossCount = 0;
+        }
+    }
+
+    private long lastRowStep() {
+        long[] steps = curves.steps();
+        return steps.length == 0 ? -1 : steps[steps.length - 1];
     }
 
     private double seconds(long began) {
@@ -604,6 +621,48 @@ public final class TrainingRun {
         }
     }
 
+    /**
+     * A resumed run whose budget its checkpoint has already used: nothing is left to train.
+     */
+    public static final class SpentBudgetException extends IllegalArgumentException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient Path checkpoint;
+        private final String unit;
+        private final long done;
+        private final long budget;
+
+        SpentBudgetException(Path checkpoint, String unit, long done, long budget) {
+            super("checkpoint " + checkpoint + " has trained " + done + " " + unit + " already, the budget is " + budget
+                    + ": give a larger budget to continue it");
+            this.checkpoint = checkpoint;
+            this.unit = unit;
+            this.done = done;
+            this.budget = budget;
+        }
+
+        /** The checkpoint's directory. */
+        public Path checkpoint() {
+            return checkpoint;
+        }
+
+        /** {@code epochs} or {@code steps}. */
+        public String unit() {
+            return unit;
+        }
+
+        /** How many the checkpoint has done. */
+        public long done() {
+            return done;
+        }
+
+        /** The budget given. */
+        public long budget() {
+            return budget;
+        }
+    }
+
     /** Configures a {@link TrainingRun}. */
     public static final class Builder {
         private final Model net;
@@ -647,6 +706,12 @@ public final class TrainingRun {
         /** Batches from a DL4J iterator of {@code MultiDataSet}s, for a graph (reset at every epoch). */
         public Builder data(MultiDataSetIterator batches) {
             this.feed = new TrainingFeed.Iterated(batches);
+            return this;
+        }
+
+        /** Each epoch's batches from {@code epochs}, asked for in order (see {@link EpochSource}). */
+        public Builder data(EpochSource<?> epochs) {
+            this.feed = new TrainingFeed.ByEpoch(epochs);
             return this;
         }
 

@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
@@ -21,6 +22,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.recurrent4j.arch.CellType;
+import org.recurrent4j.arch.SequenceLabeler;
 import org.recurrent4j.cell.QrnnCell;
 import org.recurrent4j.conf.Lstm;
 import org.recurrent4j.conf.Qrnn;
@@ -105,6 +108,70 @@ class LanguageModelSamplerTest {
             }
             assertTrue(Arrays.stream(generated).distinct().count() > 1, "a non-trivial sequence");
         }
+    }
+
+    /**
+     * A language model built by {@link SequenceLabeler} is a graph: it samples directly, token for
+     * token what the same layers as a MultiLayerNetwork sample, for one-hot and index input.
+     */
+    @Test
+    void aSequenceLabelerGraphSamplesDirectlyAsItsLayersDoInAMultiLayerNetwork() {
+        for (boolean oneHot : new boolean[] {true, false}) {
+            SequenceLabeler labeler = new SequenceLabeler()
+                    .cell(CellType.GRU)
+                    .hidden(12)
+                    .classes(V)
+                    .languageModel(true)
+                    .seed(3);
+            ComputationGraph graph =
+                    new ComputationGraph((oneHot ? labeler.features(V) : labeler.tokens(V, 5)).build());
+            graph.init();
+            graph.params().muli(3);
+            MultiLayerNetwork chain = chainOf(graph);
+            LanguageModelSampler fromGraph =
+                    oneHot ? LanguageModelSampler.oneHot(graph) : LanguageModelSampler.indices(graph);
+            LanguageModelSampler fromChain =
+                    oneHot ? LanguageModelSampler.oneHot(chain) : LanguageModelSampler.indices(chain);
+            int[] a = fromGraph.generate(new int[] {1, 2}, 30, TokenSampler.withTemperature(1.2), new Random(4));
+            assertArrayEquals(
+                    fromChain.generate(new int[] {1, 2}, 30, TokenSampler.withTemperature(1.2), new Random(4)), a);
+            assertTrue(Arrays.stream(a).distinct().count() >= 3, Arrays.toString(a));
+        }
+        ComputationGraph twoOutputs = new ComputationGraph(new NeuralNetConfiguration.Builder()
+                .graphBuilder()
+                .addInputs("in")
+                .setInputTypes(org.deeplearning4j.nn.conf.inputs.InputType.recurrent(V))
+                .addLayer(
+                        "a",
+                        new RnnOutputLayer.Builder()
+                                .nOut(V)
+                                .activation(Activation.SOFTMAX)
+                                .build(),
+                        "in")
+                .addLayer(
+                        "b",
+                        new RnnOutputLayer.Builder()
+                                .nOut(V)
+                                .activation(Activation.SOFTMAX)
+                                .build(),
+                        "in")
+                .setOutputs("a", "b")
+                .build());
+        twoOutputs.init();
+        assertMessage(() -> LanguageModelSampler.oneHot(twoOutputs), "one input and one output");
+    }
+
+    /** The graph's layers, in order, over its parameters, as a MultiLayerNetwork. */
+    private static MultiLayerNetwork chainOf(ComputationGraph graph) {
+        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+                .dataType(graph.params().dataType())
+                .list();
+        for (org.deeplearning4j.nn.api.Layer layer : graph.getLayers()) {
+            list.layer(layer.conf().getLayer().clone());
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
+        net.init(graph.params(), false);
+        return net;
     }
 
     @Test

@@ -233,11 +233,14 @@ class TrainingRunTest {
                 .build()
                 .train();
         Checkpoint done = store.newest().orElseThrow();
-        IllegalArgumentException spent = assertThrows(IllegalArgumentException.class, () -> TrainingRun.resuming(done)
-                .data(() -> GeneratedBatches.batch(random))
-                .steps(10)
-                .build());
+        TrainingRun.SpentBudgetException spent =
+                assertThrows(TrainingRun.SpentBudgetException.class, () -> TrainingRun.resuming(done)
+                        .data(() -> GeneratedBatches.batch(random))
+                        .steps(10)
+                        .build());
         assertTrue(spent.getMessage().contains("has trained 10 steps already"), spent.getMessage());
+        assertEquals("steps", spent.unit());
+        assertEquals(10, spent.done());
 
         List<Double> rates = new ArrayList<>();
         TrainingRun.resuming(done)
@@ -306,6 +309,24 @@ class TrainingRunTest {
         assertTrue(Files.isRegularFile(best.modelFile()));
         assertArrayEquals(paramsAt[6], net.params().toDoubleVector(), 1e-7, "the best network restored");
         assertFalse(java.util.Arrays.equals(paramsAt[6], paramsAt[10]), "the run went on past the best");
+    }
+
+    @Test
+    void earlyStoppingWithATargetEndsAsSoonAsTheMetricReachesIt() throws Exception {
+        double[] values = {5, 4, 3, 1, 0.5};
+        int[] measured = {0};
+        RunResult result = TrainingRun.of(network())
+                .data(new GeneratedBatches(BATCHES, -1))
+                .epochs(100)
+                .evaluate(Interval.steps(2), Metric.of("scripted", Metric.Goal.MINIMIZE, net -> values[measured[0]++]))
+                .measureAtStart(false)
+                .earlyStopping(
+                        EarlyStopping.on("scripted").patience(Integer.MAX_VALUE).target(3.5))
+                .build()
+                .train();
+        assertEquals(RunResult.Stop.EARLY_STOPPED, result.stop());
+        assertEquals(6, result.steps(), "measured 5, 4, then 3 (below 3.5) at step 6");
+        assertEquals(3, measured[0]);
     }
 
     @Test

@@ -3,6 +3,8 @@ package org.recurrent4j.synthetic;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.recurrent4j.seq2seq.Alphabet;
+import org.recurrent4j.seq2seq.SequencePair;
 
 /** Multi-digit addition as text: see {@link PairTask#addition(int)}. */
 final class AdditionTask extends PairTask {

@@ -2,6 +2,9 @@ package org.recurrent4j.synthetic;
 
 import java.io.Serializable;
 import java.util.Random;
+import org.recurrent4j.seq2seq.Alphabet;
+import org.recurrent4j.seq2seq.SequencePair;
+import org.recurrent4j.seq2seq.SequencePairIterator;
 
 /**
  * A sequence-to-sequence (N→M) task: it draws random {@link SequencePair}s and knows the right

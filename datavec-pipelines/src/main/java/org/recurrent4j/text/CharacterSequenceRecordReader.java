@@ -8,16 +8,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.datavec.api.split.InputSplit;
 import org.datavec.api.writable.IntWritable;
 import org.datavec.api.writable.Writable;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
+import org.recurrent4j.data.BatchIterator;
 import org.recurrent4j.records.IndexedSequenceRecordReader;
 
 /**
@@ -320,23 +318,21 @@ public class CharacterSequenceRecordReader extends IndexedSequenceRecordReader {
     }
 
     /** Mini-batches of a {@link CharacterSequenceRecordReader}'s sequences; see {@link #batches(int)}. */
-    public static final class Batches implements DataSetIterator {
+    public static final class Batches extends BatchIterator {
 
         private static final long serialVersionUID = 1L;
 
         private final CharacterSequenceRecordReader reader;
-        private final int batchSize;
         private int cursor;
-        private DataSetPreProcessor preProcessor;
 
         private Batches(CharacterSequenceRecordReader reader, int batchSize) {
+            super(batchSize);
             this.reader = reader;
-            this.batchSize = batchSize;
         }
 
         /** Characters a full batch reads: its windows times their length (a unit for throughput). */
         public long charactersPerBatch() {
-            return (long) batchSize * reader.length;
+            return (long) batch() * reader.length;
         }
 
         /**
@@ -359,16 +355,17 @@ public class CharacterSequenceRecordReader extends IndexedSequenceRecordReader {
                 if (!hasNext()) {
                     reset();
                 }
-                cursor += Math.min(batchSize, reader.windows - cursor);
+                cursor += Math.min(batch(), reader.windows - cursor);
             }
         }
 
         @Override
-        public DataSet next(int num) {
-            if (!hasNext()) {
-                throw new NoSuchElementException(
-                        "all " + reader.windows + " windows of this pass were given: call" + " reset()");
-            }
+        protected String exhausted() {
+            return "all " + reader.windows + " windows of this pass were given: call reset()";
+        }
+
+        @Override
+        protected DataSet nextBatch(int num) {
             int n = Math.min(num, reader.windows - cursor);
             int length = reader.length;
             int v = reader.vocabulary.size();
@@ -388,18 +385,9 @@ public class CharacterSequenceRecordReader extends IndexedSequenceRecordReader {
                 }
             }
             cursor += n;
-            DataSet batch = new DataSet(
+            return new DataSet(
                     Nd4j.create(features, new long[] {n, oneHot ? v : 1, length}, 'c'),
                     Nd4j.create(labels, new long[] {n, v, length}, 'c'));
-            if (preProcessor != null) {
-                preProcessor.preProcess(batch);
-            }
-            return batch;
-        }
-
-        @Override
-        public DataSet next() {
-            return next(batchSize);
         }
 
         @Override
@@ -424,34 +412,10 @@ public class CharacterSequenceRecordReader extends IndexedSequenceRecordReader {
             return reader.vocabulary.size();
         }
 
-        @Override
-        public boolean resetSupported() {
-            return true;
-        }
-
+        /** Not asynchronously: a pass's random windows are drawn in order, and a reset must not race a prefetch. */
         @Override
         public boolean asyncSupported() {
             return false;
-        }
-
-        @Override
-        public int batch() {
-            return batchSize;
-        }
-
-        @Override
-        public void setPreProcessor(DataSetPreProcessor preProcessor) {
-            this.preProcessor = preProcessor;
-        }
-
-        @Override
-        public DataSetPreProcessor getPreProcessor() {
-            return preProcessor;
-        }
-
-        @Override
-        public List<String> getLabels() {
-            return null;
         }
     }
 }

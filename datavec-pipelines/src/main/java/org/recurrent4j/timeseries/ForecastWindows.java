@@ -3,13 +3,11 @@ package org.recurrent4j.timeseries;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
+import org.recurrent4j.data.BatchIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * net.fit(train, 10);
  * }</pre>
  */
-public class ForecastWindows implements DataSetIterator {
+public class ForecastWindows extends BatchIterator {
 
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(ForecastWindows.class);
@@ -47,20 +45,18 @@ public class ForecastWindows implements DataSetIterator {
     private final int window;
     private final int horizon;
     private final int[] targets;
-    private final int batchSize;
     private final Long seed;
     private final List<long[]> starts = new ArrayList<>();
     private final int features;
     private int skipped;
     private int epoch;
     private int next;
-    private DataSetPreProcessor preProcessor;
 
     private ForecastWindows(Builder b) {
+        super(b.batchSize);
         this.series = b.series;
         this.window = b.window;
         this.horizon = b.horizon;
-        this.batchSize = b.batchSize;
         this.seed = b.seed;
         this.features = b.series.stream()
                 .filter(s -> s.length() > 0)
@@ -243,10 +239,12 @@ public class ForecastWindows implements DataSetIterator {
     }
 
     @Override
-    public DataSet next(int num) {
-        if (!hasNext()) {
-            throw new NoSuchElementException("all " + starts.size() + " windows were given: call reset()");
-        }
+    protected String exhausted() {
+        return "all " + starts.size() + " windows were given: call reset()";
+    }
+
+    @Override
+    protected DataSet nextBatch(int num) {
         int n = Math.min(num, starts.size() - next);
         double[][][] x = new double[n][features][window];
         double[][] y = new double[n][horizon * targets.length];
@@ -268,16 +266,7 @@ public class ForecastWindows implements DataSetIterator {
         next += n;
         INDArray features = Nd4j.create(x).castTo(Nd4j.defaultFloatingPointType());
         INDArray labels = Nd4j.create(y).castTo(Nd4j.defaultFloatingPointType());
-        DataSet data = new DataSet(features, labels);
-        if (preProcessor != null) {
-            preProcessor.preProcess(data);
-        }
-        return data;
-    }
-
-    @Override
-    public DataSet next() {
-        return next(batchSize);
+        return new DataSet(features, labels);
     }
 
     @Override
@@ -300,35 +289,5 @@ public class ForecastWindows implements DataSetIterator {
     @Override
     public int totalOutcomes() {
         return horizon * targets.length;
-    }
-
-    @Override
-    public boolean resetSupported() {
-        return true;
-    }
-
-    @Override
-    public boolean asyncSupported() {
-        return true;
-    }
-
-    @Override
-    public int batch() {
-        return batchSize;
-    }
-
-    @Override
-    public void setPreProcessor(DataSetPreProcessor preProcessor) {
-        this.preProcessor = preProcessor;
-    }
-
-    @Override
-    public DataSetPreProcessor getPreProcessor() {
-        return preProcessor;
-    }
-
-    @Override
-    public List<String> getLabels() {
-        return null;
     }
 }

@@ -26,6 +26,8 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 import org.recurrent4j.conf.Gru;
 import org.recurrent4j.conf.RecurrentWithInitialState;
+import org.recurrent4j.seq2seq.SequencePairIterator;
+import org.recurrent4j.seq2seq.TokenEncoding;
 
 /**
  * Each format goes into a DL4J network of the structure it is made for and trains without error.

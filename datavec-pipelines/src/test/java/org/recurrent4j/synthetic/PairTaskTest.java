@@ -12,6 +12,8 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.recurrent4j.seq2seq.Alphabet;
+import org.recurrent4j.seq2seq.SequencePair;
 
 class PairTaskTest {
 

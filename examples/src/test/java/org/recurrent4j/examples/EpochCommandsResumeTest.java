@@ -23,9 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.learning.config.Adam;
 import org.recurrent4j.examples.Recurrent4jCliTest.Run;
 import org.recurrent4j.examples.cli.CheckpointOptions;
-import org.recurrent4j.examples.diagnostics.TrainingCurves;
+import org.recurrent4j.examples.diagnostics.CurvesChart;
 import org.recurrent4j.examples.sentiment.SentimentCommand;
 import org.recurrent4j.examples.timeseries.TimeSeriesModel;
+import org.recurrent4j.training.LearningCurves;
 
 /**
  * {@code --resume} in the commands that train in epochs ({@code sentiment}, {@code timeseries
@@ -88,10 +89,7 @@ class EpochCommandsResumeTest {
         assertArrayEquals(updaterState(a), updaterState(b), "Adam's moments, bit for bit");
         assertEquals(iterations(a), iterations(b));
 
-        TrainingCurves wholeCurves = curves(whole);
-        TrainingCurves resumedCurves = curves(stopped);
-        assertEquals(2, resumedCurves.size(), "a row per epoch, the first run's kept");
-        assertEquals(wholeCurves.csv(), resumedCurves.csv(), "the same curves");
+        assertEquals(rows(whole), rows(stopped), "the same curves, the first run's rows kept");
         try (Stream<Path> checkpoints = Files.list(stopped.resolve(CheckpointOptions.DIRECTORY))) {
             assertEquals(2, checkpoints.count(), "the end of each run, the newest two kept");
         }
@@ -115,9 +113,11 @@ class EpochCommandsResumeTest {
                 : ((ComputationGraph) m).getConfiguration().getIterationCount();
     }
 
-    private static TrainingCurves curves(Path dir) throws Exception {
-        Path file = dir.resolve(TrainingCurves.CSV);
-        return TrainingCurves.parse(Files.readString(file), file.toString());
+    /** The curves' rows without their time: step, training loss and the measurements. */
+    private static List<String> rows(Path dir) throws Exception {
+        return LearningCurves.read(dir.resolve(CurvesChart.CSV)).rows().stream()
+                .map(r -> r.step() + " " + r.trainLoss() + " " + Arrays.toString(r.metrics()))
+                .toList();
     }
 
     @Test
@@ -316,10 +316,10 @@ class EpochCommandsResumeTest {
         assertArrayEquals(a.params().toFloatVector(), b.params().toFloatVector(), "parameters, bit for bit");
         assertArrayEquals(updaterState(a), updaterState(b), "Adam's moments, bit for bit");
         assertEquals(6, iterations(b));
-        List<String> wholeRows = Files.readAllLines(whole.resolve(TrainingCurves.CSV));
-        List<String> resumedRows = Files.readAllLines(stopped.resolve(TrainingCurves.CSV));
-        assertEquals(3, wholeRows.size(), "header, steps 4 and 6");
-        assertTrue(resumedRows.get(1).startsWith("3,"), "the stopped run measured where it stopped: " + resumedRows);
+        List<String> wholeRows = rows(whole);
+        List<String> resumedRows = rows(stopped);
+        assertEquals(3, wholeRows.size(), "the first step's loss, the measurements at steps 4 and 6: " + wholeRows);
+        assertTrue(resumedRows.get(1).startsWith("3 "), "the stopped run measured where it stopped: " + resumedRows);
         assertEquals(
                 List.of(wholeRows.get(0), resumedRows.get(1), wholeRows.get(1), wholeRows.get(2)),
                 resumedRows,

@@ -12,13 +12,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.recurrent4j.examples.charrnn.CharRnnCommand;
 import org.recurrent4j.examples.charrnn.TextCorpus;
-import org.recurrent4j.examples.diagnostics.TrainingCurves;
+import org.recurrent4j.examples.diagnostics.CurvesChart;
+import org.recurrent4j.training.LearningCurves;
 
 /** The command line as a person uses it: results on stdout, one-line errors, exit codes. */
 class Recurrent4jCliTest {
@@ -237,11 +239,14 @@ class Recurrent4jCliTest {
         assertTrue(accuracy > 0.9, "dev accuracy " + accuracy + " (chance 0.5): " + r.out());
 
         assertFalse(r.out().contains("some dev texts"), "train only trains and saves: " + r.out());
-        List<String> curves = Files.readAllLines(out.resolve(TrainingCurves.CSV));
+        LearningCurves curves = LearningCurves.read(out.resolve(CurvesChart.CSV));
+        assertEquals(List.of("dev_loss", "dev_accuracy"), curves.metrics());
         assertEquals(
-                List.of("step", "train_loss", "validation_accuracy"),
-                List.of(curves.get(0).split(",")));
-        assertEquals(1 + 4, curves.size(), "a row per epoch: " + curves);
+                1 + 4,
+                Arrays.stream(curves.column("dev_accuracy"))
+                        .filter(Double::isFinite)
+                        .count(),
+                "the untrained network and each epoch measured: " + curves.csv());
 
         Run predicted = run("sentiment", "predict", "--model", out.toString(), "The plot was superb .", "awful film");
         assertEquals(0, predicted.code(), predicted.err());
@@ -437,10 +442,10 @@ class Recurrent4jCliTest {
         assertEquals(0, trained.code(), trained.err());
         assertFalse(trained.out().contains("---- sample"), "train does not sample: " + trained.out());
         assertTrue(trained.out().contains("held-out loss (the whole last 10% of the text)"), trained.out());
-        List<String> curves = Files.readAllLines(out.resolve(TrainingCurves.CSV));
-        assertEquals("step,train_loss,validation_loss", curves.get(0));
+        List<String> curves = Files.readAllLines(out.resolve(CurvesChart.CSV));
+        assertEquals("step,seconds,train_loss,heldout_loss", curves.get(0));
         assertTrue(curves.get(curves.size() - 1).startsWith("3,"), curves.toString());
-        assertTrue(Files.size(out.resolve(TrainingCurves.PNG)) > 0);
+        assertTrue(Files.size(out.resolve(CurvesChart.PNG)) > 0);
 
         String[] sample = {
             "char-rnn", "sample", "--model", out.toString(), "--length", "25", "--prime", "ab", "--seed", "5"
@@ -473,7 +478,12 @@ class Recurrent4jCliTest {
                 "--out",
                 out.toString());
         assertEquals(0, trained.code(), trained.err());
-        assertEquals(1 + 2, Files.readAllLines(out.resolve(TrainingCurves.CSV)).size());
+        assertEquals(
+                List.of(1L, 2L),
+                Arrays.stream(LearningCurves.read(out.resolve(CurvesChart.CSV)).steps())
+                        .boxed()
+                        .toList(),
+                "measured after each of the two steps");
 
         Run decoded = run("seq2seq", "decode", "--model", out.toString(), "--beam", "2", "12+345", "7+8");
         assertEquals(0, decoded.code(), decoded.err());

@@ -4,17 +4,19 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.recurrent4j.decode.TokenSampler;
 import org.recurrent4j.examples.cli.HelpOption;
 import org.recurrent4j.examples.cli.UsageException;
-import org.recurrent4j.io.AtomicFile;
+import org.recurrent4j.io.ModelFile;
 import org.recurrent4j.text.CharacterVocabulary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 
 /**
@@ -55,7 +57,10 @@ public final class CharRnnCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        CharRnnTraining training = new CharRnnTraining(options, out);
+        Set<String> samplingOptions = spec.mixins().get("sampling").options().stream()
+                .map(OptionSpec::longestName)
+                .collect(Collectors.toSet());
+        CharRnnTraining training = new CharRnnTraining(options, out, samplingOptions);
         CharRnnTraining.Trained trained = training.run();
         printSample(out, trained.net(), trained.vocabulary(), sampling, options.seed() + 2);
         training.save(trained);
@@ -80,7 +85,7 @@ public final class CharRnnCommand implements Callable<Integer> {
      */
     public static Path save(MultiLayerNetwork net, CharacterVocabulary vocabulary, Path dir) throws IOException {
         Path model = dir.resolve(MODEL_FILE);
-        AtomicFile.write(model, tmp -> ModelSerializer.writeModel(net, tmp.toFile(), true));
+        ModelFile.save(net, model, true);
         vocabulary.save(dir.resolve(VOCABULARY_FILE));
         return model;
     }

@@ -2,8 +2,6 @@ package org.recurrent4j.examples.charrnn;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Objects;
-import org.recurrent4j.checkpoint.Checkpoint;
 import org.recurrent4j.examples.cell.CellChoice;
 import org.recurrent4j.examples.cli.CheckpointOptions;
 import org.recurrent4j.examples.cli.NetworkOptions;
@@ -13,7 +11,6 @@ import org.recurrent4j.examples.cli.SeedOption;
 import org.recurrent4j.examples.cli.TrainingOptions;
 import org.recurrent4j.examples.cli.UsageException;
 import org.recurrent4j.examples.training.RateDecayOptions;
-import org.recurrent4j.examples.training.RateSchedule;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -100,14 +97,6 @@ public final class CharRnnOptions {
         return text != null ? TextCorpus.fromFile(text) : dataset != null ? TextCorpus.dataset(dataset) : embedded();
     }
 
-    /**
-     * The text a resumed run trains on: the one given with {@code --text} or {@code --dataset},
-     * else the one the checkpoint records ({@link TextCorpus#source()}).
-     */
-    public TextCorpus corpus(String recordedSource) throws UsageException {
-        return text != null || dataset != null ? corpus() : TextCorpus.fromSource(recordedSource);
-    }
-
     private static TextCorpus embedded() throws UsageException {
         try {
             return TextCorpus.embedded();
@@ -128,76 +117,19 @@ public final class CharRnnOptions {
                 dropout);
     }
 
-    /**
-     * The settings a resumed run continues with: the checkpoint's (as {@link
-     * CharRnnCheckpoints#settings} recorded them), except the learning rate when {@code --lr} is
-     * given (to continue a diverged run more gently).
-     *
-     * @throws UsageException if an option given on the command line contradicts the checkpoint
-     */
-    public CharRnnModel.Settings settings(Checkpoint checkpoint, CharRnnModel.Settings recorded) throws UsageException {
-        agree(checkpoint, "--cell", network.cell(), recorded.cell());
-        agree(checkpoint, "--hidden", network.hidden(), recorded.hidden());
-        agree(checkpoint, "--layers", layers, recorded.layers());
-        agree(checkpoint, "--tbptt", tbptt, recorded.tbptt());
-        agree(checkpoint, "--clip", training.clip(), recorded.clip());
-        agree(checkpoint, "--seed", seed.seed(), recorded.seed());
-        agree(checkpoint, "--dropout", dropout, recorded.dropout());
-        double learningRate = given("--lr") ? training.learningRate() : recorded.learningRate();
-        return new CharRnnModel.Settings(
-                recorded.cell(),
-                recorded.hidden(),
-                recorded.layers(),
-                recorded.tbptt(),
-                learningRate,
-                recorded.seed(),
-                recorded.clip(),
-                recorded.dropout());
-    }
-
-    /**
-     * How the learning rate falls: {@code --lr-decay} and {@code --final-lr}.
-     *
-     * @throws UsageException if {@code --final-lr} is given without a decay, or above the initial rate
-     */
-    RateSchedule schedule(double initialRate) throws UsageException {
-        return rateDecay.schedule().checked(initialRate, given("--final-lr"));
-    }
-
-    /**
-     * How the learning rate of a resumed run falls: as the checkpoint recorded, except where {@code
-     * --lr-decay} or {@code --final-lr} is given (a schedule may change on resume, as the rate may).
-     */
-    RateSchedule schedule(RateSchedule recorded, double initialRate) throws UsageException {
-        return new RateSchedule(
-                        given("--lr-decay") ? rateDecay.decay() : recorded.decay(),
-                        given("--final-lr") ? rateDecay.finalRate() : recorded.finalRate())
-                .checked(initialRate, given("--final-lr"));
-    }
-
-    /** The window length of a resumed run: the checkpoint's, which {@code --seq-length} may not contradict. */
-    public int seqLength(Checkpoint checkpoint, int recorded) throws UsageException {
-        agree(checkpoint, "--seq-length", seqLength, recorded);
-        return recorded;
-    }
-
-    /** The batch size of a resumed run: the checkpoint's, which {@code --batch} may not contradict. */
-    public int batch(Checkpoint checkpoint, int recorded) throws UsageException {
-        agree(checkpoint, "--batch", training.batch(), recorded);
-        return recorded;
-    }
-
     /** Whether {@code option} was given on the command line (not left at its default). */
     public boolean given(String option) {
         return command.commandLine().getParseResult().hasMatchedOption(option);
     }
 
-    private void agree(Checkpoint checkpoint, String option, Object value, Object recorded) throws UsageException {
-        if (given(option) && !Objects.equals(value, recorded)) {
-            throw new UsageException(option + " " + value + " contradicts " + checkpoint.directory()
-                    + ", which was trained with " + option + " " + recorded + ": a resumed run keeps the network,"
-                    + " windows and seed of the run it continues (drop " + option + ", or train a new model)");
-        }
+    /** The command these options belong to. */
+    public CommandSpec command() {
+        return command;
+    }
+
+    /** The learning-rate schedule's options. */
+    public RateDecayOptions rateDecay() {
+        return rateDecay;
     }
 
     public CheckpointOptions checkpoints() {

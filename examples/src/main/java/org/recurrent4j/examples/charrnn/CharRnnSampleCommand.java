@@ -3,11 +3,11 @@ package org.recurrent4j.examples.charrnn;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.recurrent4j.examples.cli.HelpOption;
 import org.recurrent4j.examples.cli.ModelDirectoryOption;
 import org.recurrent4j.examples.cli.SeedOption;
 import org.recurrent4j.examples.cli.UsageException;
+import org.recurrent4j.io.ModelFile;
 import org.recurrent4j.text.CharacterVocabulary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,8 +38,7 @@ public final class CharRnnSampleCommand implements Callable<Integer> {
         MultiLayerNetwork net;
         CharacterVocabulary vocabulary;
         try {
-            net = ModelSerializer.restoreMultiLayerNetwork(
-                    model.file(CharRnnCommand.MODEL_FILE).toFile(), false);
+            net = ModelFile.loadMultiLayerNetwork(model.file(CharRnnCommand.MODEL_FILE), false);
             vocabulary = CharacterVocabulary.load(model.file(CharRnnCommand.VOCABULARY_FILE));
         } catch (IOException e) {
             throw new UsageException(

@@ -1,5 +1,6 @@
 package org.recurrent4j.examples.charrnn;
 
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.recurrent4j.examples.cli.HelpOption;
 import picocli.CommandLine.Command;
@@ -23,7 +24,7 @@ public final class CharRnnTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CharRnnTraining training =
-                new CharRnnTraining(options, spec.commandLine().getOut());
+                new CharRnnTraining(options, spec.commandLine().getOut(), Set.of());
         training.save(training.run());
         return 0;
     }

@@ -2,66 +2,86 @@ package org.recurrent4j.examples.charrnn;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
 import org.recurrent4j.checkpoint.Checkpoint;
 import org.recurrent4j.checkpoint.CheckpointStore;
-import org.recurrent4j.examples.cli.CheckpointOptions;
+import org.recurrent4j.examples.cli.ProgressBarListener;
 import org.recurrent4j.examples.cli.RunFailedException;
-import org.recurrent4j.examples.cli.TrainingProgress;
 import org.recurrent4j.examples.cli.UsageException;
-import org.recurrent4j.examples.diagnostics.TrainingCurves;
-import org.recurrent4j.examples.training.Divergence;
-import org.recurrent4j.examples.training.LearningRate;
-import org.recurrent4j.examples.training.RateSchedule;
+import org.recurrent4j.examples.diagnostics.CurvesChart;
+import org.recurrent4j.examples.training.CommandRun;
 import org.recurrent4j.text.CharacterSequenceRecordReader;
 import org.recurrent4j.text.CharacterVocabulary;
-import org.recurrent4j.training.DivergenceGuard;
-import org.recurrent4j.training.TrainingDivergedException;
+import org.recurrent4j.training.BatchSource;
+import org.recurrent4j.training.DataFingerprint;
+import org.recurrent4j.training.Interval;
+import org.recurrent4j.training.LearningCurves;
+import org.recurrent4j.training.Metrics;
+import org.recurrent4j.training.RunResult;
+import org.recurrent4j.training.TokenStreamLoss;
+import org.recurrent4j.training.TrainingRun;
 
 /**
- * A char-RNN training run as the command line does it: the text split 90/10 into training and
- * held-out text, the network trained under the budget with a progress bar, the loss of the whole
- * held-out text measured a few times on the way, checkpoints on the way and at the end (a run
- * resumed from one continues bit for bit), and the model saved with its curves.
+ * A char-RNN training run as the command line does it, on the library's {@link TrainingRun}: the
+ * text split 90/10 into training and held-out text, random windows of the training part (a {@link
+ * CharacterSequenceRecordReader} with random offsets) under a time or step budget, the loss of the
+ * whole held-out text measured at every fifth of the budget, checkpoints on the way and at the end
+ * (a run resumed from one continues bit for bit), and the model saved with its curves.
  */
 final class CharRnnTraining {
 
     /** The share of the text, at its end, held out. */
     private static final double HELD_OUT = 0.1;
 
-    /** Held-out measurements per run, evenly spaced over the budget, besides the final one. */
-    private static final int VALIDATIONS = 5;
-
     /** Characters per forward pass when the held-out text is read as one stream. */
     private static final int STREAM_CHUNK = 1000;
 
+    /** The vocabulary's file in every checkpoint. */
+    private static final String VOCABULARY = "vocabulary.txt";
+
     private final CharRnnOptions o;
     private final PrintWriter out;
+    private final Set<String> notRecorded;
 
     /** The trained network, its vocabulary and its learning curves. */
-    record Trained(MultiLayerNetwork net, CharacterVocabulary vocabulary, TrainingCurves curves) {}
+    record Trained(MultiLayerNetwork net, CharacterVocabulary vocabulary, LearningCurves curves) {}
 
-    CharRnnTraining(CharRnnOptions options, PrintWriter out) {
+    /**
+     * @param notRecorded options of the command that are not the training run's (sampling), which
+     *     checkpoints do not record
+     */
+    CharRnnTraining(CharRnnOptions options, PrintWriter out, Set<String> notRecorded) {
         this.o = options;
         this.out = out;
+        this.notRecorded = notRecorded;
     }
 
     /** Reads the text, builds the network (or takes it from {@code --resume}), trains it and prints what it did. */
     Trained run() throws UsageException, RunFailedException {
-        Optional<Checkpoint> resume = o.checkpoints().resumeFrom();
-        Run run = resume.isPresent() ? resumed(resume.get()) : fresh();
-        CharacterVocabulary vocabulary = run.state().vocabulary();
-        int[] text = vocabulary.encode(
-                run.state().corpus().text(), run.state().corpus().name());
+        CommandRun command = CommandRun.start(o.command(), o.checkpoints(), notRecorded);
+        Optional<Checkpoint> resume = command.resume();
+        TextCorpus corpus = o.corpus();
+        command.settings(DataFingerprint.sha256(List.of(corpus.text())));
+        CharacterVocabulary vocabulary;
+        try {
+            vocabulary = resume.isPresent()
+                    ? CharacterVocabulary.load(resume.get().file(VOCABULARY))
+                    : CharacterVocabulary.of(corpus.text());
+        } catch (IOException e) {
+            throw new UsageException("--resume: " + e.getMessage());
+        }
+        int[] text = vocabulary.encode(corpus.text(), corpus.name());
         // The last 10% is held out (cut as the reader cuts its training part); windows never cross the cut.
         int cut = (int) Math.floor(text.length * (1 - HELD_OUT));
         int[] heldOut = Arrays.copyOfRange(text, cut, text.length);
-        int seqLength = run.state().seqLength();
+        int seqLength = o.seqLength();
         if (cut <= seqLength) {
             throw new UsageException("the text has " + text.length + " characters, " + cut
                     + " of them in its first 90% (the training part); a window of --seq-length " + seqLength
@@ -69,9 +89,46 @@ final class CharRnnTraining {
         }
         out.printf(
                 "corpus: %s, %,d characters, %d distinct (train on another UTF-8 text with --text FILE)%n",
-                run.state().corpus().name(), text.length, vocabulary.size());
-        CharRnnModel.Settings settings = run.state().settings();
-        MultiLayerNetwork net = run.net();
+                corpus.name(), text.length, vocabulary.size());
+        CharRnnModel.Settings settings = o.settings();
+        int batch = o.training().batch();
+        CharacterSequenceRecordReader.Batches windows = randomWindows(corpus, vocabulary, seqLength, batch, o.seed());
+        int lastSegment = CharRnnCommand.lastSegment(seqLength, settings.tbptt());
+        ProgressBarListener progress = new ProgressBarListener(
+                "char-rnn",
+                "chars",
+                examples -> examples * seqLength,
+                o.training().progressBar());
+        TrainingRun.Builder builder = command.builder(() -> CharRnnModel.build(vocabulary.size(), settings))
+                .data(new BatchSource<DataSet>() {
+                    @Override
+                    public DataSet next() {
+                        return windows.nextContinuing();
+                    }
+
+                    @Override
+                    public void skip(long batches) {
+                        windows.skipContinuing(Math.toIntExact(batches));
+                    }
+                })
+                .time(Duration.ofMillis(Math.max(1, (long) (o.minutes() * 60_000))))
+                .steps(o.steps())
+                .learningRate(command.schedule(o.rateDecay(), settings.learningRate()))
+                // DL4J's score of the recurrent output sums the loss over the last truncated-BPTT segment's steps.
+                .trainingLoss(score -> score / lastSegment)
+                .evaluate(
+                        Interval.shareOfBudget(0.2), Metrics.natsPerToken(heldOut, vocabulary.size(), seqLength, batch))
+                .checkpointFile(VOCABULARY, CheckpointStore.Extra.writtenBy(vocabulary::save))
+                .listener(progress);
+        TrainingRun run = command.build(builder, o.checkpoints(), o.out());
+        MultiLayerNetwork net = run.multiLayerNetwork();
+        if (resume.isPresent()) {
+            out.printf(
+                    "resuming from %s at step %,d%s%n",
+                    resume.get().directory(),
+                    run.startStep(),
+                    command.given("--lr") ? " with learning rate " + settings.learningRate() : "");
+        }
         out.printf(
                 "model: %d x recurrent4j %s(%d) + softmax over %d characters, %,d parameters; truncated BPTT %d%s%n",
                 settings.layers(),
@@ -81,187 +138,63 @@ final class CharRnnTraining {
                 net.numParams(),
                 settings.tbptt(),
                 settings.dropout() > 0 ? "; dropout " + settings.dropout() : "");
-        int batch = run.state().batch();
-        RateSchedule schedule = run.state().schedule();
         out.printf(
-                "training for %s%s on batches of %d x %d characters, learning rate %s%s...%n",
+                "training for %s%s on batches of %d x %d characters, learning rate %s...%n",
                 formatMinutes(o.minutes()),
                 o.steps() > 0 ? " or up to step " + o.steps() : "",
                 batch,
                 seqLength,
-                settings.learningRate(),
-                schedule.described());
-
-        CharacterSequenceRecordReader.Batches batches;
-        try {
-            batches = CharRnnTrainer.randomWindows(
-                    run.state().corpus().text(),
-                    run.state().corpus().name(),
-                    vocabulary,
-                    CharacterSequenceRecordReader.Part.TRAINING,
-                    HELD_OUT,
-                    seqLength,
-                    batch,
-                    settings.seed());
-        } catch (IOException e) {
-            throw new UsageException(e.getMessage());
-        }
-        batches.skipContinuing(run.state().start().step());
-        HeldOut validation = new HeldOut(heldOut, vocabulary.size(), seqLength, batch);
-        CheckpointStore store = CheckpointOptions.store(o.out());
-        CharRnnTrainer.Result result = fit(net, batches, run.state(), validation, store);
+                run.schedule());
+        RunResult result = CommandRun.train(run, progress);
+        LearningCurves curves = result.curves();
         out.printf(
                 "trained to step %d in %s: loss %.3f -> %.3f nats/char, %,.0f chars/s%n",
                 result.steps(),
                 clock(result.elapsed()),
-                result.firstLoss(),
-                result.lastLoss(),
-                result.charactersPerSecond());
-        TrainingCurves curves = run.state().curves();
-        // The budget may have run out right after a measurement: it is the final one then.
-        double loss;
-        if (curves.lastStep() == result.steps()) {
-            loss = curves.lastValidation();
-        } else {
-            loss = validation.loss(net);
-            curves.add(result.steps(), result.lastLoss(), loss);
-        }
-        if (Double.isFinite(loss)) {
+                curves.column("train_loss")[firstTrainingRow(curves)],
+                progress.smoothedLoss(),
+                result.examplesPerSecond() * seqLength);
+        Double loss = result.lastMeasurement().get("heldout_loss");
+        if (loss != null && Double.isFinite(loss)) {
             out.printf(
                     "held-out loss (the whole last 10%% of the text): %.3f nats/char in windows of %d from a zero"
                             + " state, %.3f read as one stream%n",
-                    loss, seqLength, CharRnnTrainer.evaluateAsStream(net, heldOut, vocabulary.size(), STREAM_CHUNK));
+                    loss, seqLength, TokenStreamLoss.asStream(net, heldOut, vocabulary.size(), STREAM_CHUNK));
         }
-        if (result.steps() > run.state().start().step()) {
-            CharRnnCheckpoints.State end = state(run.state(), result.end());
-            out.println("checkpoint: " + checkpoint(store, net, end, result.steps()));
-        }
+        out.println("checkpoint: " + result.lastCheckpoint());
         return new Trained(net, vocabulary, curves);
     }
 
-    /** A run's network and its state at the step it starts from. */
-    private record Run(MultiLayerNetwork net, CharRnnCheckpoints.State state) {}
-
-    private Run fresh() throws UsageException {
-        TextCorpus corpus = o.corpus();
-        CharRnnModel.Settings settings = o.settings();
-        RateSchedule schedule = o.schedule(settings.learningRate());
-        CharacterVocabulary vocabulary = CharacterVocabulary.of(corpus.text());
-        MultiLayerNetwork net = CharRnnModel.build(vocabulary.size(), settings);
-        return new Run(
-                net,
-                new CharRnnCheckpoints.State(
-                        settings,
-                        schedule,
-                        o.seqLength(),
-                        o.training().batch(),
-                        corpus,
-                        vocabulary,
-                        new TrainingCurves("validation_loss"),
-                        CharRnnTrainer.Start.FRESH));
-    }
-
-    private Run resumed(Checkpoint c) throws UsageException {
-        try {
-            CharRnnModel.Settings settings = o.settings(c, CharRnnCheckpoints.settings(c));
-            RateSchedule schedule = o.schedule(CharRnnCheckpoints.schedule(c), settings.learningRate());
-            int seqLength = o.seqLength(c, CharRnnCheckpoints.intProperty(c, "seq.length"));
-            int batch = o.batch(c, CharRnnCheckpoints.intProperty(c, "batch"));
-            TextCorpus corpus = o.corpus(c.property("corpus.source"));
-            CharRnnCheckpoints.checkCorpus(c, corpus);
-            MultiLayerNetwork net = c.multiLayerNetwork();
-            c.restoreRandomState();
-            if (o.given("--lr")) {
-                LearningRate.set(net, settings.learningRate());
+    /** The row of the first step's training loss. */
+    private static int firstTrainingRow(LearningCurves curves) {
+        double[] losses = curves.column("train_loss");
+        for (int i = 0; i < losses.length; i++) {
+            if (!Double.isNaN(losses[i])) {
+                return i;
             }
-            CharRnnTrainer.Start start = CharRnnCheckpoints.start(c);
-            out.printf(
-                    "resuming from %s at step %,d%s%n",
-                    c.directory(),
-                    start.step(),
-                    o.given("--lr") ? " with learning rate " + settings.learningRate() : "");
-            return new Run(
-                    net,
-                    new CharRnnCheckpoints.State(
-                            settings,
-                            schedule,
-                            seqLength,
-                            batch,
-                            corpus,
-                            CharRnnCheckpoints.vocabulary(c),
-                            CharRnnCheckpoints.curves(c),
-                            start));
-        } catch (IOException e) {
-            throw new UsageException("--resume: " + e.getMessage());
         }
+        return 0;
     }
 
     /**
-     * The training loop: steps under the budget, the progress bar, a held-out measurement at every
-     * fifth of the budget, a checkpoint every {@code --checkpoint-every} minutes, and a stop with
-     * the last good checkpoint named if training diverges.
+     * Random windows of {@code length + 1} characters of the training part of the text, as batches
+     * of one-hot inputs and labels {@code [batch, V, length]}: the reader draws new offsets from
+     * {@code seed}'s generator at every pass over the part.
      */
-    private CharRnnTrainer.Result fit(
-            MultiLayerNetwork net,
-            CharacterSequenceRecordReader.Batches batches,
-            CharRnnCheckpoints.State state,
-            HeldOut validation,
-            CheckpointStore store)
-            throws RunFailedException {
-        double[] nextValidation = {1.0 / VALIDATIONS};
-        long interval = o.checkpoints().interval().toNanos();
-        long[] nextCheckpoint = {interval > 0 ? System.nanoTime() + interval : Long.MAX_VALUE};
-        int[] lastStep = {state.start().step()};
-        net.addListeners(new DivergenceGuard());
-        try (TrainingProgress progress =
-                TrainingProgress.start("char-rnn", "chars", o.training().progressBar())) {
-            return CharRnnTrainer.train(
-                    net,
-                    batches,
-                    CharRnnCommand.lastSegment(
-                            state.seqLength(), state.settings().tbptt()),
-                    state.start(),
-                    Duration.ofMillis((long) (o.minutes() * 60_000)),
-                    o.steps(),
-                    state.schedule().rates(state.settings().learningRate()),
-                    Duration.ofMillis(500),
-                    p -> {
-                        progress.update(p.done(), p.step(), p.loss(), p.charactersPerSecond());
-                        if (p.done() >= nextValidation[0] && p.done() < 1) {
-                            state.curves().add(p.step(), p.loss(), validation.loss(net));
-                            nextValidation[0] += 1.0 / VALIDATIONS;
-                        }
-                    },
-                    now -> {
-                        lastStep[0] = now.step();
-                        if (System.nanoTime() >= nextCheckpoint[0]) {
-                            checkpoint(store, net, state(state, now), now.step());
-                            nextCheckpoint[0] = System.nanoTime() + interval;
-                        }
-                    });
-        } catch (TrainingDivergedException e) {
-            throw new RunFailedException(
-                    Divergence.advice(
-                            store, lastStep[0] + 1, e, state.settings().learningRate()),
-                    e);
-        } catch (UncheckedIOException e) {
-            throw new RunFailedException(e.getMessage(), e);
-        }
-    }
-
-    private static CharRnnCheckpoints.State state(CharRnnCheckpoints.State s, CharRnnTrainer.Start now) {
-        return new CharRnnCheckpoints.State(
-                s.settings(), s.schedule(), s.seqLength(), s.batch(), s.corpus(), s.vocabulary(), s.curves(), now);
-    }
-
-    private static Path checkpoint(
-            CheckpointStore store, MultiLayerNetwork net, CharRnnCheckpoints.State state, int step) {
+    private static CharacterSequenceRecordReader.Batches randomWindows(
+            TextCorpus corpus, CharacterVocabulary vocabulary, int length, int batch, long seed) throws UsageException {
+        CharacterSequenceRecordReader reader = new CharacterSequenceRecordReader.Builder(vocabulary)
+                .length(length)
+                .randomOffsets(seed)
+                .features(CharacterSequenceRecordReader.Features.ONE_HOT)
+                .part(CharacterSequenceRecordReader.Part.TRAINING, HELD_OUT)
+                .build();
         try {
-            return CharRnnCheckpoints.save(store, net, state);
+            reader.initialize(corpus.text(), corpus.name());
         } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "cannot write the checkpoint of step " + step + " into " + store.root() + ": " + e.getMessage(), e);
+            throw new UsageException(e.getMessage());
         }
+        return reader.batches(batch);
     }
 
     /** Saves the model and its curves into {@code --out}, and says where. */
@@ -269,19 +202,12 @@ final class CharRnnTraining {
         Path dir = o.out();
         try {
             Path model = CharRnnCommand.save(trained.net(), trained.vocabulary(), dir);
-            trained.curves().write(dir);
+            CurvesChart.write(trained.curves(), dir);
             out.println("saved model: " + model.toAbsolutePath() + " (vocabulary: "
                     + dir.resolve(CharRnnCommand.VOCABULARY_FILE).toAbsolutePath() + "; curves: "
-                    + dir.resolve(TrainingCurves.PNG).toAbsolutePath() + ")");
+                    + dir.resolve(CurvesChart.PNG).toAbsolutePath() + ")");
         } catch (IOException e) {
             throw new UsageException("cannot save the model in " + dir.toAbsolutePath() + ": " + e.getMessage());
-        }
-    }
-
-    /** The held-out text, measured whole; NaN when it is too short to predict anything. */
-    private record HeldOut(int[] text, int vocabulary, int length, int batch) {
-        double loss(MultiLayerNetwork net) {
-            return text.length < 2 ? Double.NaN : CharRnnTrainer.evaluate(net, text, vocabulary, length, batch);
         }
     }
 

@@ -17,10 +17,17 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
+import org.recurrent4j.checkpoint.CheckpointException;
 import org.recurrent4j.examples.cell.CellChoice;
 import org.recurrent4j.examples.diagnostics.GradientFlowReport;
+import org.recurrent4j.training.EarlyStopping;
 import org.recurrent4j.training.GradientFlowListener;
 import org.recurrent4j.training.GradientFlowRecord;
+import org.recurrent4j.training.Interval;
+import org.recurrent4j.training.Metric;
+import org.recurrent4j.training.RunListener;
+import org.recurrent4j.training.TrainingDivergedException;
+import org.recurrent4j.training.TrainingRun;
 
 /**
  * One run of the study: a network of one recurrent layer of the given cell and the task's output
@@ -74,33 +81,53 @@ public final class StudyRun {
         DataSet test = task.test(budget.testSize(), budget.seed() + TEST_SEED_OFFSET);
 
         List<RunResult.CurvePoint> curve = new ArrayList<>();
-        double error = testError(net, task, test);
-        curve.add(new RunResult.CurvePoint(0, Double.NaN, error));
-        progress.accept(curve.get(0));
-        long solvedAt = error < task.solvedBelow() ? 0 : -1;
+        double[] lastLoss = {Double.NaN};
+        long[] solvedAt = {-1};
+        Metric testError = Metric.of("test_error", Metric.Goal.MINIMIZE, model -> testError(net, task, test));
+        EarlyStopping untilSolved = EarlyStopping.on("test_error")
+                .patience(Integer.MAX_VALUE)
+                .target(budget.untilSolved() ? Math.nextDown(task.solvedBelow()) : Double.NaN);
+        TrainingRun run;
+        try {
+            run = TrainingRun.of(net)
+                    .data(training)
+                    .steps(budget.steps())
+                    .evaluate(Interval.steps(budget.evalEvery()), testError)
+                    .earlyStopping(untilSolved)
+                    .listener(new RunListener() {
+                        @Override
+                        public void stepDone(Step step) {
+                            lastLoss[0] = step.loss();
+                        }
+
+                        @Override
+                        public void measured(Measurement m) {
+                            double error = m.values().get("test_error");
+                            RunResult.CurvePoint point = new RunResult.CurvePoint(m.step(), lastLoss[0], error);
+                            curve.add(point);
+                            progress.accept(point);
+                            if (solvedAt[0] < 0 && error < task.solvedBelow()) {
+                                solvedAt[0] = m.step();
+                            }
+                        }
+                    })
+                    .build();
+        } catch (CheckpointException e) {
+            throw new IllegalStateException("a fresh run has no checkpoint", e);
+        }
         boolean diverged = false;
-        long step = 0;
-        while (step < budget.steps()) {
-            net.fit(training.next());
-            step++;
-            double loss = net.score();
-            if (!Double.isFinite(loss)) {
-                diverged = true;
-                curve.add(new RunResult.CurvePoint(step, loss, Double.NaN));
-                progress.accept(curve.get(curve.size() - 1));
-                break;
-            }
-            if (step % budget.evalEvery() == 0 || step == budget.steps()) {
-                error = testError(net, task, test);
-                curve.add(new RunResult.CurvePoint(step, loss, error));
-                progress.accept(curve.get(curve.size() - 1));
-                if (solvedAt < 0 && error < task.solvedBelow()) {
-                    solvedAt = step;
-                    if (budget.untilSolved()) {
-                        break;
-                    }
-                }
-            }
+        long step;
+        double error;
+        try {
+            step = run.train().steps();
+            error = curve.get(curve.size() - 1).testError();
+        } catch (TrainingDivergedException e) {
+            diverged = true;
+            step = e.step();
+            error = Double.NaN;
+            RunResult.CurvePoint point = new RunResult.CurvePoint(step, e.score(), Double.NaN);
+            curve.add(point);
+            progress.accept(point);
         }
         List<GradientFlowRecord> records = flow.records();
         GradientFlowReport.write(diagnostics, records);
@@ -110,10 +137,10 @@ public final class StudyRun {
                 task.name(),
                 cell.id(),
                 task.errorName(),
-                diverged ? Double.NaN : error,
+                error,
                 task.baseline(),
                 task.solvedBelow(),
-                solvedAt,
+                solvedAt[0],
                 step,
                 diverged,
                 (System.nanoTime() - start) / 1e9,

@@ -8,11 +8,7 @@ import java.util.List;
 import java.util.Random;
 import org.datavec.api.split.FileSplit;
 import org.deeplearning4j.datasets.datavec.SequenceRecordReaderDataSetIterator;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.config.Adam;
 import org.recurrent4j.arch.CellType;
@@ -23,6 +19,11 @@ import org.recurrent4j.decode.TokenSampler;
 import org.recurrent4j.text.CharacterSequenceRecordReader;
 import org.recurrent4j.text.CharacterSequenceRecordReader.Part;
 import org.recurrent4j.text.CharacterVocabulary;
+import org.recurrent4j.training.Interval;
+import org.recurrent4j.training.Metrics;
+import org.recurrent4j.training.RunListener;
+import org.recurrent4j.training.RunResult;
+import org.recurrent4j.training.TrainingRun;
 
 /**
  * A character-level language model: it learns to predict each next character of a text, reports
@@ -40,8 +41,9 @@ import org.recurrent4j.text.CharacterVocabulary;
  * step labelled with the next character, through DataVec's {@code SequenceRecordReaderDataSetIterator}.
  * The last 10% of the text is the validation part: it is never trained on, and the validation loss is
  * measured on every window of it. The network comes from {@link SequenceLabeler} (a language model:
- * unidirectional); {@link LanguageModelSampler} then generates with a {@link TokenSampler} at two
- * settings (temperature 0.8, and temperature 1 keeping the 5 likeliest characters).
+ * unidirectional) and trains through the library's {@link TrainingRun}; {@link LanguageModelSampler}
+ * then generates from it directly with a {@link TokenSampler} at two settings (temperature 0.8, and
+ * temperature 1 keeping the 5 likeliest characters).
  *
  * <p>Run it (after {@code ./mvnw -B -q -pl examples -am package -DskipTests}):
  *
@@ -104,20 +106,25 @@ public final class CharRnnExample {
                 .build());
         net.init();
 
-        double loss = validationLoss(net, validation);
-        System.out.printf("step %5d   validation loss %.3f nats/char%n", 0, loss);
-        for (int step = 1; step <= steps; step++) {
-            if (!train.hasNext()) {
-                train.reset(); // another pass over the training windows
-            }
-            net.fit(train.next());
-            if (step % 100 == 0 || step == steps) {
-                loss = validationLoss(net, validation);
-                System.out.printf("step %5d   validation loss %.3f nats/char%n", step, loss);
-            }
-        }
+        // The library's training run: the steps, the held-out loss per character every 100 steps (and before the
+        // first).
+        RunResult result = TrainingRun.of(net)
+                .data(train)
+                .steps(steps)
+                .evaluate(Interval.steps(100), Metrics.natsPerStep(validation))
+                .listener(new RunListener() {
+                    @Override
+                    public void measured(Measurement m) {
+                        System.out.printf(
+                                "step %5d   validation loss %.3f nats/char%n",
+                                m.step(), m.values().get("heldout_loss"));
+                    }
+                })
+                .build()
+                .train();
+        double loss = result.lastMeasurement().get("heldout_loss");
 
-        LanguageModelSampler sampler = LanguageModelSampler.indices(asMultiLayerNetwork(net));
+        LanguageModelSampler sampler = LanguageModelSampler.indices(net);
         // The validation part alone holds more than a window, so the text has far more than 20 characters.
         String prime = text.substring(0, text.offsetByCodePoints(0, 20));
         for (TokenSampler how : List.of(
@@ -140,38 +147,6 @@ public final class CharRnnExample {
         reader.initialize(new FileSplit(file.toFile()));
         // Label index 1: each step is [input index, next-character index].
         return new SequenceRecordReaderDataSetIterator(reader, batch, vocabulary.size(), 1, false);
-    }
-
-    /** Mean cross-entropy per character over every window of the iterator. */
-    private static double validationLoss(ComputationGraph net, DataSetIterator validation) {
-        validation.reset();
-        double nats = 0;
-        long characters = 0;
-        while (validation.hasNext()) {
-            DataSet d = validation.next();
-            // score() is the loss summed over a window's steps, averaged over the windows.
-            nats += net.score(d) * d.numExamples();
-            characters += d.getLabels().size(0) * d.getLabels().size(2);
-        }
-        return nats / characters;
-    }
-
-    /**
-     * The same network as a {@code MultiLayerNetwork}, which {@link LanguageModelSampler} steps one
-     * character at a time. A {@link SequenceLabeler} without dropout or residual connections is a
-     * chain of layers, and both network kinds lay out the parameters layer after layer, so the same
-     * layers over the same parameter array compute the same function.
-     */
-    static MultiLayerNetwork asMultiLayerNetwork(ComputationGraph graph) {
-        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
-                .dataType(graph.params().dataType())
-                .list();
-        for (Layer layer : graph.getLayers()) {
-            list.layer(layer.conf().getLayer().clone());
-        }
-        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
-        net.init(graph.params(), false);
-        return net;
     }
 
     /** The first argument that is neither an option nor an option's value, or null. */

@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.config.Adam;
 import org.recurrent4j.arch.CellType;
@@ -19,6 +18,11 @@ import org.recurrent4j.text.LabelledTextFiles;
 import org.recurrent4j.text.LabelledTextRecordReader;
 import org.recurrent4j.text.Tokenizer;
 import org.recurrent4j.text.WordVocabulary;
+import org.recurrent4j.training.Interval;
+import org.recurrent4j.training.Metrics;
+import org.recurrent4j.training.RunListener;
+import org.recurrent4j.training.RunResult;
+import org.recurrent4j.training.TrainingRun;
 
 /**
  * Sentence classification: is a sentence positive or negative? Words become indices, a GRU reads
@@ -112,13 +116,22 @@ public final class SentimentExample {
 
         DataSetIterator trainBatches = batches(layout, vocabulary, train, 32);
         DataSetIterator testBatches = batches(layout, vocabulary, test, 256);
-        double accuracy = 0;
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            net.fit(trainBatches);
-            Evaluation evaluation = net.evaluate(testBatches);
-            accuracy = evaluation.accuracy();
-            System.out.printf("epoch %d: training loss %.3f, held-out accuracy %.3f%n", epoch, net.score(), accuracy);
-        }
+        RunResult result = TrainingRun.of(net)
+                .data(trainBatches)
+                .epochs(epochs)
+                .evaluate(Interval.epochs(1), Metrics.accuracy(testBatches))
+                .measureAtStart(false)
+                .listener(new RunListener() {
+                    @Override
+                    public void measured(Measurement m) {
+                        System.out.printf(
+                                "epoch %d: training loss %.3f, held-out accuracy %.3f%n",
+                                m.epoch(), net.score(), m.values().get("heldout_accuracy"));
+                    }
+                })
+                .build()
+                .train();
+        double accuracy = result.lastMeasurement().get("heldout_accuracy");
         return accuracy;
     }
 

@@ -1,20 +1,27 @@
 package org.recurrent4j.examples.quickstart;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.EncoderDecoder;
 import org.recurrent4j.decode.SequenceDecoder;
-import org.recurrent4j.synthetic.Alphabet;
-import org.recurrent4j.synthetic.HeldOutSplit;
+import org.recurrent4j.seq2seq.Alphabet;
+import org.recurrent4j.seq2seq.HeldOutSplit;
+import org.recurrent4j.seq2seq.SequencePair;
+import org.recurrent4j.seq2seq.SequencePairIterator;
 import org.recurrent4j.synthetic.PairTask;
-import org.recurrent4j.synthetic.SequencePair;
-import org.recurrent4j.synthetic.SequencePairIterator;
+import org.recurrent4j.training.BatchSource;
+import org.recurrent4j.training.Interval;
+import org.recurrent4j.training.Metric;
+import org.recurrent4j.training.RunListener;
+import org.recurrent4j.training.TrainingRun;
 
 /**
  * Sequence to sequence: an encoder–decoder learns to add numbers written as text, {@code "123+45"}
@@ -40,7 +47,7 @@ import org.recurrent4j.synthetic.SequencePairIterator;
  *
  * <pre>
  * java -cp "examples/target/classes:$(cat examples/target/classpath.txt)" \
- *     org.recurrent4j.examples.quickstart.Seq2SeqExample [--steps 1000] [--batch 64] [--hidden 64] [--test 200]
+ *     org.recurrent4j.examples.quickstart.Seq2SeqExample [--steps 1000] [--batch 64] [--hidden 64] [--test 200] [--digits 3]
  * </pre>
  *
  * <p>Expected output: the held-out exact match (the whole sum right) every 250 steps, then greedy
@@ -56,17 +63,22 @@ public final class Seq2SeqExample {
     private Seq2SeqExample() {}
 
     public static void main(String[] args) {
-        run(args);
+        try {
+            run(args);
+        } catch (IOException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
+        }
     }
 
     /** Trains and returns the greedy exact match on the held-out sums. */
-    static double run(String... args) {
+    static double run(String... args) throws IOException {
         List<String> options = Arrays.asList(args);
         int steps = option(options, "--steps", 1000);
         int batch = option(options, "--batch", 64);
         int hidden = option(options, "--hidden", 64);
         int testPairs = option(options, "--test", 200);
-        PairTask task = PairTask.addition(3);
+        PairTask task = PairTask.addition(option(options, "--digits", 3));
         Alphabet source = task.sourceAlphabet();
         Alphabet target = task.targetAlphabet();
 
@@ -87,13 +99,40 @@ public final class Seq2SeqExample {
         List<SequencePair> test = heldOut.nextPairs();
         SequenceDecoder decoder = SequenceDecoder.oneHot(net, target.size(), target.start(), target.end());
         int every = 250;
-        for (int done = 0; done < steps; done += every) {
-            int n = Math.min(every, steps - done);
-            // Each chunk draws new training pairs (another seed); none is a held-out source.
-            net.fit(pairs(task, batch, n, done, HeldOutSplit.Part.TRAINING));
-            System.out.printf(
-                    "step %5d   held-out exact match (greedy) %.3f%n", done + n, exactMatch(decoder, heldOut, test, 1));
-        }
+        // Each chunk of 250 steps draws new training pairs (another seed); none is a held-out source.
+        BatchSource<MultiDataSet> training = new BatchSource<>() {
+            private int chunk = -1;
+            private SequencePairIterator pairs;
+
+            @Override
+            public MultiDataSet next() {
+                if (pairs == null || !pairs.hasNext()) {
+                    chunk++;
+                    pairs = pairs(task, batch, every, (long) chunk * every, HeldOutSplit.Part.TRAINING);
+                }
+                return pairs.next();
+            }
+        };
+        TrainingRun.of(net)
+                .data(training)
+                .steps(steps)
+                .evaluate(
+                        Interval.steps(every),
+                        Metric.of(
+                                "heldout_exact_match",
+                                Metric.Goal.MAXIMIZE,
+                                model -> exactMatch(decoder, heldOut, test, 1)))
+                .measureAtStart(false)
+                .listener(new RunListener() {
+                    @Override
+                    public void measured(Measurement m) {
+                        System.out.printf(
+                                "step %5d   held-out exact match (greedy) %.3f%n",
+                                m.step(), m.values().get("heldout_exact_match"));
+                    }
+                })
+                .build()
+                .train();
         double greedy = exactMatch(decoder, heldOut, test, 1);
         double beam = exactMatch(decoder, heldOut, test, 3);
         System.out.printf(

@@ -18,6 +18,10 @@ import org.recurrent4j.datasets.UciSyntheticControl;
 import org.recurrent4j.synthetic.SyntheticControlCharts;
 import org.recurrent4j.timeseries.RowPerSeriesRecordReader;
 import org.recurrent4j.timeseries.SeriesNormalization;
+import org.recurrent4j.training.Interval;
+import org.recurrent4j.training.Metric;
+import org.recurrent4j.training.RunListener;
+import org.recurrent4j.training.TrainingRun;
 
 /**
  * Time-series classification: which of six control-chart patterns does a series of 60 values
@@ -109,17 +113,29 @@ public final class TimeSeriesExample {
                 .build());
         net.init();
 
-        Evaluation evaluation = null;
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            net.fit(trainBatches);
-            if (epoch % 5 == 0 || epoch == epochs) {
-                evaluation = new Evaluation(Arrays.asList(SyntheticControlCharts.CLASSES));
-                evaluation.eval(test.getLabels(), net.outputSingle(test.getFeatures()));
-                System.out.printf("epoch %3d   test accuracy %.3f%n", epoch, evaluation.accuracy());
-            }
-        }
-        System.out.println(evaluation.confusionToString());
-        return evaluation.accuracy();
+        Evaluation[] evaluation = {null};
+        Metric accuracy = Metric.of("test_accuracy", Metric.Goal.MAXIMIZE, model -> {
+            evaluation[0] = new Evaluation(Arrays.asList(SyntheticControlCharts.CLASSES));
+            evaluation[0].eval(test.getLabels(), net.outputSingle(test.getFeatures()));
+            return evaluation[0].accuracy();
+        });
+        TrainingRun.of(net)
+                .data(trainBatches)
+                .epochs(epochs)
+                .evaluate(Interval.epochs(5), accuracy)
+                .measureAtStart(false)
+                .listener(new RunListener() {
+                    @Override
+                    public void measured(Measurement m) {
+                        System.out.printf(
+                                "epoch %3d   test accuracy %.3f%n",
+                                m.epoch(), m.values().get("test_accuracy"));
+                    }
+                })
+                .build()
+                .train();
+        System.out.println(evaluation[0].confusionToString());
+        return evaluation[0].accuracy();
     }
 
     /**

@@ -11,12 +11,12 @@ import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.recurrent4j.examples.cli.HelpOption;
 import org.recurrent4j.examples.cli.ModelDirectoryOption;
 import org.recurrent4j.examples.cli.RunFailedException;
 import org.recurrent4j.examples.cli.UsageException;
 import org.recurrent4j.io.AtomicFile;
+import org.recurrent4j.io.ModelFile;
 import org.recurrent4j.text.LabelledText;
 import org.recurrent4j.text.LabelledTextRecordReader;
 import org.recurrent4j.text.WordVocabulary;
@@ -115,8 +115,7 @@ public final class SentimentCommand implements Callable<Integer> {
                 Properties settings = new Properties();
                 settings.load(reader);
                 return new Saved(
-                        ModelSerializer.restoreComputationGraph(
-                                model.file(MODEL_FILE).toFile(), false),
+                        ModelFile.loadComputationGraph(model.file(MODEL_FILE), false),
                         WordVocabulary.load(model.file(VOCABULARY_FILE)),
                         Integer.parseInt(settings.getProperty(MAX_LENGTH)));
             } catch (IOException | RuntimeException e) {
@@ -130,7 +129,7 @@ public final class SentimentCommand implements Callable<Integer> {
     public static Path save(ComputationGraph net, WordVocabulary vocabulary, int maxLength, Path dir)
             throws IOException {
         Path model = dir.resolve(MODEL_FILE);
-        AtomicFile.write(model, temporary -> ModelSerializer.writeModel(net, temporary.toFile(), true));
+        ModelFile.save(net, model, true);
         vocabulary.save(dir.resolve(VOCABULARY_FILE));
         Properties settings = new Properties();
         settings.setProperty(MAX_LENGTH, Integer.toString(maxLength));

@@ -4,23 +4,27 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.evaluation.classification.Evaluation;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.recurrent4j.checkpoint.Checkpoint;
-import org.recurrent4j.examples.cli.CheckpointOptions;
+import org.recurrent4j.checkpoint.CheckpointStore;
+import org.recurrent4j.examples.cli.ProgressBarListener;
 import org.recurrent4j.examples.cli.RunFailedException;
 import org.recurrent4j.examples.cli.UsageException;
-import org.recurrent4j.examples.diagnostics.TrainingCurves;
-import org.recurrent4j.examples.training.EpochTrainer;
-import org.recurrent4j.examples.training.RunSettings;
+import org.recurrent4j.examples.diagnostics.CurvesChart;
+import org.recurrent4j.examples.training.CommandRun;
 import org.recurrent4j.text.LabelledText;
 import org.recurrent4j.text.LabelledTextRecordReader;
 import org.recurrent4j.text.Tokenizer;
 import org.recurrent4j.text.WordVocabulary;
+import org.recurrent4j.training.DataFingerprint;
+import org.recurrent4j.training.Interval;
+import org.recurrent4j.training.LearningCurves;
+import org.recurrent4j.training.Metrics;
+import org.recurrent4j.training.RunListener;
+import org.recurrent4j.training.RunResult;
+import org.recurrent4j.training.TrainingRun;
 
 /**
  * A sentiment training run as the command line does it: the word vocabulary built from the
@@ -38,7 +42,7 @@ final class SentimentTraining {
 
     /** The trained classifier, its vocabulary, the data it saw and its learning curves. */
     record Trained(
-            ComputationGraph net, WordVocabulary vocabulary, SentimentData.Corpus corpus, TrainingCurves curves) {}
+            ComputationGraph net, WordVocabulary vocabulary, SentimentData.Corpus corpus, LearningCurves curves) {}
 
     SentimentTraining(SentimentOptions options, PrintWriter out) {
         this.o = options;
@@ -46,19 +50,11 @@ final class SentimentTraining {
     }
 
     Trained run() throws UsageException, RunFailedException {
-        Optional<Checkpoint> resume = o.checkpoints.resumeFrom();
-        if (resume.isPresent()) {
-            RunSettings.adopt(o.command, resume.get());
-        }
+        CommandRun command = CommandRun.start(o.command, o.checkpoints);
+        Optional<Checkpoint> resume = command.resume();
         SentimentData.Corpus corpus = SentimentData.load(o.dataset, o.train, o.dev);
-        RunSettings settings = RunSettings.of(
-                o.command,
-                RunSettings.sha256(corpus.train().stream()
-                        .map(t -> t.label() + "\t" + t.text())
-                        .toList()));
-        EpochTrainer.Start start = resume.isPresent()
-                ? EpochTrainer.resume(resume.get(), settings, o.epochs)
-                : EpochTrainer.fresh("validation_accuracy");
+        command.settings(DataFingerprint.sha256(
+                corpus.train().stream().map(t -> t.label() + "\t" + t.text()).toList()));
         WordVocabulary vocabulary;
         LabelledTextRecordReader train;
         LabelledTextRecordReader dev;
@@ -86,18 +82,40 @@ final class SentimentTraining {
                 corpus.name(), train.sequences(), dev.sequences(), vocabulary.size(), train.truncated(), o.maxLength);
 
         SentimentModel.Settings model = o.settings();
-        ComputationGraph net;
+        int batch = o.training.batch();
+        DataSetIterator heldOut = SentimentModel.batches(dev, 256);
+        ProgressBarListener progress = new ProgressBarListener("sentiment", o.training.progressBar());
+        TrainingRun.Builder builder = command.builder(
+                        () -> SentimentModel.build(vocabulary.size(), SentimentData.LABEL_NAMES.size(), model))
+                .data(SentimentModel.batches(train, batch))
+                .epochs(o.epochs)
+                .batchesPerEpoch((train.sequences() + batch - 1) / batch)
+                .learningRate(command.schedule(o.rateDecay, model.learningRate()))
+                .evaluate(
+                        Interval.epochs(1),
+                        Metrics.loss(heldOut).named("dev_loss"),
+                        Metrics.accuracy(heldOut).named("dev_accuracy"))
+                .checkpointFile(VOCABULARY, CheckpointStore.Extra.writtenBy(vocabulary::save))
+                .listener(progress)
+                .listener(new RunListener() {
+                    @Override
+                    public void measured(Measurement m) {
+                        if (m.step() > 0) {
+                            out.printf(
+                                    "epoch %d: %d:%02d, dev loss %.3f, dev accuracy %.4f (%d texts)%n",
+                                    m.epoch(),
+                                    m.elapsed().toMinutes(),
+                                    m.elapsed().toSecondsPart(),
+                                    m.values().get("dev_loss"),
+                                    m.values().get("dev_accuracy"),
+                                    dev.sequences());
+                        }
+                    }
+                });
+        TrainingRun run = command.build(builder, o.checkpoints, o.out.directory());
+        ComputationGraph net = run.computationGraph();
         if (resume.isPresent()) {
-            try {
-                net = resume.get().computationGraph();
-            } catch (IOException e) {
-                throw new UsageException("--resume: " + e.getMessage());
-            }
-            out.printf(
-                    "resuming from %s at step %,d%n",
-                    resume.get().directory(), start.position().step());
-        } else {
-            net = SentimentModel.build(vocabulary.size(), SentimentData.LABEL_NAMES.size(), model);
+            out.printf("resuming from %s at step %,d%n", resume.get().directory(), run.startStep());
         }
         out.printf(
                 "model: embedding(%d)%s -> %srecurrent4j %s(%d) -> %s%s -> softmax, %,d parameters%n",
@@ -111,50 +129,10 @@ final class SentimentTraining {
                         : model.pooling().name().toLowerCase(Locale.ROOT) + " pooling over the tokens",
                 model.dropout() > 0 ? " -> dropout " + model.dropout() : "",
                 net.numParams());
-        EpochTrainer<DataSet> trainer = EpochTrainer.of(net, start)
-                .progress("sentiment", "examples", o.training.progressBar())
-                .learningRate(model.learningRate(), RunSettings.given(o.command, "--lr"))
-                .decay(o.rateDecay.schedule(), RunSettings.given(o.command, "--final-lr"))
-                .checkpoints(
-                        CheckpointOptions.store(o.out.directory()),
-                        o.checkpoints.interval(),
-                        settings.properties(),
-                        Map.of(VOCABULARY, EpochTrainer.fileWrittenBy(vocabulary::save)));
-        out.println(trainer.plan(o.epochs, o.training.batch()));
-        fit(trainer, net, train, dev);
-        out.println("checkpoint: " + trainer.lastCheckpoint());
-        return new Trained(net, vocabulary, corpus, trainer.curves());
-    }
-
-    /** The epochs, with the whole dev part scored after each. */
-    private void fit(
-            EpochTrainer<DataSet> trainer,
-            ComputationGraph net,
-            LabelledTextRecordReader train,
-            LabelledTextRecordReader dev)
-            throws RunFailedException {
-        int batch = o.training.batch();
-        DataSetIterator batches = SentimentModel.batches(train, batch);
-        long perEpoch = (train.sequences() + batch - 1) / batch;
-        trainer.train(
-                o.epochs,
-                perEpoch,
-                epoch -> {
-                    batches.reset();
-                    return batches;
-                },
-                (epoch, step, loss, took) -> {
-                    Evaluation evaluation = net.evaluate(SentimentModel.batches(dev, 256));
-                    out.printf(
-                            "epoch %d: %d:%02d, training loss %.3f, dev accuracy %.4f (%d texts)%n",
-                            epoch,
-                            took.toMinutes(),
-                            took.toSecondsPart(),
-                            loss,
-                            evaluation.accuracy(),
-                            evaluation.getNumRowCounter());
-                    return evaluation.accuracy();
-                });
+        out.println("training: " + o.epochs + " epochs of batches of " + batch + ", learning rate " + run.schedule());
+        RunResult result = CommandRun.train(run, progress);
+        out.println("checkpoint: " + result.lastCheckpoint());
+        return new Trained(net, vocabulary, corpus, result.curves());
     }
 
     /** Saves the classifier, its vocabulary, its settings and curves into {@code --out}. */
@@ -162,10 +140,10 @@ final class SentimentTraining {
         Path dir = o.out.directory();
         try {
             Path model = SentimentCommand.save(trained.net(), trained.vocabulary(), o.maxLength, dir);
-            trained.curves().write(dir);
+            CurvesChart.write(trained.curves(), dir);
             out.println("saved model: " + model.toAbsolutePath() + " (vocabulary: "
                     + dir.resolve(SentimentCommand.VOCABULARY_FILE).toAbsolutePath() + "; curves: "
-                    + dir.resolve(TrainingCurves.PNG).toAbsolutePath() + ")");
+                    + dir.resolve(CurvesChart.PNG).toAbsolutePath() + ")");
         } catch (IOException e) {
             throw new UsageException("cannot save the model in " + dir.toAbsolutePath() + ": " + e.getMessage());
         }

@@ -5,12 +5,12 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.recurrent4j.decode.SequenceDecoder;
 import org.recurrent4j.examples.cli.HelpOption;
 import org.recurrent4j.examples.cli.ModelDirectoryOption;
 import org.recurrent4j.examples.cli.Range;
 import org.recurrent4j.examples.cli.UsageException;
+import org.recurrent4j.io.ModelFile;
 import org.recurrent4j.synthetic.PairTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,8 +51,7 @@ final class Seq2SeqDecodeCommand implements Callable<Integer> {
         PairTask task;
         try {
             task = TaskChoice.load(model.file(TaskChoice.FILE)).task();
-            net = ModelSerializer.restoreComputationGraph(
-                    model.file(Seq2SeqCommand.MODEL_FILE).toFile(), false);
+            net = ModelFile.loadComputationGraph(model.file(Seq2SeqCommand.MODEL_FILE), false);
         } catch (IOException e) {
             throw new UsageException(
                     "cannot read the model in " + model.directory().toAbsolutePath() + ": " + e.getMessage());

@@ -6,10 +6,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
@@ -19,19 +17,26 @@ import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.EncoderDecoder;
 import org.recurrent4j.checkpoint.Checkpoint;
 import org.recurrent4j.decode.SequenceDecoder;
-import org.recurrent4j.examples.cli.CheckpointOptions;
+import org.recurrent4j.examples.cli.ProgressBarListener;
 import org.recurrent4j.examples.cli.RunFailedException;
 import org.recurrent4j.examples.cli.UsageException;
-import org.recurrent4j.examples.diagnostics.TrainingCurves;
-import org.recurrent4j.examples.training.EpochTrainer;
-import org.recurrent4j.examples.training.LearningRate;
-import org.recurrent4j.examples.training.RunSettings;
-import org.recurrent4j.io.AtomicFile;
-import org.recurrent4j.synthetic.HeldOutSplit;
+import org.recurrent4j.examples.diagnostics.CurvesChart;
+import org.recurrent4j.examples.training.CommandRun;
+import org.recurrent4j.io.ModelFile;
+import org.recurrent4j.seq2seq.HeldOutSplit;
+import org.recurrent4j.seq2seq.SequencePair;
+import org.recurrent4j.seq2seq.SequencePairIterator;
+import org.recurrent4j.seq2seq.TokenEncoding;
 import org.recurrent4j.synthetic.PairTask;
-import org.recurrent4j.synthetic.SequencePair;
-import org.recurrent4j.synthetic.SequencePairIterator;
-import org.recurrent4j.synthetic.TokenEncoding;
+import org.recurrent4j.training.BatchSource;
+import org.recurrent4j.training.DataFingerprint;
+import org.recurrent4j.training.Interval;
+import org.recurrent4j.training.LearningCurves;
+import org.recurrent4j.training.LearningRate;
+import org.recurrent4j.training.Metric;
+import org.recurrent4j.training.RunListener;
+import org.recurrent4j.training.RunResult;
+import org.recurrent4j.training.TrainingRun;
 
 /**
  * A seq2seq training run as the command line does it: an {@link EncoderDecoder} trained on the
@@ -45,7 +50,7 @@ final class Seq2SeqTraining {
     private final PrintWriter out;
 
     /** The trained graph, its task and its learning curves. */
-    record Trained(ComputationGraph net, PairTask task, TrainingCurves curves) {}
+    record Trained(ComputationGraph net, PairTask task, LearningCurves curves) {}
 
     Seq2SeqTraining(Seq2SeqOptions options, PrintWriter out) {
         this.o = options;
@@ -53,19 +58,43 @@ final class Seq2SeqTraining {
     }
 
     Trained run() throws UsageException, RunFailedException {
-        Optional<Checkpoint> resume = o.checkpoints.resumeFrom();
-        if (resume.isPresent()) {
-            RunSettings.adopt(o.command, resume.get());
-        }
+        CommandRun command = CommandRun.start(o.command, o.checkpoints);
+        Optional<Checkpoint> resume = command.resume();
         PairTask task = o.taskChoice().task();
         // The pairs are drawn from the task with the seed, both among the recorded options.
-        RunSettings settings = RunSettings.of(o.command, RunSettings.sha256(List.of(task.toString())));
-        int chunks = (o.steps + o.reportEvery - 1) / o.reportEvery;
-        EpochTrainer.Start start = resume.isPresent()
-                ? EpochTrainer.resume(resume.get(), settings, chunks, o.steps)
-                : EpochTrainer.fresh("validation_exact_match");
+        command.settings(DataFingerprint.sha256(List.of(task.toString())));
         CellType cell = CellType.named(o.network.cell().id());
-        ComputationGraph net = resume.isPresent() ? restored(resume.get()) : built(task, cell);
+        List<SequencePair> test = iterator(task, o.test, 1, o.seed.seed() + 1, HeldOutSplit.Part.HELD_OUT)
+                .nextPairs();
+        SequenceDecoder[] decoder = {null};
+        Metric exactMatch = Metric.of("heldout_exact_match", Metric.Goal.MAXIMIZE, net -> {
+            if (decoder[0] == null) {
+                decoder[0] = decoder((ComputationGraph) net, task);
+            }
+            return exactMatch(decoder[0], task, test, 1);
+        });
+        ProgressBarListener progress = new ProgressBarListener("seq2seq", o.training.progressBar());
+        TrainingRun.Builder builder = command.builder(() -> built(task, cell))
+                .data(new Chunks(task))
+                .steps(o.steps)
+                .evaluate(Interval.steps(o.reportEvery), exactMatch)
+                .measureAtStart(false)
+                .listener(progress)
+                .listener(new RunListener() {
+                    @Override
+                    public void measured(Measurement m) {
+                        out.printf(
+                                "  step %6d   greedy exact match %.3f   (%.0f s)%n",
+                                m.step(),
+                                m.values().get("heldout_exact_match"),
+                                m.elapsed().toNanos() / 1e9);
+                    }
+                });
+        if (resume.isPresent() && command.given("--lr")) {
+            restartRate((ComputationGraph) builder.network());
+        }
+        TrainingRun run = command.build(builder, o.checkpoints, o.out.directory());
+        ComputationGraph net = run.computationGraph();
         out.printf(
                 "task: %s; held-out sources never trained on (10%% of them)%n"
                         + "model: encoder-decoder, %s(%d), context %s%s, %,d parameters%n",
@@ -79,8 +108,8 @@ final class Seq2SeqTraining {
             out.printf(
                     "resuming from %s at step %,d%s%n",
                     resume.get().directory(),
-                    start.position().step(),
-                    RunSettings.given(o.command, "--lr")
+                    run.startStep(),
+                    command.given("--lr")
                             ? String.format(
                                     Locale.ROOT,
                                     " with learning rate %s, decaying by %s per step",
@@ -88,40 +117,11 @@ final class Seq2SeqTraining {
                                     o.decay)
                             : "");
         }
-
-        List<SequencePair> test = iterator(task, o.test, 1, o.seed.seed() + 1, HeldOutSplit.Part.HELD_OUT)
-                .nextPairs();
-        SequenceDecoder decoder = decoder(net, task);
-        EpochTrainer<MultiDataSet> trainer = EpochTrainer.ofMultiDataSets(net, start)
-                .progress("seq2seq", "examples", o.training.progressBar())
-                .learningRate(o.training.learningRate(), false)
-                .checkpoints(
-                        CheckpointOptions.store(o.out.directory()),
-                        o.checkpoints.interval(),
-                        settings.properties(),
-                        Map.of());
-        // Training goes in chunks of --report-every steps, each drawn from its own seed, with the
-        // held-out exact match after each.
-        trainer.train(
-                chunks,
-                o.reportEvery,
-                o.steps,
-                chunk -> iterator(
-                        task,
-                        o.training.batch(),
-                        o.reportEvery,
-                        o.seed.seed() * 1_000_003L + chunk - 1,
-                        HeldOutSplit.Part.TRAINING),
-                (chunk, step, loss, took) -> {
-                    double exactMatch = exactMatch(decoder, task, test, 1);
-                    out.printf(
-                            "  step %6d   greedy exact match %.3f   (%.0f s)%n",
-                            step, exactMatch, took.toNanos() / 1e9);
-                    return exactMatch;
-                });
-        out.println("checkpoint: " + trainer.lastCheckpoint());
-        double greedy = exactMatch(decoder, task, test, 1);
-        double beam = exactMatch(decoder, task, test, o.beam);
+        RunResult result = CommandRun.train(run, progress);
+        out.println("checkpoint: " + result.lastCheckpoint());
+        SequenceDecoder finalDecoder = decoder(net, task);
+        double greedy = exactMatch(finalDecoder, task, test, 1);
+        double beam = exactMatch(finalDecoder, task, test, o.beam);
         out.printf(
                 "held-out exact match after %d steps: greedy %.3f, beam (width %d) %.3f%n",
                 o.steps, greedy, o.beam, beam);
@@ -129,8 +129,45 @@ final class Seq2SeqTraining {
         out.printf(
                 "example: %s (the model: %s)%n",
                 example.toText(task.sourceAlphabet(), task.targetAlphabet()),
-                decode(decoder, task, example.source(), 1));
-        return new Trained(net, task, trainer.curves());
+                decode(finalDecoder, task, example.source(), 1));
+        return new Trained(net, task, result.curves());
+    }
+
+    /**
+     * The training batches: chunks of {@code --report-every} steps, each drawn from its own seed, so a
+     * resumed run jumps to its chunk and skips only inside it.
+     */
+    private final class Chunks implements BatchSource<MultiDataSet> {
+        private final PairTask task;
+        private int chunk;
+        private SequencePairIterator batches;
+
+        Chunks(PairTask task) {
+            this.task = task;
+        }
+
+        @Override
+        public MultiDataSet next() {
+            if (batches == null || !batches.hasNext()) {
+                chunk++;
+                batches = iterator(
+                        task,
+                        o.training.batch(),
+                        o.reportEvery,
+                        o.seed.seed() * 1_000_003L + chunk - 1,
+                        HeldOutSplit.Part.TRAINING);
+            }
+            return batches.next();
+        }
+
+        @Override
+        public void skip(long steps) {
+            chunk = (int) (steps / o.reportEvery);
+            batches = null;
+            for (long i = 0; i < steps % o.reportEvery; i++) {
+                next();
+            }
+        }
     }
 
     private ComputationGraph built(PairTask task, CellType cell) throws UsageException {
@@ -155,25 +192,13 @@ final class Seq2SeqTraining {
         return net;
     }
 
-    /**
-     * The checkpoint's graph; with {@code --lr}, its rate restarts there, still decaying by {@code
-     * --decay} per step.
-     */
-    private ComputationGraph restored(Checkpoint checkpoint) throws UsageException {
-        ComputationGraph net;
-        try {
-            net = checkpoint.computationGraph();
-        } catch (IOException e) {
-            throw new UsageException("--resume: " + e.getMessage());
-        }
-        if (RunSettings.given(o.command, "--lr")) {
-            int iteration = net.getConfiguration().getIterationCount();
-            LearningRate.set(
-                    net,
-                    new ExponentialSchedule(
-                            ScheduleType.ITERATION, o.training.learningRate() / Math.pow(o.decay, iteration), o.decay));
-        }
-        return net;
+    /** With {@code --lr} on resume: the checkpoint's graph's rate restarts there, still decaying by {@code --decay} per step. */
+    private void restartRate(ComputationGraph net) {
+        int iteration = net.getConfiguration().getIterationCount();
+        LearningRate.set(
+                net,
+                new ExponentialSchedule(
+                        ScheduleType.ITERATION, o.training.learningRate() / Math.pow(o.decay, iteration), o.decay));
     }
 
     /** Saves the graph, its task and its curves into {@code --out}. */
@@ -181,12 +206,12 @@ final class Seq2SeqTraining {
         Path dir = o.out.directory();
         try {
             Path model = dir.resolve(Seq2SeqCommand.MODEL_FILE);
-            AtomicFile.write(model, tmp -> ModelSerializer.writeModel(trained.net(), tmp.toFile(), true));
+            ModelFile.save(trained.net(), model, true);
             o.taskChoice().save(dir);
-            trained.curves().write(dir);
+            CurvesChart.write(trained.curves(), dir);
             out.println("saved model: " + model.toAbsolutePath() + " (task: "
                     + dir.resolve(TaskChoice.FILE).toAbsolutePath() + "; curves: "
-                    + dir.resolve(TrainingCurves.PNG).toAbsolutePath() + ")");
+                    + dir.resolve(CurvesChart.PNG).toAbsolutePath() + ")");
         } catch (IOException e) {
             throw new UsageException("cannot save the model in " + dir.toAbsolutePath() + ": " + e.getMessage());
         }

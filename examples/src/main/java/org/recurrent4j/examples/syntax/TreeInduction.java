@@ -1,5 +1,7 @@
 package org.recurrent4j.examples.syntax;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -20,6 +22,8 @@ import org.recurrent4j.conf.OnLstm;
 import org.recurrent4j.syntax.ParseTree;
 import org.recurrent4j.syntax.SyntacticDistance;
 import org.recurrent4j.synthetic.NestedBracketText;
+import org.recurrent4j.training.RunListener;
+import org.recurrent4j.training.TrainingRun;
 
 /**
  * Unsupervised tree induction with an ON-LSTM, as in Shen et al. (2019), section 6.2, on generated
@@ -136,13 +140,26 @@ public final class TreeInduction {
         MultiLayerNetwork net = model();
         double untrained = meanF1(net, test, testBatch);
         double untrainedLoss = tokenLoss(net, testBatch);
-        for (int step = 1; step <= settings.steps(); step++) {
-            List<NestedBracketText.Sentence> batch = new ArrayList<>();
-            for (int i = 0; i < settings.batch(); i++) {
-                batch.add(text.sentence(data));
-            }
-            net.fit(text.batch(batch));
-            progress.accept(step);
+        try {
+            TrainingRun.of(net)
+                    .data(() -> {
+                        List<NestedBracketText.Sentence> batch = new ArrayList<>();
+                        for (int i = 0; i < settings.batch(); i++) {
+                            batch.add(text.sentence(data));
+                        }
+                        return text.batch(batch);
+                    })
+                    .steps(settings.steps())
+                    .listener(new RunListener() {
+                        @Override
+                        public void stepDone(Step step) {
+                            progress.accept((int) step.step());
+                        }
+                    })
+                    .build()
+                    .train();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         double trained = meanF1(net, test, testBatch);
         double loss = tokenLoss(net, testBatch);

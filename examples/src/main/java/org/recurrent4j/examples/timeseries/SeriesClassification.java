@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.LongUnaryOperator;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -21,13 +21,21 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.SequenceClassifier;
 import org.recurrent4j.checkpoint.Checkpoint;
-import org.recurrent4j.examples.cli.CheckpointOptions;
+import org.recurrent4j.checkpoint.CheckpointStore;
+import org.recurrent4j.examples.cli.ProgressBarListener;
 import org.recurrent4j.examples.cli.RunFailedException;
 import org.recurrent4j.examples.cli.UsageException;
-import org.recurrent4j.examples.diagnostics.TrainingCurves;
-import org.recurrent4j.examples.training.EpochTrainer;
-import org.recurrent4j.examples.training.RunSettings;
+import org.recurrent4j.examples.diagnostics.CurvesChart;
+import org.recurrent4j.examples.training.CommandRun;
 import org.recurrent4j.timeseries.SeriesNormalization;
+import org.recurrent4j.training.DataFingerprint;
+import org.recurrent4j.training.EpochSource;
+import org.recurrent4j.training.Interval;
+import org.recurrent4j.training.LearningCurves;
+import org.recurrent4j.training.Metric;
+import org.recurrent4j.training.RunListener;
+import org.recurrent4j.training.RunResult;
+import org.recurrent4j.training.TrainingRun;
 
 /**
  * A {@code timeseries classify} run: the data loaded, a standardizer fitted on the training series
@@ -41,7 +49,7 @@ final class SeriesClassification {
      * The trained classifier, its last test evaluation, the untrained one's accuracy (NaN when
      * resumed), and the learning curves.
      */
-    record Trained(TimeSeriesModel model, Evaluation evaluation, double untrainedAccuracy, TrainingCurves curves) {}
+    record Trained(TimeSeriesModel model, Evaluation evaluation, double untrainedAccuracy, LearningCurves curves) {}
 
     private final ClassifyCommand o;
     private final PrintWriter out;
@@ -52,21 +60,14 @@ final class SeriesClassification {
     }
 
     Trained run() throws UsageException, RunFailedException {
-        Optional<Checkpoint> resume = o.checkpoints.resumeFrom();
-        if (resume.isPresent()) {
-            RunSettings.adopt(o.spec, resume.get());
-        }
+        CommandRun command = CommandRun.start(o.spec, o.checkpoints);
+        Optional<Checkpoint> resume = command.resume();
         ClassificationData.Split data = ClassificationData.load(o);
         DataSet train = data.train();
         DataSet test = data.test();
-        RunSettings settings = RunSettings.of(
-                o.spec,
-                RunSettings.sha256(List.of(
-                        RunSettings.sha256(train.getFeatures().ravel().toDoubleVector()),
-                        RunSettings.sha256(train.getLabels().ravel().toDoubleVector()))));
-        EpochTrainer.Start start = resume.isPresent()
-                ? EpochTrainer.resume(resume.get(), settings, o.epochs)
-                : EpochTrainer.fresh("test_accuracy");
+        command.settings(DataFingerprint.sha256(List.of(
+                DataFingerprint.sha256(train.getFeatures().ravel().toDoubleVector()),
+                DataFingerprint.sha256(train.getLabels().ravel().toDoubleVector()))));
         out.printf(
                 "data: %s, %,d training and %,d test series of %d steps, %d classes %s%n",
                 data.name(),
@@ -77,22 +78,59 @@ final class SeriesClassification {
                 data.classes());
 
         NormalizerStandardize normalizer;
-        ComputationGraph net;
-        if (resume.isPresent()) {
-            try {
-                normalizer = SeriesNormalization.load(resume.get().file(TimeSeriesModel.NORMALIZER_FILE));
-                net = resume.get().computationGraph();
-            } catch (IOException e) {
-                throw new UsageException("--resume: " + e.getMessage());
-            }
-        } else {
-            normalizer = SeriesNormalization.standardize(
-                    new ListDataSetIterator<>(train.batchBy(o.training.batch())), false);
-            net = new ComputationGraph(classifier(train, data.classes().size()).build());
-            net.init();
+        try {
+            normalizer = resume.isPresent()
+                    ? SeriesNormalization.load(resume.get().file(TimeSeriesModel.NORMALIZER_FILE))
+                    : SeriesNormalization.standardize(
+                            new ListDataSetIterator<>(train.batchBy(o.training.batch())), false);
+        } catch (IOException e) {
+            throw new UsageException("--resume: " + e.getMessage());
         }
         normalizer.transform(train);
         normalizer.transform(test);
+        int batch = o.training.batch();
+        Evaluation[] last = {null};
+        Metric accuracy = Metric.of("test_accuracy", Metric.Goal.MAXIMIZE, net -> {
+            last[0] = evaluate((ComputationGraph) net, test, data.classes());
+            return last[0].accuracy();
+        });
+        Metric loss = Metric.of("test_loss", Metric.Goal.MINIMIZE, net -> ((ComputationGraph) net).score(test));
+        ProgressBarListener progress = new ProgressBarListener(
+                "timeseries classify", "series", LongUnaryOperator.identity(), o.training.progressBar());
+        TrainingRun.Builder builder = command.builder(() -> {
+                    ComputationGraph net = new ComputationGraph(
+                            classifier(train, data.classes().size()).build());
+                    net.init();
+                    return net;
+                })
+                .data((EpochSource<DataSet>) epoch -> {
+                    train.shuffle(o.seed.seed() + epoch);
+                    return train.batchBy(batch).iterator();
+                })
+                .epochs(o.epochs)
+                .batchesPerEpoch((train.numExamples() + batch - 1) / batch)
+                .learningRate(command.schedule(o.rateDecay, o.training.learningRate()))
+                .evaluate(Interval.epochs(1), loss, accuracy)
+                .checkpointFile(
+                        TimeSeriesModel.NORMALIZER_FILE,
+                        CheckpointStore.Extra.writtenBy(file -> SeriesNormalization.save(normalizer, file)))
+                .listener(progress)
+                .listener(new RunListener() {
+                    @Override
+                    public void measured(Measurement m) {
+                        if (m.step() > 0 && (m.epoch() % o.reportEvery == 0 || m.epoch() == o.epochs)) {
+                            out.printf(
+                                    "epoch %3d  %d:%02d  test loss %.4f  test accuracy %.4f%n",
+                                    m.epoch(),
+                                    m.elapsed().toMinutes(),
+                                    m.elapsed().toSecondsPart(),
+                                    m.values().get("test_loss"),
+                                    m.values().get("test_accuracy"));
+                        }
+                    }
+                });
+        TrainingRun run = command.build(builder, o.checkpoints, o.out.directory());
+        ComputationGraph net = run.computationGraph();
         out.printf(
                 "model: %d %s%s layer(s) of %d -> softmax at the last step, %,d parameters%n",
                 o.layers,
@@ -100,34 +138,20 @@ final class SeriesClassification {
                 o.network.cell(),
                 o.network.hidden(),
                 net.numParams());
-
         double untrained = Double.NaN;
         if (resume.isPresent()) {
-            out.printf(
-                    "resuming from %s at step %,d%n",
-                    resume.get().directory(), start.position().step());
+            out.printf("resuming from %s at step %,d%n", resume.get().directory(), run.startStep());
         } else {
             untrained = evaluate(net, test, data.classes()).accuracy();
             out.printf(
                     "untrained: test accuracy %.4f (chance %.4f)%n",
                     untrained, 1.0 / data.classes().size());
         }
-        EpochTrainer<DataSet> trainer = EpochTrainer.of(net, start)
-                .progress("timeseries classify", "series", o.training.progressBar())
-                .learningRate(o.training.learningRate(), RunSettings.given(o.spec, "--lr"))
-                .decay(o.rateDecay.schedule(), RunSettings.given(o.spec, "--final-lr"))
-                .checkpoints(
-                        CheckpointOptions.store(o.out.directory()),
-                        o.checkpoints.interval(),
-                        settings.properties(),
-                        Map.of(
-                                TimeSeriesModel.NORMALIZER_FILE,
-                                EpochTrainer.fileWrittenBy(file -> SeriesNormalization.save(normalizer, file))));
-        out.println(trainer.plan(o.epochs, o.training.batch()));
-        long began = System.nanoTime();
-        Evaluation evaluation = fit(trainer, net, train, test, data.classes());
-        out.println("checkpoint: " + trainer.lastCheckpoint());
-        Duration took = Duration.ofNanos(System.nanoTime() - began);
+        out.println("training: " + o.epochs + " epochs of batches of " + batch + ", learning rate " + run.schedule());
+        RunResult result = CommandRun.train(run, progress);
+        out.println("checkpoint: " + result.lastCheckpoint());
+        Evaluation evaluation = last[0];
+        Duration took = result.elapsed();
         out.printf(
                 "trained %d epochs in %d:%02d: test accuracy %.4f on %,d series%s%n",
                 o.epochs,
@@ -142,7 +166,7 @@ final class SeriesClassification {
         model.setProperty("task", "classify");
         model.setProperty("classes", String.join(",", data.classes()));
         model.setProperty("features", Long.toString(train.getFeatures().size(1)));
-        return new Trained(new TimeSeriesModel(net, normalizer, model), evaluation, untrained, trainer.curves());
+        return new Trained(new TimeSeriesModel(net, normalizer, model), evaluation, untrained, result.curves());
     }
 
     private SequenceClassifier classifier(DataSet train, int classes) {
@@ -163,31 +187,6 @@ final class SeriesClassification {
         return classifier;
     }
 
-    /** The epochs: shuffled mini-batches, the whole test part scored after each epoch. */
-    private Evaluation fit(
-            EpochTrainer<DataSet> trainer, ComputationGraph net, DataSet train, DataSet test, List<String> classes)
-            throws RunFailedException {
-        int batch = o.training.batch();
-        Evaluation[] last = {null};
-        trainer.train(
-                o.epochs,
-                (train.numExamples() + batch - 1) / batch,
-                epoch -> {
-                    train.shuffle(o.seed.seed() + epoch);
-                    return train.batchBy(batch).iterator();
-                },
-                (epoch, step, loss, took) -> {
-                    last[0] = evaluate(net, test, classes);
-                    if (epoch % o.reportEvery == 0 || epoch == o.epochs) {
-                        out.printf(
-                                "epoch %3d  %d:%02d  training loss %.4f  test accuracy %.4f%n",
-                                epoch, took.toMinutes(), took.toSecondsPart(), loss, last[0].accuracy());
-                    }
-                    return last[0].accuracy();
-                });
-        return last[0];
-    }
-
     /** DL4J's evaluation of the classifier on every series of {@code test}. */
     static Evaluation evaluate(ComputationGraph net, DataSet test, List<String> classes) {
         INDArray mask = test.getFeaturesMaskArray();
@@ -203,10 +202,10 @@ final class SeriesClassification {
         Path dir = o.out.directory();
         try {
             Path model = trained.model().save(dir);
-            trained.curves().write(dir);
+            CurvesChart.write(trained.curves(), dir);
             out.println("saved model: " + model.toAbsolutePath() + " (normalizer: "
                     + dir.resolve(TimeSeriesModel.NORMALIZER_FILE).toAbsolutePath() + "; curves: "
-                    + dir.resolve(TrainingCurves.PNG).toAbsolutePath() + ")");
+                    + dir.resolve(CurvesChart.PNG).toAbsolutePath() + ")");
         } catch (IOException e) {
             throw new UsageException("cannot save the model in " + dir.toAbsolutePath() + ": " + e.getMessage());
         }

@@ -11,9 +11,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.LongUnaryOperator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -23,14 +23,22 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.SequenceLabeler;
 import org.recurrent4j.checkpoint.Checkpoint;
-import org.recurrent4j.examples.cli.CheckpointOptions;
+import org.recurrent4j.checkpoint.CheckpointStore;
+import org.recurrent4j.examples.cli.ProgressBarListener;
 import org.recurrent4j.examples.cli.RunFailedException;
 import org.recurrent4j.examples.cli.UsageException;
-import org.recurrent4j.examples.diagnostics.TrainingCurves;
-import org.recurrent4j.examples.training.EpochTrainer;
-import org.recurrent4j.examples.training.RunSettings;
+import org.recurrent4j.examples.diagnostics.CurvesChart;
+import org.recurrent4j.examples.training.CommandRun;
 import org.recurrent4j.timeseries.ForecastWindows;
 import org.recurrent4j.timeseries.SeriesNormalization;
+import org.recurrent4j.training.DataFingerprint;
+import org.recurrent4j.training.EpochSource;
+import org.recurrent4j.training.Interval;
+import org.recurrent4j.training.LearningCurves;
+import org.recurrent4j.training.Metric;
+import org.recurrent4j.training.RunListener;
+import org.recurrent4j.training.RunResult;
+import org.recurrent4j.training.TrainingRun;
 
 /**
  * A {@code timeseries forecast} run. Windows of {@code W} steps are cut from the training parts of
@@ -47,7 +55,7 @@ final class SeriesForecasting {
     record Scores(double mse, double mae, long windows) {}
 
     /** The trained forecaster, its scores before (null when resumed) and after training, the naive forecast's, and the curves. */
-    record Trained(TimeSeriesModel model, Scores untrained, Scores trained, Scores naive, TrainingCurves curves) {}
+    record Trained(TimeSeriesModel model, Scores untrained, Scores trained, Scores naive, LearningCurves curves) {}
 
     private final ForecastCommand o;
     private final PrintWriter out;
@@ -61,10 +69,8 @@ final class SeriesForecasting {
     }
 
     Trained run() throws UsageException, RunFailedException {
-        Optional<Checkpoint> resume = o.checkpoints.resumeFrom();
-        if (resume.isPresent()) {
-            RunSettings.adopt(o.spec, resume.get());
-        }
+        CommandRun command = CommandRun.start(o.spec, o.checkpoints);
+        Optional<Checkpoint> resume = command.resume();
         ForecastData.Source source = ForecastData.load(o);
         ForecastData.Split split = ForecastData.split(source, o.window, o.horizon, o.testFraction);
         ForecastWindows train;
@@ -75,33 +81,77 @@ final class SeriesForecasting {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        RunSettings settings = RunSettings.of(
-                o.spec,
-                RunSettings.sha256(
-                        split.train().stream().map(RunSettings::sha256).toList()));
-        EpochTrainer.Start start = resume.isPresent()
-                ? EpochTrainer.resume(resume.get(), settings, o.epochs)
-                : EpochTrainer.fresh("test_mse");
+        command.settings(DataFingerprint.sha256(
+                split.train().stream().map(DataFingerprint::sha256).toList()));
         out.printf(
                 "data: %s; %,d training windows of %d steps; test: the last %,d steps of each series, %,d windows"
                         + " (forecast %d step(s) ahead)%n",
                 source.name(), train.windows(), o.window, split.heldOut(), test.windows(), o.horizon);
-
-        ComputationGraph net;
-        if (resume.isPresent()) {
-            try {
-                normalizer = SeriesNormalization.load(resume.get().file(TimeSeriesModel.NORMALIZER_FILE));
-                net = resume.get().computationGraph();
-            } catch (IOException e) {
-                throw new UsageException("--resume: " + e.getMessage());
-            }
-        } else {
-            normalizer = SeriesNormalization.standardize(train, false);
-            net = new ComputationGraph(labeler().build());
-            net.init();
+        try {
+            normalizer = resume.isPresent()
+                    ? SeriesNormalization.load(resume.get().file(TimeSeriesModel.NORMALIZER_FILE))
+                    : SeriesNormalization.standardize(train, false);
+        } catch (IOException e) {
+            throw new UsageException("--resume: " + e.getMessage());
         }
         mean = normalizer.getMean().getDouble(0);
         std = normalizer.getStd().getDouble(0);
+
+        // Fitting the normalizer read (and reset) the training windows; the epochs read windows of their own, so
+        // that a resumed run, which loads the normalizer instead, sees the same shuffles.
+        ForecastWindows epochs = windows(split.train()).shuffle(o.seed.seed()).build();
+        Scores[] last = {null};
+        Metric mse = Metric.of("test_mse", Metric.Goal.MINIMIZE, net -> {
+            last[0] = score((ComputationGraph) net, test);
+            return last[0].mse();
+        });
+        Metric loss = Metric.of("test_loss", Metric.Goal.MINIMIZE, net -> testLoss((ComputationGraph) net, test));
+        NormalizerStandardize saved = normalizer;
+        ProgressBarListener progress = new ProgressBarListener(
+                "timeseries forecast", "windows", LongUnaryOperator.identity(), o.training.progressBar());
+        TrainingRun.Builder builder = command.builder(() -> {
+                    ComputationGraph net = new ComputationGraph(labeler().build());
+                    net.init();
+                    return net;
+                })
+                .data((EpochSource<DataSet>) epoch -> {
+                    epochs.reset();
+                    return new Iterator<DataSet>() {
+                        @Override
+                        public boolean hasNext() {
+                            return epochs.hasNext();
+                        }
+
+                        @Override
+                        public DataSet next() {
+                            return perStep(epochs.next());
+                        }
+                    };
+                })
+                .epochs(o.epochs)
+                .batchesPerEpoch((epochs.windows() + o.training.batch() - 1) / o.training.batch())
+                .learningRate(command.schedule(o.rateDecay, o.training.learningRate()))
+                .evaluate(Interval.epochs(1), loss, mse)
+                .measureAtStart(false)
+                .checkpointFile(
+                        TimeSeriesModel.NORMALIZER_FILE,
+                        CheckpointStore.Extra.writtenBy(file -> SeriesNormalization.save(saved, file)))
+                .listener(progress)
+                .listener(new RunListener() {
+                    @Override
+                    public void measured(Measurement m) {
+                        out.printf(
+                                "epoch %3d  %d:%02d  test loss %.4f  test MSE %.5f  MAE %.5f%n",
+                                m.epoch(),
+                                m.elapsed().toMinutes(),
+                                m.elapsed().toSecondsPart(),
+                                m.values().get("test_loss"),
+                                last[0].mse(),
+                                last[0].mae());
+                    }
+                });
+        TrainingRun run = command.build(builder, o.checkpoints, o.out.directory());
+        ComputationGraph net = run.computationGraph();
         out.printf(
                 "model: %d %s layer(s) of %d -> %d linear output(s) at every step, %,d parameters%n",
                 o.layers, o.network.cell(), o.network.hidden(), o.horizon, net.numParams());
@@ -111,10 +161,7 @@ final class SeriesForecasting {
         if (resume.isPresent()) {
             out.printf(
                     "naive forecast (the last value seen): test MSE %.5f  MAE %.5f; resuming from %s at step %,d%n",
-                    naive.mse(),
-                    naive.mae(),
-                    resume.get().directory(),
-                    start.position().step());
+                    naive.mse(), naive.mae(), resume.get().directory(), run.startStep());
         } else {
             untrained = score(net, test);
             out.printf(
@@ -122,26 +169,12 @@ final class SeriesForecasting {
                             + " %.5f%n",
                     naive.mse(), naive.mae(), untrained.mse(), untrained.mae());
         }
-        NormalizerStandardize saved = normalizer;
-        EpochTrainer<DataSet> trainer = EpochTrainer.of(net, start)
-                .progress("timeseries forecast", "windows", o.training.progressBar())
-                .learningRate(o.training.learningRate(), RunSettings.given(o.spec, "--lr"))
-                .decay(o.rateDecay.schedule(), RunSettings.given(o.spec, "--final-lr"))
-                .checkpoints(
-                        CheckpointOptions.store(o.out.directory()),
-                        o.checkpoints.interval(),
-                        settings.properties(),
-                        Map.of(
-                                TimeSeriesModel.NORMALIZER_FILE,
-                                EpochTrainer.fileWrittenBy(file -> SeriesNormalization.save(saved, file))));
-        out.println(trainer.plan(o.epochs, o.training.batch()));
-        long began = System.nanoTime();
-        // Fitting the normalizer read (and reset) the training windows; the epochs read windows of their own, so
-        // that a resumed run, which loads the normalizer instead, sees the same shuffles.
-        Scores trained =
-                fit(trainer, net, windows(split.train()).shuffle(o.seed.seed()).build(), test);
-        out.println("checkpoint: " + trainer.lastCheckpoint());
-        Duration took = Duration.ofNanos(System.nanoTime() - began);
+        out.println("training: " + o.epochs + " epochs of batches of " + o.training.batch() + ", learning rate "
+                + run.schedule());
+        RunResult result = CommandRun.train(run, progress);
+        out.println("checkpoint: " + result.lastCheckpoint());
+        Scores trained = last[0];
+        Duration took = result.elapsed();
         out.printf(
                 "trained %d epochs in %d:%02d: test MSE %.5f  MAE %.5f on %,d windows; naive MSE %.5f  MAE %.5f:"
                         + " the network %s the naive forecast (MSE %.1f%% of it)%n",
@@ -161,7 +194,20 @@ final class SeriesForecasting {
         model.setProperty("window", Integer.toString(o.window));
         model.setProperty("horizon", Integer.toString(o.horizon));
         model.setProperty("data", source.name());
-        return new Trained(new TimeSeriesModel(net, normalizer, model), untrained, trained, naive, trainer.curves());
+        return new Trained(new TimeSeriesModel(net, normalizer, model), untrained, trained, naive, result.curves());
+    }
+
+    /** The training loss on the test windows (standardized, every step's next values), as the network scores it. */
+    private double testLoss(ComputationGraph net, ForecastWindows test) {
+        test.reset();
+        double total = 0;
+        long windows = 0;
+        while (test.hasNext()) {
+            DataSet batch = perStep(test.next());
+            total += net.score(batch) * batch.numExamples();
+            windows += batch.numExamples();
+        }
+        return total / Math.max(1, windows);
     }
 
     private SequenceLabeler labeler() {
@@ -182,37 +228,6 @@ final class SeriesForecasting {
                 .window(o.window)
                 .horizon(o.horizon)
                 .batchSize(o.training.batch());
-    }
-
-    /** The epochs over the shuffled training windows, the test windows scored after each. */
-    private Scores fit(EpochTrainer<DataSet> trainer, ComputationGraph net, ForecastWindows train, ForecastWindows test)
-            throws RunFailedException {
-        Scores[] last = {null};
-        trainer.train(
-                o.epochs,
-                (train.windows() + o.training.batch() - 1) / o.training.batch(),
-                epoch -> {
-                    train.reset();
-                    return new Iterator<DataSet>() {
-                        @Override
-                        public boolean hasNext() {
-                            return train.hasNext();
-                        }
-
-                        @Override
-                        public DataSet next() {
-                            return perStep(train.next());
-                        }
-                    };
-                },
-                (epoch, step, loss, took) -> {
-                    last[0] = score(net, test);
-                    out.printf(
-                            "epoch %3d  %d:%02d  training loss %.4f  test MSE %.5f  MAE %.5f%n",
-                            epoch, took.toMinutes(), took.toSecondsPart(), loss, last[0].mse(), last[0].mae());
-                    return last[0].mse();
-                });
-        return last[0];
     }
 
     /**
@@ -297,10 +312,10 @@ final class SeriesForecasting {
         Path dir = o.out.directory();
         try {
             Path model = trained.model().save(dir);
-            trained.curves().write(dir);
+            CurvesChart.write(trained.curves(), dir);
             out.println("saved model: " + model.toAbsolutePath() + " (normalizer: "
                     + dir.resolve(TimeSeriesModel.NORMALIZER_FILE).toAbsolutePath() + "; curves: "
-                    + dir.resolve(TrainingCurves.PNG).toAbsolutePath() + ")");
+                    + dir.resolve(CurvesChart.PNG).toAbsolutePath() + ")");
         } catch (IOException e) {
             throw new UsageException("cannot save the model in " + dir.toAbsolutePath() + ": " + e.getMessage());
         }

@@ -9,9 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
 import org.recurrent4j.io.AtomicFile;
+import org.recurrent4j.io.ModelFile;
 import org.recurrent4j.timeseries.SeriesNormalization;
 
 /**
@@ -42,7 +42,7 @@ public record TimeSeriesModel(ComputationGraph net, NormalizerStandardize normal
     /** Writes the three files into {@code dir} (created if needed), each atomically; returns the model file. */
     public Path save(Path dir) throws IOException {
         Path model = dir.resolve(MODEL_FILE);
-        AtomicFile.write(model, temporary -> ModelSerializer.writeModel(net, temporary.toFile(), true));
+        ModelFile.save(net, model, true);
         SeriesNormalization.save(normalizer, dir.resolve(NORMALIZER_FILE));
         AtomicFile.writeStream(dir.resolve(SETTINGS_FILE), stream -> {
             Writer writer = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
@@ -59,8 +59,7 @@ public record TimeSeriesModel(ComputationGraph net, NormalizerStandardize normal
             settings.load(reader);
         }
         NormalizerStandardize normalizer = SeriesNormalization.load(dir.resolve(NORMALIZER_FILE));
-        ComputationGraph net =
-                ModelSerializer.restoreComputationGraph(dir.resolve(MODEL_FILE).toFile(), false);
+        ComputationGraph net = ModelFile.loadComputationGraph(dir.resolve(MODEL_FILE), false);
         return new TimeSeriesModel(net, normalizer, settings);
     }
 }

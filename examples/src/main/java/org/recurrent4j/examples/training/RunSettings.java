@@ -1,12 +1,8 @@
 package org.recurrent4j.examples.training;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,14 +47,28 @@ public final class RunSettings {
 
     /** The effective options of {@code command} and the fingerprint of its training data. */
     public static RunSettings of(CommandSpec command, String dataSha256) {
+        return of(command, dataSha256, Set.of());
+    }
+
+    /**
+     * The effective options of {@code command}, but those named in {@code notRecorded} (what only
+     * the command's other work reads, such as sampling after training), and the fingerprint of its
+     * training data.
+     */
+    public static RunSettings of(CommandSpec command, String dataSha256, Set<String> notRecorded) {
         Map<String, String> values = new TreeMap<>();
         for (OptionSpec option : command.options()) {
-            if (!mayChange(option)) {
+            if (!mayChange(option) && !notRecorded.contains(option.longestName())) {
                 values.put(PREFIX + option.longestName(), text(option.getValue()));
             }
         }
         values.put(DATA, dataSha256);
         return new RunSettings(values);
+    }
+
+    /** The fingerprint of the training data. */
+    public String dataFingerprint() {
+        return values.get(DATA);
     }
 
     /** The properties a checkpoint of the run records. */
@@ -75,9 +85,17 @@ public final class RunSettings {
      *     checkpoint records options this command does not have (it is another command's)
      */
     public static void adopt(CommandSpec command, Checkpoint checkpoint) throws UsageException {
+        adopt(command, checkpoint, Set.of());
+    }
+
+    /** {@link #adopt(CommandSpec, Checkpoint)} for a command whose options {@code notRecorded} are not the run's. */
+    public static void adopt(CommandSpec command, Checkpoint checkpoint, Set<String> notRecorded)
+            throws UsageException {
         Map<String, String> recorded = recordedOptions(checkpoint);
         Map<String, OptionSpec> options = new TreeMap<>();
-        command.options().forEach(option -> options.put(option.longestName(), option));
+        command.options().stream()
+                .filter(option -> !notRecorded.contains(option.longestName()))
+                .forEach(option -> options.put(option.longestName(), option));
         List<String> foreign = recorded.keySet().stream()
                 .filter(name -> !options.containsKey(name))
                 .toList();
@@ -141,38 +159,6 @@ public final class RunSettings {
     /** Whether {@code option} was given on {@code command}'s command line, not left at its default. */
     public static boolean given(CommandSpec command, String option) {
         return command.commandLine().getParseResult().hasMatchedOption(option);
-    }
-
-    /** The SHA-256 of {@code parts} in order, each as UTF-8 and followed by a newline. */
-    public static String sha256(Iterable<String> parts) {
-        MessageDigest digest = digest();
-        for (String part : parts) {
-            digest.update(part.getBytes(StandardCharsets.UTF_8));
-            digest.update((byte) '\n');
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    /** The SHA-256 of {@code values} in order, as their IEEE 754 bit patterns. */
-    public static String sha256(double[] values) {
-        MessageDigest digest = digest();
-        byte[] bytes = new byte[8];
-        for (double value : values) {
-            long bits = Double.doubleToLongBits(value);
-            for (int i = 0; i < 8; i++) {
-                bytes[i] = (byte) (bits >>> (8 * i));
-            }
-            digest.update(bytes);
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
     }
 
     private static boolean mayChange(OptionSpec option) {

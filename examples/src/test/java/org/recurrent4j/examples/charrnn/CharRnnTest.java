@@ -6,23 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.config.Adam;
 import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.io.ModelFile;
 import org.recurrent4j.text.CharacterSequenceRecordReader;
 import org.recurrent4j.text.CharacterVocabulary;
+import org.recurrent4j.training.RunListener;
+import org.recurrent4j.training.TrainingRun;
 
 /** The char-RNN pipeline learns, samples from its vocabulary, and saves a model that reloads. */
 class CharRnnTest {
@@ -52,18 +52,42 @@ class CharRnnTest {
     /** Random windows of the whole text, as the command reads its training part. */
     private static CharacterSequenceRecordReader.Batches windows(
             String text, CharacterVocabulary vocabulary, int length, int batch) {
+        CharacterSequenceRecordReader reader = new CharacterSequenceRecordReader.Builder(vocabulary)
+                .length(length)
+                .randomOffsets(1)
+                .features(CharacterSequenceRecordReader.Features.ONE_HOT)
+                .build();
         try {
-            return CharRnnTrainer.randomWindows(
-                    text, "test", vocabulary, CharacterSequenceRecordReader.Part.ALL, 0.1, length, batch, 1);
+            reader.initialize(text, "test");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return reader.batches(batch);
+    }
+
+    /** Trains {@code steps} steps on {@code batches}; the losses per character of every step. */
+    private static List<Double> train(MultiLayerNetwork net, CharacterSequenceRecordReader.Batches batches, int steps)
+            throws IOException {
+        List<Double> losses = new ArrayList<>();
+        TrainingRun.of(net)
+                .data(batches::nextContinuing)
+                .steps(steps)
+                .trainingLoss(score -> score / 25)
+                .listener(new RunListener() {
+                    @Override
+                    public void stepDone(Step step) {
+                        losses.add(step.loss());
+                    }
+                })
+                .build()
+                .train();
+        return losses;
     }
 
     /** Every cell the command offers learns the text: one layer, 48 units, 150 steps. */
     @ParameterizedTest(name = "{0}")
     @EnumSource(CellChoice.class)
-    void trainingBeatsEveryMemorylessModel(CellChoice cell) {
+    void trainingBeatsEveryMemorylessModel(CellChoice cell) throws IOException {
         String text = tinyText();
         CharacterVocabulary vocabulary = CharacterVocabulary.of(text);
         MultiLayerNetwork net = CharRnnModel.build(
@@ -72,59 +96,17 @@ class CharRnnTest {
                         cell, SMALL.hidden(), SMALL.layers(), SMALL.tbptt(), SMALL.learningRate(), SMALL.seed()));
         CharacterSequenceRecordReader.Batches batches = windows(text, vocabulary, 25, 16);
 
-        CharRnnTrainer.Result result =
-                CharRnnTrainer.train(net, batches, 25, Duration.ofMinutes(5), 150, Duration.ofHours(1), p -> {});
+        List<Double> losses = train(net, batches, 150);
 
-        assertEquals(150, result.steps());
+        assertEquals(150, losses.size());
         double uniform = Math.log(vocabulary.size());
-        assertTrue(
-                Math.abs(result.firstLoss() - uniform) < 0.5,
-                "untrained loss " + result.firstLoss() + " vs ln V " + uniform);
+        assertTrue(Math.abs(losses.get(0) - uniform) < 0.5, "untrained loss " + losses.get(0) + " vs ln V " + uniform);
+        double last = losses.subList(140, 150).stream()
+                .mapToDouble(Double::doubleValue)
+                .average()
+                .orElseThrow();
         double bound = 0.5 * unigramEntropy(text);
-        assertTrue(
-                result.lastLoss() < bound,
-                cell + ": loss " + result.lastLoss() + " must beat half the unigram entropy " + bound);
-    }
-
-    /**
-     * Under a time budget the schedule sees the share of the time used, from where a resumed run's
-     * start says its budget stood; the rate it returns is the network's for the next step.
-     */
-    @Test
-    void aTimeBudgetSchedulesByTheShareOfTimeUsedCarryingOnFromTheStart() {
-        String text = tinyText();
-        CharacterVocabulary vocabulary = CharacterVocabulary.of(text);
-        MultiLayerNetwork net = CharRnnModel.build(vocabulary.size(), SMALL);
-        CharacterSequenceRecordReader.Batches batches = windows(text, vocabulary, 25, 4);
-        List<Double> shares = new ArrayList<>();
-        CharRnnTrainer.Result result = CharRnnTrainer.train(
-                net,
-                batches,
-                25,
-                new CharRnnTrainer.Start(0, Double.NaN, Double.NaN, 0.6),
-                Duration.ofSeconds(3),
-                0,
-                share -> {
-                    shares.add(share);
-                    return 0.01 * (1 - share);
-                },
-                Duration.ofHours(1),
-                p -> {},
-                now -> {});
-
-        assertTrue(shares.size() >= 2, "steps in 3 s: " + shares.size());
-        assertEquals(result.steps(), shares.size(), "the rate is set before every step");
-        assertTrue(shares.get(0) >= 0.6 && shares.get(0) < 0.7, "starts where the budget stood: " + shares.get(0));
-        for (int i = 1; i < shares.size(); i++) {
-            assertTrue(shares.get(i) > shares.get(i - 1) && shares.get(i) <= 1, "rises towards 1: " + shares);
-        }
-        assertTrue(result.budgetUsed() > 0.99 && result.budgetUsed() <= 1, "ends at 1: " + result.budgetUsed());
-        Adam adam = (Adam) net.getLayer(0)
-                .conf()
-                .getLayer()
-                .getUpdaterByParam(
-                        net.getLayer(0).paramTable().keySet().iterator().next());
-        assertEquals(0.01 * (1 - shares.get(shares.size() - 1)), adam.getLearningRate(), 1e-12);
+        assertTrue(last < bound, cell + ": loss " + last + " must beat half the unigram entropy " + bound);
     }
 
     @Test
@@ -144,10 +126,10 @@ class CharRnnTest {
         CharacterVocabulary vocabulary = CharacterVocabulary.of(text);
         MultiLayerNetwork net = CharRnnModel.build(vocabulary.size(), SMALL);
         CharacterSequenceRecordReader.Batches batches = windows(text, vocabulary, 25, 4);
-        CharRnnTrainer.train(net, batches, 25, Duration.ofMinutes(1), 3, Duration.ofHours(1), p -> {});
+        train(net, batches, 3);
 
         Path model = CharRnnCommand.save(net, vocabulary, dir);
-        MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(model.toFile(), true);
+        MultiLayerNetwork restored = ModelFile.loadMultiLayerNetwork(model, true);
         CharacterVocabulary restoredVocabulary = CharacterVocabulary.load(dir.resolve(CharRnnCommand.VOCABULARY_FILE));
 
         assertEquals(vocabulary, restoredVocabulary);
@@ -159,22 +141,6 @@ class CharRnnTest {
         try (var files = java.nio.file.Files.list(dir)) {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary file left");
         }
-    }
-
-    @Test
-    void aStreamReadInChunksScoresAsOneWholeWindow() {
-        String text = tinyText().substring(0, 301);
-        CharacterVocabulary vocabulary = CharacterVocabulary.of(tinyText());
-        int[] encoded = vocabulary.encode(text, "test");
-        MultiLayerNetwork net = CharRnnModel.build(vocabulary.size(), SMALL);
-        CharRnnTrainer.train(
-                net, windows(text, vocabulary, 25, 4), 25, Duration.ofMinutes(1), 20, Duration.ofHours(1), p -> {});
-        double whole = CharRnnTrainer.evaluate(net, encoded, vocabulary.size(), 300, 1);
-        double chunked = CharRnnTrainer.evaluateAsStream(net, encoded, vocabulary.size(), 37);
-        assertEquals(whole, chunked, 1e-5, "the state carried across chunks is the state of one long window");
-        assertTrue(
-                Math.abs(chunked - CharRnnTrainer.evaluate(net, encoded, vocabulary.size(), 10, 4)) > 1e-3,
-                "windows from a zero state are another measure");
     }
 
     @Test

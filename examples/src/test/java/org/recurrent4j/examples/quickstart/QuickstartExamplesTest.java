@@ -11,13 +11,8 @@ import java.nio.file.Path;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.recurrent4j.arch.SequenceLabeler;
 
 /** Each quickstart example runs end to end with a tiny budget on data made here, without network. */
 class QuickstartExamplesTest {
@@ -59,22 +54,6 @@ class QuickstartExamplesTest {
         double lnV = Math.log(13);
         assertTrue(Double.isFinite(run.result()) && run.result() < 0.8 * lnV, "validation loss " + run.result());
         assertTrue(run.output().contains("--- sample"), run.output());
-    }
-
-    /** The char-RNN samples from a copy of its graph as a MultiLayerNetwork: it computes the same outputs. */
-    @Test
-    void charRnnSamplerNetworkEqualsTheGraph() {
-        ComputationGraph graph = new ComputationGraph(new SequenceLabeler()
-                .tokens(9, 4)
-                .hidden(6, 5)
-                .classes(9)
-                .languageModel(true)
-                .seed(3)
-                .build());
-        graph.init();
-        INDArray tokens = Nd4j.createFromArray(new float[][][] {{{0, 8, 3, 3, 5, 1, 7}}, {{2, 2, 6, 0, 8, 4, 1}}});
-        MultiLayerNetwork net = CharRnnExample.asMultiLayerNetwork(graph);
-        assertEquals(graph.outputSingle(tokens), net.output(tokens));
     }
 
     /** Sentiment on a generated SST-2-style file: the held-out accuracy is printed and within [0, 1]. */

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -17,8 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
 import org.recurrent4j.examples.Recurrent4jCli;
-import org.recurrent4j.examples.diagnostics.TrainingCurves;
+import org.recurrent4j.examples.diagnostics.CurvesChart;
 import org.recurrent4j.synthetic.SyntheticControlCharts;
+import org.recurrent4j.training.LearningCurves;
 
 /**
  * {@code timeseries classify} and {@code timeseries forecast} from the command line: they learn
@@ -89,10 +91,16 @@ class TimeSeriesCommandTest {
         assertTrue(r.out().contains("epoch   5") && r.out().contains("epoch  10"), r.out());
         assertTrue(r.out().contains("Predicted:"), "DL4J's confusion matrix: " + r.out());
 
-        List<String> curves = Files.readAllLines(out.resolve(TrainingCurves.CSV));
-        assertEquals("step,train_loss,test_accuracy", curves.get(0));
-        assertEquals(1 + 10, curves.size(), curves.toString());
-        assertTrue(Files.size(out.resolve(TrainingCurves.PNG)) > 0);
+        LearningCurves curves = LearningCurves.read(out.resolve(CurvesChart.CSV));
+        assertEquals(List.of("test_loss", "test_accuracy"), curves.metrics());
+        assertEquals(
+                1 + 10,
+                Arrays.stream(curves.column("test_accuracy"))
+                        .filter(Double::isFinite)
+                        .count(),
+                "the untrained network and each epoch measured: " + curves.csv());
+        assertTrue(Files.size(out.resolve(CurvesChart.PNG)) > 0);
+        assertTrue(Files.size(out.resolve(CurvesChart.METRICS_PNG)) > 0);
 
         // The saved model with its saved normalizer classifies the same test series as well again;
         // without the normalizer, the raw values (around 30) are not what it learned from.
@@ -187,8 +195,8 @@ class TimeSeriesCommandTest {
         assertTrue(r.out().contains("the network beats the naive forecast"), r.out());
 
         assertEquals(
-                "step,train_loss,test_mse",
-                Files.readAllLines(out.resolve(TrainingCurves.CSV)).get(0));
+                "step,seconds,train_loss,test_loss,test_mse",
+                Files.readAllLines(out.resolve(CurvesChart.CSV)).get(0));
         TimeSeriesModel saved = TimeSeriesModel.load(out);
         assertEquals("24", saved.settings().getProperty("window"));
         assertEquals(1, saved.normalizer().getMean().length());

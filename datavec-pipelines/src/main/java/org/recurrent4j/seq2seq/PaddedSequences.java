@@ -1,4 +1,4 @@
-package org.recurrent4j.synthetic;
+package org.recurrent4j.seq2seq;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 

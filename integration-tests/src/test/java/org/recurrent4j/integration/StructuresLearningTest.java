@@ -1,4 +1,4 @@
-package org.recurrent4j.arch;
+package org.recurrent4j.integration;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +14,10 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
+import org.recurrent4j.arch.CellType;
+import org.recurrent4j.arch.OneToMany;
+import org.recurrent4j.arch.SequenceClassifier;
+import org.recurrent4j.arch.SequenceLabeler;
 import org.recurrent4j.synthetic.CountUp;
 import org.recurrent4j.synthetic.DelayedRecall;
 import org.recurrent4j.synthetic.SyntheticControlCharts;

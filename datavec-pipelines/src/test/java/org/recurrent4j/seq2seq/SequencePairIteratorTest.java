@@ -1,4 +1,4 @@
-package org.recurrent4j.synthetic;
+package org.recurrent4j.seq2seq;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,7 +16,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.recurrent4j.synthetic.HeldOutSplit.Part;
+import org.recurrent4j.seq2seq.HeldOutSplit.Part;
+import org.recurrent4j.synthetic.PairTask;
 
 class SequencePairIteratorTest {
 

@@ -1,4 +1,4 @@
-package org.recurrent4j.synthetic;
+package org.recurrent4j.seq2seq;
 
 /**
  * How a token sequence is written into a feature array of shape {@code [batch, columns, steps]}.

@@ -1,4 +1,4 @@
-package org.recurrent4j.arch;
+package org.recurrent4j.integration;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,12 +13,14 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
+import org.recurrent4j.arch.CellType;
+import org.recurrent4j.arch.EncoderDecoder;
 import org.recurrent4j.decode.SequenceDecoder;
-import org.recurrent4j.synthetic.HeldOutSplit;
+import org.recurrent4j.seq2seq.HeldOutSplit;
+import org.recurrent4j.seq2seq.SequencePair;
+import org.recurrent4j.seq2seq.SequencePairIterator;
+import org.recurrent4j.seq2seq.TokenEncoding;
 import org.recurrent4j.synthetic.PairTask;
-import org.recurrent4j.synthetic.SequencePair;
-import org.recurrent4j.synthetic.SequencePairIterator;
-import org.recurrent4j.synthetic.TokenEncoding;
 
 /**
  * N→M: encoder–decoders built by {@link EncoderDecoder}, with three cells, both ways of passing

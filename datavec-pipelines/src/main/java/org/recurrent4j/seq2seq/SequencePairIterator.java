@@ -1,4 +1,4 @@
-package org.recurrent4j.synthetic;
+package org.recurrent4j.seq2seq;
 
 import java.io.Serial;
 import java.util.ArrayList;
@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSetPreProcessor;
-import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
-import org.recurrent4j.synthetic.HeldOutSplit.Part;
+import org.recurrent4j.data.MultiBatchIterator;
+import org.recurrent4j.seq2seq.HeldOutSplit.Part;
+import org.recurrent4j.synthetic.PairTask;
 
 /**
  * Batches of a {@link PairTask} for an encoder–decoder {@code ComputationGraph}: {@code batches}
@@ -33,7 +33,7 @@ import org.recurrent4j.synthetic.HeldOutSplit.Part;
  * List<SequencePair> pairs = test.nextPairs();   // sources the model never saw
  * }</pre>
  */
-public final class SequencePairIterator implements MultiDataSetIterator {
+public final class SequencePairIterator extends MultiBatchIterator {
 
     @Serial
     private static final long serialVersionUID = 1L;
@@ -44,7 +44,6 @@ public final class SequencePairIterator implements MultiDataSetIterator {
     private static final long MAX_ATTEMPTS = 10_000_000;
 
     private final PairTask task;
-    private final int batchSize;
     private final int batches;
     private final long seed;
     private final Part part;
@@ -52,11 +51,10 @@ public final class SequencePairIterator implements MultiDataSetIterator {
     private final TokenEncoding encoding;
     private Random random;
     private int produced;
-    private MultiDataSetPreProcessor preProcessor;
 
     private SequencePairIterator(Builder b) {
+        super(b.batchSize);
         this.task = b.task;
-        this.batchSize = b.batchSize;
         this.batches = b.batches;
         this.seed = b.seed;
         this.part = b.part;
@@ -159,13 +157,9 @@ public final class SequencePairIterator implements MultiDataSetIterator {
         return split;
     }
 
-    public int batch() {
-        return batchSize;
-    }
-
     /** The next batch's pairs, raw, instead of its arrays: it counts as one of the epoch's batches. */
     public List<SequencePair> nextPairs() {
-        return nextPairs(batchSize);
+        return nextPairs(batch());
     }
 
     /** As {@link #nextPairs()}, with {@code num} pairs. */
@@ -207,17 +201,13 @@ public final class SequencePairIterator implements MultiDataSetIterator {
     }
 
     @Override
-    public MultiDataSet next(int num) {
-        MultiDataSet data = encode(nextPairs(num));
-        if (preProcessor != null) {
-            preProcessor.preProcess(data);
-        }
-        return data;
+    protected MultiDataSet nextBatch(int num) {
+        return encode(nextPairs(num));
     }
 
     @Override
-    public MultiDataSet next() {
-        return next(batchSize);
+    protected String exhausted() {
+        return "epoch finished after " + batches + " batches: call reset()";
     }
 
     @Override
@@ -229,25 +219,5 @@ public final class SequencePairIterator implements MultiDataSetIterator {
     public void reset() {
         random = new Random(seed);
         produced = 0;
-    }
-
-    @Override
-    public boolean resetSupported() {
-        return true;
-    }
-
-    @Override
-    public boolean asyncSupported() {
-        return true;
-    }
-
-    @Override
-    public void setPreProcessor(MultiDataSetPreProcessor preProcessor) {
-        this.preProcessor = preProcessor;
-    }
-
-    @Override
-    public MultiDataSetPreProcessor getPreProcessor() {
-        return preProcessor;
     }
 }

@@ -1,4 +1,4 @@
-package org.recurrent4j.synthetic;
+package org.recurrent4j.seq2seq;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
