@@ -126,7 +126,9 @@ class ConfigurationSerializationTest {
                     covered.add(vertex.getClass().getName());
                     assertEquals(vertex, roundTrip(vertex), vertex.getClass().getName());
                 }
-                Object conf = vertex instanceof LayerVertex layer ? layer.getLayerConf().getLayer() : null;
+                Object conf = vertex instanceof LayerVertex layer
+                        ? layer.getLayerConf().getLayer()
+                        : null;
                 while (conf != null) {
                     if (conf.getClass().getName().startsWith("org.recurrent4j.")) {
                         covered.add(conf.getClass().getName());
@@ -155,7 +157,11 @@ class ConfigurationSerializationTest {
                 .layer(new Qrnn.Builder().nIn(4).nOut(4).build())
                 .layer(new Sru.Builder().nIn(4).nOut(4).build())
                 .layer(new OnLstm.Builder().nIn(4).nOut(4).chunkSize(2).build())
-                .layer(new RnnOutputLayer.Builder().activation(Activation.SOFTMAX).nIn(4).nOut(2).build())
+                .layer(new RnnOutputLayer.Builder()
+                        .activation(Activation.SOFTMAX)
+                        .nIn(4)
+                        .nOut(2)
+                        .build())
                 .build();
         MultiLayerConfiguration listBack = roundTrip(list);
         assertEquals(list.toJson(), listBack.toJson());
@@ -206,20 +212,27 @@ class ConfigurationSerializationTest {
 
     @Test
     void whatExecutorsReceiveSurvivesJavaSerialization() {
-        Tokenizer tokenizer = Tokenizer.builder().lowerCase(false).punctuation(Tokenizer.Punctuation.STRIP).build();
+        Tokenizer tokenizer = Tokenizer.builder()
+                .lowerCase(false)
+                .punctuation(Tokenizer.Punctuation.STRIP)
+                .build();
         assertEquals(tokenizer, roundTrip(tokenizer));
         WordVocabulary vocabulary = WordVocabulary.builder(tokenizer).build(List.of("a b c", "a b", "a"));
         WordVocabulary back = roundTrip(vocabulary);
         assertEquals(vocabulary, back);
-        assertEquals(List.of(2, 3, 4, 1), java.util.Arrays.stream(back.encode("a b c d")).boxed().toList());
-        LabelledTextFiles layout = LabelledTextFiles.csv().header(true).labels("neg", "pos").build();
+        assertEquals(
+                List.of(2, 3, 4, 1),
+                java.util.Arrays.stream(back.encode("a b c d")).boxed().toList());
+        LabelledTextFiles layout =
+                LabelledTextFiles.csv().header(true).labels("neg", "pos").build();
         assertEquals(layout.toString(), roundTrip(layout).toString());
     }
 
     /** Every concrete class of org.recurrent4j.conf (nested ones aside), read from where Gru's class came from. */
     private static Set<String> concreteConfigurationClasses()
             throws IOException, URISyntaxException, ClassNotFoundException {
-        Path location = Path.of(Gru.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path location = Path.of(
+                Gru.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<String> names = new ArrayList<>();
         if (Files.isDirectory(location)) {
             try (Stream<Path> files = Files.list(location.resolve("org/recurrent4j/conf"))) {

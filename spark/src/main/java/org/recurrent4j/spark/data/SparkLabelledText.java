@@ -32,7 +32,7 @@ import org.recurrent4j.text.WordVocabulary;
  *
  * <p>Batches: features {@code [B, 1, T]} (token indices) with a mask, and labels either {@code [B,
  * C, T]} at each example's last token with a mask ({@link LabelledTextRecordReader#iterator}) or
- * {@code [B, C]} (see {@link Labels}); each partition makes its own batches, so T is the longest
+ * {@code [B, C]} (see {@link LabelLayout}); each partition makes its own batches, so T is the longest
  * example of each batch.
  *
  * <pre>{@code
@@ -40,7 +40,7 @@ import org.recurrent4j.text.WordVocabulary;
  * SparkLabelledText train = new SparkLabelledText(sc, tsv, trainFiles, 8);
  * WordVocabulary vocabulary = train.vocabulary(Tokenizer.standard(), 2, 20_000);  // counted on the executors
  * Broadcast<WordVocabulary> words = sc.broadcast(vocabulary);
- * JavaRDD<DataSet> batches = train.batches(words, 60, 32, Labels.PER_EXAMPLE).cache();
+ * JavaRDD<DataSet> batches = train.batches(words, 60, 32, LabelLayout.PER_SEQUENCE).cache();
  * }</pre>
  */
 public final class SparkLabelledText {
@@ -91,25 +91,12 @@ public final class SparkLabelledText {
         return builder.fromCounts(counts);
     }
 
-    /** Where a batch's labels are. */
-    public enum Labels {
-        /**
-         * {@code [B, C, T]} at each example's last token under a label mask, as the reader gives
-         * them: for a recurrent output layer ({@code RnnOutputLayer}).
-         */
-        AT_LAST_TOKEN,
-        /**
-         * {@code [B, C]}, one row per example, no label mask: for a network with one output per
-         * sequence, such as {@link org.recurrent4j.arch.SequenceClassifier}.
-         */
-        PER_EXAMPLE
-    }
-
     /**
      * The mini-batches of the files, encoded on the executors with the broadcast vocabulary;
      * examples longer than {@code maxLength} tokens keep their first {@code maxLength}.
      */
-    public JavaRDD<DataSet> batches(Broadcast<WordVocabulary> vocabulary, int maxLength, int batchSize, Labels labels) {
+    public JavaRDD<DataSet> batches(
+            Broadcast<WordVocabulary> vocabulary, int maxLength, int batchSize, LabelLayout labels) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
@@ -124,11 +111,7 @@ public final class SparkLabelledText {
                 DataSetIterator iterator = reader.iterator(batchSize);
                 while (iterator.hasNext()) {
                     DataSet batch = iterator.next();
-                    if (labels == Labels.PER_EXAMPLE) {
-                        // one-hot at the last token only: the sum over steps is that one-hot row
-                        batch.setLabels(batch.getLabels().sum(2));
-                        batch.setLabelsMaskArray(null);
-                    }
+                    labels.apply(batch);
                     batches.add(batch);
                 }
             }

@@ -33,7 +33,7 @@ import org.recurrent4j.timeseries.SeriesRecordReader;
  * SparkSeries train = new SparkSeries(sc, () -> new RowPerSeriesRecordReader.Builder()
  *         .labelColumn(0, classes).build(), trainFiles, 4);
  * Broadcast<NormalizerStandardize> normalizer = sc.broadcast(train.standardize(false));
- * JavaRDD<DataSet> batches = train.batches(32, normalizer).cache();
+ * JavaRDD<DataSet> batches = train.batches(32, normalizer, LabelLayout.PER_SEQUENCE).cache();
  * }</pre>
  */
 public final class SparkSeries {
@@ -70,7 +70,7 @@ public final class SparkSeries {
                 .map(group -> {
                     FeatureMoments features = new FeatureMoments();
                     FeatureMoments labels = new FeatureMoments();
-                    DataSetIterator batches = read(reader, group, 64);
+                    DataSetIterator batches = read(reader, group).iterator(64);
                     while (batches.hasNext()) {
                         DataSet batch = batches.next();
                         features.add(batch.getFeatures(), batch.getFeaturesMaskArray());
@@ -95,9 +95,12 @@ public final class SparkSeries {
 
     /**
      * The mini-batches of the files, each partition's made by its reader's iterator and passed
-     * through the broadcast pre-processor (a normalizer), or left as read when it is null.
+     * through the broadcast pre-processor (a normalizer), or left as read when it is null. The
+     * labels of classification readers are put in {@code labels}' layout; per-step targets are
+     * left as they are.
      */
-    public JavaRDD<DataSet> batches(int batchSize, Broadcast<? extends DataSetPreProcessor> normalizer) {
+    public JavaRDD<DataSet> batches(
+            int batchSize, Broadcast<? extends DataSetPreProcessor> normalizer, LabelLayout labels) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
@@ -105,22 +108,28 @@ public final class SparkSeries {
         return FilePartitions.of(sc, files, partitions).mapPartitions((Iterator<List<URI>> groups) -> {
             List<DataSet> batches = new ArrayList<>();
             while (groups.hasNext()) {
-                DataSetIterator iterator = read(reader, groups.next(), batchSize);
+                SeriesRecordReader files = read(reader, groups.next());
+                boolean classes = files.getLabels() != null;
+                DataSetIterator iterator = files.iterator(batchSize);
                 if (normalizer != null) {
                     iterator.setPreProcessor(normalizer.value());
                 }
                 while (iterator.hasNext()) {
-                    batches.add(iterator.next());
+                    DataSet batch = iterator.next();
+                    if (classes) {
+                        labels.apply(batch);
+                    }
+                    batches.add(batch);
                 }
             }
             return batches.iterator();
         });
     }
 
-    private static DataSetIterator read(Function0<? extends SeriesRecordReader> recipe, List<URI> files, int batchSize)
+    private static SeriesRecordReader read(Function0<? extends SeriesRecordReader> recipe, List<URI> files)
             throws Exception {
         SeriesRecordReader reader = recipe.call();
         reader.initialize(new CollectionInputSplit(files));
-        return reader.iterator(batchSize);
+        return reader;
     }
 }
