@@ -37,6 +37,9 @@ WORK=$(mktemp -d /tmp/recurrent4j-standalone.XXXXXX)
 LOG="$WORK/run.log"
 PIDS=()
 cleanup() {
+  for file in "$WORK"/*.pid; do
+    [ -f "$file" ] && kill "$(cat "$file")" 2>/dev/null || true   # timeout passes it on to its spark-submit
+  done
   for pid in "${PIDS[@]}"; do
     kill -- "-$pid" 2>/dev/null || true   # each was started with setsid: its group holds its executors too
   done
@@ -56,8 +59,9 @@ JOB_JAR=$(ls "$ROOT"/spark/target/recurrent4j-spark-*-job.jar)
 export SPARK_HOME="$WORK/spark-home" SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP=127.0.0.1
 mkdir -p "$SPARK_HOME/jars" "$SPARK_HOME/conf"
 i=0
-tr ':' '\n' <spark/target/classpath.txt | while read -r entry; do
+{ tr ':' '\n' <spark/target/classpath.txt; echo; } | while read -r entry; do
   case "$entry" in
+    "") ;;
     "$ROOT"/*|*/recurrent4j-*) ;;   # recurrent4j itself travels in the job jar
     *.jar) i=$((i + 1)); ln -s "$entry" "$SPARK_HOME/jars/$i-$(basename "$entry")" ;;
   esac
@@ -77,7 +81,8 @@ if [ -n "$SST2" ]; then
   cp "$SST2/dev.tsv" "$DATA/dev.tsv"
   say "data: SST-2 from $SST2, training set cut into 8 files"
 else
-  # sentences of 3 to 14 words; label 1 when their opinion words are good ones, 0 when bad ones
+  # sentences of 3 to 14 words; label 1 when their opinion words are good ones, 0 when bad ones, with 10% of
+  # the labels flipped (so about 90% is the best dev accuracy there is)
   gen() {  # gen FILE SENTENCES SEED
     awk -v n="$2" -v seed="$3" 'BEGIN {
       srand(seed);
@@ -93,13 +98,14 @@ else
           if (w == at1 || (op == 2 && w == at2)) word = label ? good[1 + int(rand() * 6)] : bad[1 + int(rand() * 6)];
           line = line (w ? " " : "") word;
         }
+        if (rand() < 0.1) label = 1 - label;   # 10% label noise: no model can be right on those
         print line "\t" label;
       }
     }' >"$1"
   }
   for k in 0 1 2 3 4 5 6 7; do gen "$DATA/train/part-$k.tsv" 500 $((k + 1)); done
   gen "$DATA/dev.tsv" 500 99
-  say "data: generated, 8 training files of 500 sentences, a dev file of 500"
+  say "data: generated, 8 training files of 500 sentences, a dev file of 500, 10% of the labels flipped"
 fi
 
 # --- the cluster ------------------------------------------------------------------------------------------
@@ -123,9 +129,9 @@ for _ in $(seq 60); do
 done
 say "cluster: master $MASTER (pid $PID_master), workers pid $PID_worker1 and $PID_worker2, 1 core and 4g each"
 
-submit() {  # submit NAME ARGS...: spark-submit of the job jar, bounded in time
+submit() {  # submit NAME ARGS...: spark-submit of the job jar, bounded in time, in the background (its pid in NAME.pid)
   local name=$1; shift
-  timeout --kill-after=30 "$LIMIT_SECONDS" setsid java $OPENS -Xmx1g -Dorg.bytedeco.javacpp.maxbytes=2g \
+  timeout --kill-after=30 "$LIMIT_SECONDS" java $OPENS -Xmx1g -Dorg.bytedeco.javacpp.maxbytes=2g \
     -Dorg.bytedeco.javacpp.maxphysicalbytes=4g -Daeron.publication.unblock.timeout=60000000000 -cp "$CP" \
     org.apache.spark.deploy.SparkSubmit --master "$MASTER" --deploy-mode client \
     --conf spark.driver.host=127.0.0.1 --conf spark.driver.bindAddress=127.0.0.1 --conf spark.ui.enabled=false \
@@ -133,17 +139,18 @@ submit() {  # submit NAME ARGS...: spark-submit of the job jar, bounded in time
     --conf "spark.executor.extraJavaOptions=$EXECUTOR_OPTIONS" \
     --class org.recurrent4j.spark.job.SentimentJob "$JOB_JAR" \
     --train "$DATA/train" --dev "$DATA/dev.tsv" --out "$WORK/run" --partitions 4 \
-    --embedding 32 --hidden 32 --layers 2 --batch 32 "$@" >"$WORK/$name.log" 2>&1
+    --embedding 32 --hidden 32 --layers 2 --batch 32 "$@" >"$WORK/$name.out" 2>"$WORK/$name.log" &
+  echo $! >"$WORK/$name.pid"
 }
 
 # --- first submission: a worker dies during epoch 2 -----------------------------------------------------
 say "submission 1: --epochs $EPOCHS"
 set +e
-submit submit1 --epochs "$EPOCHS" &
-SUBMIT=$!
+submit submit1 --epochs "$EPOCHS"
+SUBMIT=$(cat "$WORK/submit1.pid")
 if [ "$KILL" = 1 ]; then
   for _ in $(seq "$LIMIT_SECONDS"); do
-    grep -q '^epoch 1/' "$WORK/submit1.log" 2>/dev/null && break
+    grep -q '^epoch 1/' "$WORK/submit1.out" 2>/dev/null && break
     kill -0 "$SUBMIT" 2>/dev/null || break
     sleep 1
   done
@@ -155,12 +162,13 @@ fi
 wait "$SUBMIT"; STATUS1=$?
 set -e
 say "submission 1 exited with status $STATUS1; its output:"
-grep -v '^\s*at \|WARN\|^Caused by\|^\s*\.\.\. [0-9]' "$WORK/submit1.log" | grep -v '^$' | sed 's/^/    /' | tee -a "$LOG" | tail -40
+sed 's/^/    /' "$WORK/submit1.out" | tee -a "$LOG"
+grep -E '^sentiment-on-spark' "$WORK/submit1.log" | sed 's/^/    /' | tee -a "$LOG" || true
 say "what the master saw:"
 grep -E 'Removing worker|lost|Lost|Removing executor|Launching executor|worker.*DEAD|Registering app|Removing app' \
   "$WORK/master.log" | sed 's/^/    /' | tee -a "$LOG" | tail -15 || true
 say "what the driver saw (task failures and retries):"
-grep -E 'Lost executor|Lost task|Resubmitt|ExecutorLostFailure|Removed executor|retry|aborting' "$WORK/submit1.log" \
+grep -E 'Lost executor|Lost task|Resubmitt|ExecutorLostFailure|Removed executor|retry|aborting|failed [0-9]+ times' "$WORK/submit1.log" \
   | cut -c1-220 | sed 's/^/    /' | tee -a "$LOG" | head -15 || true
 
 # --- second submission: resume from the newest checkpoint ----------------------------------------------
@@ -168,9 +176,11 @@ say "checkpoints: $(ls "$WORK/run/checkpoints" 2>/dev/null | tr '\n' ' ')"
 NEXT=$((EPOCHS + 1))
 say "submission 2: --resume --epochs $NEXT (on the remaining worker)"
 set +e
-submit submit2 --resume --epochs "$NEXT"; STATUS2=$?
+submit submit2 --resume --epochs "$NEXT"
+wait "$(cat "$WORK/submit2.pid")"; STATUS2=$?
 set -e
 say "submission 2 exited with status $STATUS2; its output:"
-grep -v '^\s*at \|WARN\|^Caused by\|^\s*\.\.\. [0-9]' "$WORK/submit2.log" | grep -v '^$' | sed 's/^/    /' | tee -a "$LOG" | tail -20
+sed 's/^/    /' "$WORK/submit2.out" | tee -a "$LOG"
+grep -E '^sentiment-on-spark' "$WORK/submit2.log" | sed 's/^/    /' | tee -a "$LOG" || true
 say "done; everything is in $WORK (run.log, the processes' logs, the run directory)"
 [ "$STATUS2" = 0 ]
