@@ -93,9 +93,9 @@ public class ParallelWrapperBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() throws Exception {
+    public void tearDown() {
         if (wrapper != null) {
-            wrapper.close();
+            wrapper.shutdown();
         }
     }
 
