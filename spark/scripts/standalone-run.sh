@@ -168,7 +168,7 @@ say "what the master saw:"
 grep -E 'Removing worker|lost|Lost|Removing executor|Launching executor|worker.*DEAD|Registering app|Removing app' \
   "$WORK/master.log" | sed 's/^/    /' | tee -a "$LOG" | tail -15 || true
 say "what the driver saw (task failures and retries):"
-grep -E 'Lost executor|Lost task|Resubmitt|ExecutorLostFailure|Removed executor|retry|aborting|failed [0-9]+ times' "$WORK/submit1.log" \
+grep -E 'Lost executor|Lost task|Resubmitt|ExecutorLostFailure|Removed executor|retry|aborting|failed [0-9]+ times|failed because|No more replicas' "$WORK/submit1.log" \
   | cut -c1-220 | sed 's/^/    /' | tee -a "$LOG" | head -15 || true
 
 # --- second submission: resume from the newest checkpoint ----------------------------------------------
