@@ -2,6 +2,7 @@ package org.recurrent4j.text;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,9 @@ import org.datavec.api.split.InputSplit;
  * List<LabelledText> reviews = imdb.readFolders(Path.of("aclImdb/train"));   // train/neg, train/pos
  * }</pre>
  */
-public final class LabelledTextFiles {
+public final class LabelledTextFiles implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private enum Layout {
         DELIMITED,

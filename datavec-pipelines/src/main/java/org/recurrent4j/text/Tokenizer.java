@@ -1,5 +1,6 @@
 package org.recurrent4j.text;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +31,9 @@ import java.util.Objects;
  * tokenizer.tokenize("A great, GREAT film!");   // [a, great, ",", great, film, !]
  * }</pre>
  */
-public final class Tokenizer {
+public final class Tokenizer implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /** What to do with punctuation and symbols. */
     public enum Punctuation {

@@ -2,6 +2,7 @@ package org.recurrent4j.text;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +40,9 @@ import org.recurrent4j.io.AtomicFile;
  * vocabulary.save(Path.of("model-dir/words.txt"));
  * }</pre>
  */
-public final class WordVocabulary {
+public final class WordVocabulary implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /** The first line of a vocabulary file. */
     public static final String HEADER = "recurrent4j-word-vocabulary 1";
@@ -107,6 +110,23 @@ public final class WordVocabulary {
             for (CharSequence text : texts) {
                 for (String token : tokenizer.tokenize(text)) {
                     frequency.merge(token, 1L, Long::sum);
+                }
+            }
+            return fromCounts(frequency);
+        }
+
+        /**
+         * The vocabulary of tokens counted elsewhere with this builder's tokenizer (for example on
+         * the workers of a cluster, each over its part of the corpus): the same vocabulary as
+         * {@link #build} gives on the whole corpus when the counts are the corpus' counts.
+         *
+         * @param frequency each token's number of occurrences (at least 1 each)
+         */
+        public WordVocabulary fromCounts(Map<String, Long> frequency) {
+            for (Map.Entry<String, Long> e : frequency.entrySet()) {
+                if (e.getValue() == null || e.getValue() < 1) {
+                    throw new IllegalArgumentException(
+                            "token \"" + e.getKey() + "\": a count must be at least 1, got " + e.getValue());
                 }
             }
             List<Map.Entry<String, Long>> kept = new ArrayList<>();

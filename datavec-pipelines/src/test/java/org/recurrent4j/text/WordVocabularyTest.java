@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.recurrent4j.text.Tokenizer.Punctuation;
@@ -46,6 +48,23 @@ class WordVocabularyTest {
         assertFalse(v.contains("the"));
         assertArrayEquals(new int[] {1, 3, 1, 2, 1}, v.encode("The film was good!"));
         assertEquals("<unk> film <unk> good <unk>", v.decode(v.encode("The film was good!")));
+    }
+
+    @Test
+    void fromCountsIsTheVocabularyOfTheTextsCounted() {
+        List<String> texts = List.of("The film, the film!", "a film", "The end");
+        WordVocabulary.Builder builder =
+                WordVocabulary.builder(Tokenizer.standard()).minCount(2).maxSize(4);
+        Map<String, Long> counts = new HashMap<>();
+        for (String text : texts) {
+            for (String token : Tokenizer.standard().tokenize(text)) {
+                counts.merge(token, 1L, Long::sum);
+            }
+        }
+        assertEquals(builder.build(texts), builder.fromCounts(counts));
+        IllegalArgumentException zero =
+                assertThrows(IllegalArgumentException.class, () -> builder.fromCounts(Map.of("film", 0L)));
+        assertEquals("token \"film\": a count must be at least 1, got 0", zero.getMessage());
     }
 
     @Test
