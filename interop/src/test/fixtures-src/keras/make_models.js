@@ -103,6 +103,15 @@ const models = {
     const [y, h, c] = tf.layers.lstm({units: 4, returnState: true, ...sigmoid}).apply(x);
     return [tf.model({inputs: x, outputs: [y, c]}), [normal([2, 5, 3], 1)]];
   },
+  sentiment_classifier() {
+    // Token indices of a recurrent4j word vocabulary (sentiment_words.txt: 0 <pad>, 1 <unk>, 2 good, ...).
+    const tokens = tf.input({shape: [null], name: 'tokens', dtype: 'int32'});
+    const e = tf.layers.embedding({inputDim: 8, outputDim: 4, maskZero: true}).apply(tokens);
+    const g = tf.layers.gru({units: 3, ...sigmoid}).apply(e);
+    const out = tf.layers.dense({units: 2, activation: 'softmax'}).apply(g);
+    // "not a good movie": not 5, a <unk> 1, good 2, movie 4.
+    return [tf.model({inputs: tokens, outputs: out}), [tf.tensor2d([[5, 1, 2, 4]], [1, 4], 'int32')]];
+  },
 };
 
 async function save(name, model, inputs, out) {

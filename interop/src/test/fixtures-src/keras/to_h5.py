@@ -17,12 +17,15 @@ saving framework's outputs beside them (NAME.io.npz: x0, x1, ... inputs; y0, y1,
 """
 import json
 import os
+import shutil
 import sys
 
 import h5py
 import numpy as np
 
 FIXTURES = os.path.join("interop", "src", "test", "resources", "fixtures", "keras")
+# The examples module's test of `recurrent4j import` and `sentiment predict` reads the classifier too.
+EXAMPLES = os.path.join("examples", "src", "test", "resources", "fixtures", "interop")
 
 
 def explicit_reset_after(node):
@@ -151,6 +154,9 @@ def main():
         if os.path.exists(os.path.join(out_dir, name, "model.json")):
             convert_tfjs(out_dir, name)
     numpy_reference_gru()
+    os.makedirs(EXAMPLES, exist_ok=True)
+    for f in ("sentiment_classifier.h5", "sentiment_classifier.io.npz"):
+        shutil.copyfile(os.path.join(FIXTURES, f), os.path.join(EXAMPLES, f))
 
 
 if __name__ == "__main__":

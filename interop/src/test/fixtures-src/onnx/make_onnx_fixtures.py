@@ -171,6 +171,10 @@ def main():
              ["x", "h0"], ["y", "h_n"], {"x": {0: "time", 1: "batch"}, "h0": {1: "batch"}})
     exported("rnn_relu_2layer_static", Sequence(torch.nn.RNN(2, 3, num_layers=2, nonlinearity="relu")),
              [torch.randn(6, 1, 2)], ["x"], ["y", "h_n"], None)
+    # The examples module's test of `recurrent4j import --from onnx` reads one.
+    examples = os.path.join("examples", "src", "test", "resources", "fixtures", "interop")
+    os.makedirs(examples, exist_ok=True)
+    shutil.copyfile(os.path.join(OUT, "torch", "gru_initial_state.onnx"), os.path.join(examples, "gru_initial_state.onnx"))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ on the stored input, the output recurrent4j computed.
 """
 import json
 import os
+import shutil
 import struct
 import sys
 
@@ -139,6 +140,11 @@ def make():
     torch.save(torch.nn.GRU(3, 4).state_dict(), os.path.join(OUT, "bad_legacy_format.pt"),
                _use_new_zipfile_serialization=False)
     torch.save(torch.nn.GRU(3, 4), os.path.join(OUT, "bad_pickled_module.pt"))
+    # The examples module's test of `recurrent4j import --from pytorch` reads two of them.
+    examples = os.path.join("examples", "src", "test", "resources", "fixtures", "interop")
+    os.makedirs(examples, exist_ok=True)
+    for f in ("rnn_relu_2layer.safetensors", "bad_lstm_proj_size.pt"):
+        shutil.copyfile(os.path.join(OUT, f), os.path.join(examples, f))
 
 
 def check_export():

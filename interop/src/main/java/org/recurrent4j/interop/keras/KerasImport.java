@@ -119,12 +119,13 @@ public final class KerasImport {
                             "has weights but no layer of the imported network (is it a layer DL4J's import drops?)");
                 }
             }
+            Map<String, org.deeplearning4j.nn.conf.layers.Layer> confs = layerConfigurations(net);
             List<ImportedLayer> summary = new ArrayList<>();
             rewritten.sources().forEach((name, type) -> {
                 Layer l = byName.get(name);
-                String became = l == null
-                        ? "(vertex or no parameters)"
-                        : describe(l.conf().getLayer());
+                String became = confs.containsKey(name)
+                        ? describe(confs.get(name))
+                        : type.equals("InputLayer") ? "network input" : type.startsWith("(") ? "vertex" : "(no layer)";
                 summary.add(new ImportedLayer(name, type, became, l == null ? 0 : l.numParams()));
             });
             List<String> notes = new ArrayList<>();
@@ -159,6 +160,25 @@ public final class KerasImport {
                 | RuntimeException e) {
             throw InteropException.in(file, "DL4J's Keras import refused the model: " + e.getMessage());
         }
+    }
+
+    /** Each layer's configuration as the network holds it (wrappers included), by name. */
+    private static Map<String, org.deeplearning4j.nn.conf.layers.Layer> layerConfigurations(Model net) {
+        Map<String, org.deeplearning4j.nn.conf.layers.Layer> out = new LinkedHashMap<>();
+        if (net instanceof MultiLayerNetwork m) {
+            for (int i = 0; i < m.getnLayers(); i++) {
+                org.deeplearning4j.nn.conf.layers.Layer c =
+                        m.getLayerWiseConfigurations().getConf(i).getLayer();
+                out.put(c.getLayerName(), c);
+            }
+        } else {
+            ((ComputationGraph) net).getConfiguration().getVertices().forEach((name, v) -> {
+                if (v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv) {
+                    out.put(name, lv.getLayerConf().getLayer());
+                }
+            });
+        }
+        return out;
     }
 
     static String describe(org.deeplearning4j.nn.conf.layers.Layer conf) {
