@@ -102,9 +102,12 @@ final class KerasH5File implements AutoCloseable {
             if (!archive.hasAttribute(name)) {
                 return null;
             }
-            return name.equals("model_config")
+            String text = name.equals("model_config")
                     ? archive.readAttributeAsJson(name)
                     : archive.readAttributeAsString(name);
+            // DL4J reads string attributes into a fixed-size buffer: the rest is NULs.
+            int end = text.indexOf('\0');
+            return end < 0 ? text : text.substring(0, end);
         } catch (UnsupportedKerasConfigurationException | RuntimeException e) {
             throw InteropException.at(file, "attribute " + name, "unreadable (" + e.getMessage() + ")");
         }

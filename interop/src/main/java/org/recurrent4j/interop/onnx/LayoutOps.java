@@ -117,7 +117,12 @@ final class LayoutOps {
 
     static String nodeName(Onnx.NodeProto node) {
         return node.getName().isEmpty()
-                ? node.getOpType() + "→" + String.join(",", node.getOutputList())
+                ? node.getOpType() + "→"
+                        + String.join(
+                                ",",
+                                node.getOutputList().stream()
+                                        .filter(o -> !o.isEmpty())
+                                        .toList())
                 : node.getName();
     }
 

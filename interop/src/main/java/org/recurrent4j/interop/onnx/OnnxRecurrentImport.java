@@ -132,6 +132,9 @@ public final class OnnxRecurrentImport {
         Onnx.GraphProto graph = model.getGraph();
         LayoutOps ops = new LayoutOps(file, graph);
         bound.forEach(ops::define);
+        // Weights are evaluated apart, with no graph input given a value: one computed from data has none.
+        LayoutOps constants = new LayoutOps(file, graph);
+        bound.forEach(constants::define);
         Set<String> initializerNames = new HashSet<>();
         graph.getInitializerList().forEach(t -> initializerNames.add(t.getName()));
         List<Onnx.NodeProto> recurrent = graph.getNodeList().stream()
@@ -217,8 +220,8 @@ public final class OnnxRecurrentImport {
             boolean resetAfter = kind == RecurrentKind.GRU
                     && attrs.containsKey("linear_before_reset")
                     && attrs.get("linear_before_reset").getI() != 0;
-            INDArray w = weight(ops, n, 1, "W", where);
-            INDArray r = weight(ops, n, 2, "R", where);
+            INDArray w = weight(constants, n, 1, "W", where);
+            INDArray r = weight(constants, n, 2, "R", where);
             type = type == null ? (w.dataType() == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT) : type;
             int g = kind.gates();
             if (r.rank() != 3 || r.size(0) != d || r.size(1) % g != 0 || r.size(1) / g != r.size(2)) {
@@ -241,8 +244,8 @@ public final class OnnxRecurrentImport {
                         "shape " + Arrays.toString(w.shape()) + ", expected [" + d + ", " + g * h + ", input size]");
             }
             long f = w.size(2);
-            INDArray b = optionalWeight(ops, n, 3, "B", where, d, 2 * g * h);
-            INDArray p = kind == RecurrentKind.LSTM ? optionalWeight(ops, n, 7, "P", where, d, 3 * h) : null;
+            INDArray b = optionalWeight(constants, n, 3, "B", where, d, 2 * g * h);
+            INDArray p = kind == RecurrentKind.LSTM ? optionalWeight(constants, n, 7, "P", where, d, 3 * h) : null;
 
             // The node's input: a transposition of a graph input, or an earlier node's Y.
             INDArray x = ops.value(n.getInput(0));
@@ -637,8 +640,7 @@ public final class OnnxRecurrentImport {
             throw InteropException.at(
                     file,
                     where + ", input " + what + " (" + name + ")",
-                    "has no constant value: weights must be initializers or Constant nodes (or be given with bind) ("
-                            + e.getMessage() + ")");
+                    "has no constant value: weights must be initializers or Constant nodes (or be given with bind)");
         }
     }
 

@@ -175,4 +175,30 @@ class OnnxImportTest {
         assertTrue(
                 e.getMessage().contains("attribute activations: [hardsigmoid, tanh] is not supported"), e.getMessage());
     }
+
+    @Test
+    void weightsThatAreNotConstantsAndInputForgetAreRefused(@TempDir Path dir) throws IOException {
+        Path defaults = Fixtures.path("onnx/node/test_lstm_defaults/model.onnx");
+        InteropException e = assertThrows(InteropException.class, () -> new OnnxRecurrentImport(defaults).build());
+        assertTrue(
+                e.getMessage().contains("model.onnx: node LSTM→Y_h (LSTM), input W (W): has no constant value"),
+                e.getMessage());
+
+        Onnx.ModelProto model = OnnxTensors.readModel(Fixtures.path("onnx/generated/lstm_reverse_layout1.onnx"));
+        Onnx.ModelProto.Builder coupled = model.toBuilder();
+        coupled.getGraphBuilder()
+                .getNodeBuilder(0)
+                .addAttribute(Onnx.AttributeProto.newBuilder()
+                        .setName("input_forget")
+                        .setType(Onnx.AttributeProto.AttributeType.INT)
+                        .setI(1));
+        Path file = dir.resolve("coupled.onnx");
+        Files.write(file, coupled.build().toByteArray());
+        e = assertThrows(InteropException.class, () -> new OnnxRecurrentImport(file).build());
+        assertTrue(
+                e.getMessage()
+                        .contains(
+                                "coupled.onnx: node LSTM→Y,Y_h (LSTM), attribute input_forget: input_forget=1 is not supported"),
+                e.getMessage());
+    }
 }

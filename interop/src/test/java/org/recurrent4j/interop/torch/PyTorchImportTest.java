@@ -145,4 +145,25 @@ class PyTorchImportTest {
             }
         }
     }
+
+    @Test
+    void aTensorOfTheModuleThatFitsNoParameterIsRefused() throws IOException {
+        NamedTensors weights = read(Fixtures.path("torch/gru_nobias_float64.pt"));
+        java.util.Map<String, INDArray> more = new java.util.LinkedHashMap<>(weights.asMap());
+        more.put("weight_ih_l3", weights.get("weight_ih_l0"));
+        InteropException e = assertThrows(
+                InteropException.class,
+                () -> new PyTorchRecurrentImport(new NamedTensors(weights.source(), more)).build());
+        assertTrue(
+                e.getMessage()
+                        .contains(
+                                "gru_nobias_float64.pt: module (unnamed), tensor weight_ih_l3: not a parameter of a 1-layer nn.GRU without bias"),
+                e.getMessage());
+        java.util.Map<String, INDArray> wrong = new java.util.LinkedHashMap<>(weights.asMap());
+        wrong.put("weight_hh_l0", org.nd4j.linalg.factory.Nd4j.zeros(DataType.DOUBLE, 12, 5));
+        e = assertThrows(
+                InteropException.class,
+                () -> new PyTorchRecurrentImport(new NamedTensors(weights.source(), wrong)).build());
+        assertTrue(e.getMessage().contains("tensor weight_hh_l0: shape [12, 5] is not [G·H, H]"), e.getMessage());
+    }
 }
