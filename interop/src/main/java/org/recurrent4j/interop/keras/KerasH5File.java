@@ -1,47 +1,48 @@
 package org.recurrent4j.interop.keras;
 
+import io.jhdf.HdfFile;
+import io.jhdf.api.Attribute;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.hdf5.DataSet;
-import org.bytedeco.hdf5.DataSpace;
-import org.bytedeco.hdf5.DataType;
-import org.bytedeco.hdf5.Group;
-import org.bytedeco.hdf5.PredType;
-import org.bytedeco.javacpp.FloatPointer;
-import org.deeplearning4j.nn.modelimport.keras.Hdf5Archive;
-import org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfigurationException;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.recurrent4j.interop.ElementType;
 import org.recurrent4j.interop.InteropException;
 
 /**
- * A Keras {@code .h5} file (HDF5, through DL4J's {@link Hdf5Archive} and the HDF5 library it
- * ships): the {@code model_config} and {@code keras_version} attributes and the weights of each
- * layer under {@code model_weights/LAYER}. Before the native library sees the file, its HDF5
- * signature and superblock are checked and the end-of-file address it declares is compared with
- * the file's size, so a truncated file or another format is refused here with the file named.
- * Every dataset's declared size is checked against the file before it is read.
+ * A Keras {@code .h5} file, read with jHDF (pure Java: a damaged file is an exception, where the
+ * native HDF5 library DL4J ships can crash the JVM): the {@code model_config} and {@code
+ * keras_version} attributes and the weights of each layer under {@code model_weights/LAYER}. The
+ * HDF5 signature is checked and the end-of-file address the superblock declares is compared with
+ * the file's size first, and every dataset's declared size against the file before it is read.
  */
 final class KerasH5File implements AutoCloseable {
 
     private static final byte[] SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
 
+    /** The most bytes a dataset may declare per byte of the file (compressed weights). */
+    private static final long MAX_EXPANSION = 64;
+
     private final Path file;
     private final long size;
-    private final Hdf5Archive archive;
+    private final HdfFile hdf;
 
-    private KerasH5File(Path file, long size, Hdf5Archive archive) {
+    private KerasH5File(Path file, long size, HdfFile hdf) {
         this.file = file;
         this.size = size;
-        this.archive = archive;
+        this.hdf = hdf;
     }
 
     /** Opens {@code file} after checking that it is a whole HDF5 file. */
@@ -61,7 +62,7 @@ final class KerasH5File implements AutoCloseable {
                     file, "truncated: its HDF5 superblock declares " + end + " bytes, the file has " + size);
         }
         try {
-            return new KerasH5File(file, size, new Hdf5Archive(file.toString()));
+            return new KerasH5File(file, size, new HdfFile(file));
         } catch (RuntimeException e) {
             throw InteropException.in(file, "not a readable HDF5 file (" + e.getMessage() + ")");
         }
@@ -99,17 +100,58 @@ final class KerasH5File implements AutoCloseable {
     /** A root attribute as text (a JSON document for {@code model_config}), or null if absent. */
     String attribute(String name) throws InteropException {
         try {
-            if (!archive.hasAttribute(name)) {
+            Attribute a = hdf.getAttribute(name);
+            if (a == null) {
                 return null;
             }
-            String text = name.equals("model_config")
-                    ? archive.readAttributeAsJson(name)
-                    : archive.readAttributeAsString(name);
-            // DL4J reads string attributes into a fixed-size buffer: the rest is NULs.
+            Object data = a.getData();
+            if (data instanceof String[] array && array.length > 0) {
+                data = array[0];
+            }
+            if (data instanceof byte[] bytes) {
+                data = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            }
+            if (!(data instanceof String text)) {
+                throw InteropException.at(file, "attribute " + name, "is not text");
+            }
             int end = text.indexOf('\0');
             return end < 0 ? text : text.substring(0, end);
-        } catch (UnsupportedKerasConfigurationException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw InteropException.at(file, "attribute " + name, "unreadable (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The layers with a group under {@code model_weights}. */
+    List<String> weightGroups() throws InteropException {
+        Group weights = weightsGroup();
+        return weights == null ? List.of() : groupChildren(weights, "model_weights");
+    }
+
+    /** True if the file holds a {@code model_weights} group. */
+    boolean hasWeights() throws InteropException {
+        return weightsGroup() != null;
+    }
+
+    private Group weightsGroup() throws InteropException {
+        try {
+            Node node = hdf.getChildren().get("model_weights");
+            return node instanceof Group g ? g : null;
+        } catch (RuntimeException e) {
+            throw InteropException.at(file, "model_weights", "unreadable (" + e.getMessage() + ")");
+        }
+    }
+
+    private List<String> groupChildren(Group group, String where) throws InteropException {
+        try {
+            List<String> names = new ArrayList<>();
+            group.getChildren().forEach((name, node) -> {
+                if (node instanceof Group) {
+                    names.add(name);
+                }
+            });
+            return names;
+        } catch (RuntimeException e) {
+            throw InteropException.at(file, where, "unreadable (" + e.getMessage() + ")");
         }
     }
 
@@ -119,89 +161,66 @@ final class KerasH5File implements AutoCloseable {
      */
     Map<String, INDArray> weights(String layer) throws InteropException {
         Map<String, INDArray> out = new LinkedHashMap<>();
+        Group weights = weightsGroup();
+        if (weights == null) {
+            return out;
+        }
         try {
-            if (!archive.getGroups("model_weights").contains(layer)) {
-                return out;
+            Node node = weights.getChildren().get(layer);
+            if (node instanceof Group g) {
+                collect(layer, g, "", 0, out);
             }
-            collect(new String[] {"model_weights", layer}, "", out);
-        } catch (UnsupportedKerasConfigurationException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw InteropException.at(file, "layer " + layer, "its weights are unreadable (" + e.getMessage() + ")");
         }
         return out;
     }
 
-    /** True if the file holds a {@code model_weights} group. */
-    boolean hasWeights() {
-        try {
-            return archive.getGroups().contains("model_weights");
-        } catch (RuntimeException e) {
-            return false;
+    private void collect(String layer, Group group, String prefix, int depth, Map<String, INDArray> out)
+            throws InteropException {
+        if (depth > 12) {
+            throw InteropException.at(file, "layer " + layer, "weight groups nested too deep");
         }
-    }
-
-    private void collect(String[] groups, String prefix, Map<String, INDArray> out)
-            throws InteropException, UnsupportedKerasConfigurationException {
-        for (String dataset : archive.getDataSets(groups)) {
-            out.put(prefix + dataset, read(groups, dataset, prefix + dataset));
-        }
-        if (groups.length > 12) {
-            throw InteropException.at(file, String.join("/", groups), "groups nested too deep for layer weights");
-        }
-        for (String group : archive.getGroups(groups)) {
-            String[] deeper = Arrays.copyOf(groups, groups.length + 1);
-            deeper[groups.length] = group;
-            collect(deeper, prefix + group + "/", out);
-        }
-    }
-
-    private INDArray read(String[] groups, String name, String path) throws InteropException {
-        synchronized (Hdf5Archive.LOCK_OBJECT) {
-            Group[] opened = archive.openGroups(groups);
-            try {
-                DataSet dataset = opened[opened.length - 1].openDataSet(name);
-                try {
-                    DataSpace space = dataset.getSpace();
-                    int rank = space.getSimpleExtentNdims();
-                    if (rank < 0 || rank > 6) {
-                        throw InteropException.at(file, "weight " + groups[1] + "/" + path, "rank " + rank);
-                    }
-                    long[] dims = new long[rank];
-                    space.getSimpleExtentDims(dims);
-                    space.deallocate();
-                    long count = org.recurrent4j.interop.ElementType.count(dims);
-                    if (count < 0 || count * 4 > size) {
-                        throw InteropException.at(
-                                file,
-                                "weight " + groups[1] + "/" + path,
-                                "shape " + Arrays.toString(dims) + " declares more float32 values than the file's "
-                                        + size + " bytes hold");
-                    }
-                    float[] values = new float[(int) count];
-                    FloatPointer pointer = new FloatPointer(count);
-                    try {
-                        dataset.read(pointer, new DataType(PredType.NATIVE_FLOAT()));
-                        pointer.get(values);
-                    } finally {
-                        pointer.deallocate();
-                    }
-                    INDArray flat = Nd4j.createFromArray(values);
-                    return rank == 0 ? flat.reshape(new long[0]) : flat.reshape('c', dims);
-                } finally {
-                    dataset.deallocate();
-                }
-            } finally {
-                archive.closeGroups(opened);
+        for (Map.Entry<String, Node> e : group.getChildren().entrySet()) {
+            String path = prefix + e.getKey();
+            if (e.getValue() instanceof Dataset d) {
+                out.put(path, read(layer, path, d));
+            } else if (e.getValue() instanceof Group g) {
+                collect(layer, g, path + "/", depth + 1, out);
             }
         }
     }
 
-    /** The names of the layers with weights. */
-    List<String> weightGroups() {
-        return archive.getGroups("model_weights");
+    private INDArray read(String layer, String path, Dataset dataset) throws InteropException {
+        String where = "layer " + layer + ", weight " + path;
+        long[] dims = dataset.getDimensionsAsLong();
+        long count = ElementType.count(dims);
+        if (count < 0 || dataset.getSizeInBytes() > MAX_EXPANSION * size || dataset.getStorageInBytes() > size) {
+            throw InteropException.at(
+                    file,
+                    where,
+                    "shape " + Arrays.toString(dims) + " declares more data than the file's " + size + " bytes hold");
+        }
+        Class<?> type = dataset.getJavaType();
+        Object flat = count == 0 ? null : dataset.getDataFlat();
+        INDArray values;
+        if (count == 0) {
+            values = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, dims);
+        } else if (type == float.class && flat instanceof float[] f) {
+            values = Nd4j.createFromArray(f);
+        } else if (type == double.class && flat instanceof double[] d) {
+            values = Nd4j.createFromArray(d);
+        } else {
+            throw InteropException.at(file, where, "element type " + type + " (float32 and float64 weights are read)");
+        }
+        if (values.length() != count) {
+            throw InteropException.at(file, where, values.length() + " values for shape " + Arrays.toString(dims));
+        }
+        return dims.length == 0 ? values.reshape(new long[0]) : values.reshape('c', dims);
     }
 
     @Override
     public void close() {
-        archive.close();
+        hdf.close();
     }
 }

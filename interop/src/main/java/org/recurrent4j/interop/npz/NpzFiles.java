@@ -8,7 +8,6 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -62,12 +61,17 @@ public final class NpzFiles {
                                 entry.getSize() < 0 ? Long.MAX_VALUE : entry.getSize(), MAX_DEFLATE_RATIO * fileSize);
                 try (InputStream in = zip.getInputStream(entry)) {
                     arrays.put(name, NpyFormat.read(in, file + ": array " + name, limit));
-                } catch (ZipException e) {
-                    throw InteropException.at(file, "array " + name, "damaged zip member (" + e.getMessage() + ")");
+                } catch (InteropException e) {
+                    throw e;
+                } catch (IOException e) {
+                    throw InteropException.at(file, "array " + name, "damaged zip member (" + e + ")");
                 }
             }
-        } catch (ZipException e) {
-            throw InteropException.in(file, "not an .npz file (not a readable zip: " + e.getMessage() + ")");
+        } catch (InteropException e) {
+            throw e;
+        } catch (IOException e) {
+            // ZipFile reports damage as ZipException or EOFException.
+            throw InteropException.in(file, "not an .npz file (not a readable zip: " + e + ")");
         }
         return new NamedTensors(file, arrays);
     }

@@ -39,7 +39,8 @@ public final class OnnxTensors {
                 throw InteropException.in(file, "not an ONNX model: no graph with nodes");
             }
             return model;
-        } catch (InvalidProtocolBufferException e) {
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            // The protobuf parser reports some damage as IllegalStateException.
             throw InteropException.in(file, "not an ONNX model (not a readable ModelProto: " + e.getMessage() + ")");
         }
     }
@@ -48,7 +49,7 @@ public final class OnnxTensors {
     public static INDArray readTensor(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return toArray(Onnx.TensorProto.parseFrom(in), file, "tensor");
-        } catch (InvalidProtocolBufferException e) {
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
             throw InteropException.in(file, "not an ONNX TensorProto (" + e.getMessage() + ")");
         }
     }

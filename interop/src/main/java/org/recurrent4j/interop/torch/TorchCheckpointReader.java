@@ -12,9 +12,7 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
-import net.razorvine.pickle.PickleException;
 import net.razorvine.pickle.objects.ClassDict;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.recurrent4j.interop.ElementType;
@@ -65,7 +63,8 @@ public final class TorchCheckpointReader {
             Object top;
             try (InputStream in = zip.getInputStream(zip.getEntry(root + "data.pkl"))) {
                 top = TorchPickle.read(in);
-            } catch (PickleException | ClassCastException | IndexOutOfBoundsException | ArithmeticException e) {
+            } catch (IOException | RuntimeException e) {
+                // The pickle reader reports a damaged stream as any of these (e.g. "expected more bytes").
                 throw InteropException.at(
                         file, root + "data.pkl", "not a readable state_dict pickle (" + e.getMessage() + ")");
             }
@@ -90,8 +89,11 @@ public final class TorchCheckpointReader {
                 tensors.put(e.getKey(), materialize(zip, root, order, e.getKey(), e.getValue(), storages, file));
             }
             return new NamedTensors(file, tensors);
-        } catch (ZipException e) {
-            throw InteropException.in(file, "not a readable torch.save zip (" + e.getMessage() + ")");
+        } catch (InteropException e) {
+            throw e;
+        } catch (IOException e) {
+            // ZipFile reports damage as ZipException or EOFException.
+            throw InteropException.in(file, "not a readable torch.save zip (" + e + ")");
         }
     }
 
@@ -231,8 +233,10 @@ public final class TorchCheckpointReader {
                         "storage data/" + s.key() + " is truncated: " + data.length + " of " + bytes + " bytes");
             }
             return ByteBuffer.wrap(data);
-        } catch (ZipException e) {
-            throw InteropException.at(file, where, "storage data/" + s.key() + " is damaged (" + e.getMessage() + ")");
+        } catch (InteropException e) {
+            throw e;
+        } catch (IOException e) {
+            throw InteropException.at(file, where, "storage data/" + s.key() + " is damaged (" + e + ")");
         }
     }
 }

@@ -33,9 +33,9 @@ import org.recurrent4j.interop.testing.DoublePrecision;
 @ExtendWith(DoublePrecision.class)
 class GradientCheckImportVerticesTest {
 
-    private static final int N_IN = 3;
-    private static final int HIDDEN = 4;
-    private static final int STEPS = 5;
+    private static final int N_IN = 2;
+    private static final int HIDDEN = 3;
+    private static final int STEPS = 4;
     private static final int BATCH = 3;
 
     /** 0: no mask; 1: the last two steps of example 1 padded; 2: the first two steps of example 2 padded. */
@@ -45,7 +45,7 @@ class GradientCheckImportVerticesTest {
         }
         INDArray m = Nd4j.ones(DataType.DOUBLE, BATCH, STEPS);
         if (kind == 1) {
-            m.putScalar(1, 3, 0).putScalar(1, 4, 0);
+            m.putScalar(1, STEPS - 2, 0).putScalar(1, STEPS - 1, 0);
         } else {
             m.putScalar(2, 0, 0).putScalar(2, 1, 0);
         }
@@ -86,7 +86,7 @@ class GradientCheckImportVerticesTest {
                         new MaskedTimeDistributed(
                                 new DenseLayer.Builder()
                                         .nIn(HIDDEN)
-                                        .nOut(3)
+                                        .nOut(2)
                                         .activation(Activation.TANH)
                                         .build(),
                                 RNNFormat.NWC),
@@ -103,7 +103,7 @@ class GradientCheckImportVerticesTest {
                         "seq",
                         new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE)
                                 .activation(Activation.IDENTITY)
-                                .nIn(3)
+                                .nIn(2)
                                 .nOut(2)
                                 .dataFormat(RNNFormat.NWC)
                                 .build(),
@@ -146,10 +146,10 @@ class GradientCheckImportVerticesTest {
         INDArray x = Nd4j.arange(BATCH * STEPS).castTo(DataType.DOUBLE).reshape(BATCH, STEPS, 1);
         INDArray reversed = TimeReverseVertexImpl.reversed(x, 1);
         assertEquals(x.getDouble(1, 0, 0), reversed.getDouble(1, STEPS - 1, 0));
-        assertEquals(x.getDouble(2, 4, 0), reversed.getDouble(2, 0, 0));
+        assertEquals(x.getDouble(2, STEPS - 1, 0), reversed.getDouble(2, 0, 0));
         INDArray mask = mask(1);
         INDArray reversedMask = TimeReverseVertexImpl.reversed(mask, 1);
         assertEquals(0, reversedMask.getDouble(1, 0));
-        assertEquals(1, reversedMask.getDouble(1, 4));
+        assertEquals(1, reversedMask.getDouble(1, STEPS - 1));
     }
 }
