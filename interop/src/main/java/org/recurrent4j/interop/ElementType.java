@@ -16,12 +16,12 @@ public enum ElementType {
     FLOAT32(4, DataType.FLOAT),
     FLOAT16(2, DataType.FLOAT),
     BFLOAT16(2, DataType.FLOAT),
-    INT64(8, DataType.LONG),
-    INT32(4, DataType.LONG),
-    INT16(2, DataType.LONG),
-    INT8(1, DataType.LONG),
-    UINT8(1, DataType.LONG),
-    BOOL(1, DataType.LONG);
+    INT64(8, DataType.INT64),
+    INT32(4, DataType.INT64),
+    INT16(2, DataType.INT64),
+    INT8(1, DataType.INT64),
+    UINT8(1, DataType.INT64),
+    BOOL(1, DataType.INT64);
 
     private final int bytes;
     private final DataType readAs;
@@ -43,7 +43,7 @@ public enum ElementType {
 
     /** True for the floating-point types. */
     public boolean isFloatingPoint() {
-        return readAs != DataType.LONG;
+        return readAs != DataType.INT64;
     }
 
     /**

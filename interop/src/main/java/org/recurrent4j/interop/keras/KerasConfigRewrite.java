@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.nd4j.shade.jackson.core.type.TypeReference;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.node.ArrayNode;
@@ -528,7 +529,8 @@ final class KerasConfigRewrite {
             c.put("reset_after", !oldDefaults);
         }
         try {
-            KerasRecurrentSpec.of(kind, JSON.convertValue(c, Map.class)).cell();
+            KerasRecurrentSpec.of(kind, JSON.convertValue(c, new TypeReference<Map<String, Object>>() {}))
+                    .cell();
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw InteropException.at(file, where, "not importable onto recurrent4j's " + kind + ": " + e.getMessage());
         }

@@ -10,6 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** The network's part of {@link MaskedTimeDistributed}: masks flattened example-major, as the data. */
 public class MaskedTimeDistributedLayer extends TimeDistributedLayer {
 
+    private static final long serialVersionUID = 1L;
+
     public MaskedTimeDistributedLayer(Layer underlying, RNNFormat format) {
         super(underlying, format);
     }

@@ -69,7 +69,8 @@ final class NpyFormat {
         long[] shape = shape(shapeText.group(1), where);
         long count = ElementType.count(shape);
         if (count < 0) {
-            throw new InteropException(where + ": shape " + Arrays.toString(shape) + " is too large");
+            throw new InteropException(
+                    where + ": shape " + Arrays.toString(shape) + " declares more elements than one array holds");
         }
         long bytes = count * type.bytes();
         if (bytes > limit) {

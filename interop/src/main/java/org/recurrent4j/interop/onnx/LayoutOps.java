@@ -182,7 +182,7 @@ final class LayoutOps {
         }
         int t = (int) to.getI();
         boolean floating = t == 1 || t == 10 || t == 11 || t == 16;
-        return floating ? in.castTo(DataType.DOUBLE) : in.castTo(DataType.LONG);
+        return floating ? in.castTo(DataType.DOUBLE) : in.castTo(DataType.INT64);
     }
 
     private static INDArray transpose(INDArray in, Onnx.AttributeProto perm) {
@@ -454,6 +454,6 @@ final class LayoutOps {
         if (v.length() > 64) {
             throw new IllegalArgumentException("a shape or index list of " + v.length() + " values");
         }
-        return v.dup('c').castTo(DataType.LONG).reshape(v.length()).toLongVector();
+        return v.dup('c').castTo(DataType.INT64).reshape(v.length()).toLongVector();
     }
 }

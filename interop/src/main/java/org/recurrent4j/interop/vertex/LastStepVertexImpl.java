@@ -17,6 +17,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /** The network's part of {@link LastStepVertex}. */
 public class LastStepVertexImpl extends BaseGraphVertex {
 
+    private static final long serialVersionUID = 1L;
+
     private final RNNFormat format;
     private INDArray mask;
     private long[] inputShape;

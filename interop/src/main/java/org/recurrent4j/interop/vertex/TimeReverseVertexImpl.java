@@ -16,6 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /** The network's part of {@link TimeReverseVertex}. */
 public class TimeReverseVertexImpl extends BaseGraphVertex {
 
+    private static final long serialVersionUID = 1L;
+
     private final RNNFormat format;
 
     public TimeReverseVertexImpl(ComputationGraph graph, String name, int index, RNNFormat format, DataType dataType) {
