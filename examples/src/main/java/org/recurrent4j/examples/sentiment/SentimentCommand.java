@@ -51,7 +51,8 @@ public final class SentimentCommand implements Callable<Integer> {
     /** The settings prediction needs, in a model directory. */
     public static final String SETTINGS_FILE = "sentiment.properties";
 
-    private static final String MAX_LENGTH = "max-length";
+    /** The key of the tokens kept per text in {@link #SETTINGS_FILE}. */
+    public static final String MAX_LENGTH = "max-length";
 
     @Spec
     private CommandSpec spec;
