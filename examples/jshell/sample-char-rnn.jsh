@@ -23,18 +23,20 @@
 // what carries the text so far; rnnTimeStep keeps it between calls, so each new character costs
 // one step, not a rerun of the whole prefix.
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
+import org.recurrent4j.io.ModelFile;
+import org.recurrent4j.training.RunResult;
+import org.recurrent4j.training.TrainingRun;
 import org.recurrent4j.decode.LanguageModelSampler;
 import org.recurrent4j.decode.TokenSampler;
 import org.recurrent4j.examples.cell.CellChoice;
 import org.recurrent4j.examples.charrnn.CharRnnCommand;
 import org.recurrent4j.examples.charrnn.CharRnnModel;
-import org.recurrent4j.examples.charrnn.CharRnnTrainer;
 import org.recurrent4j.examples.charrnn.TextCorpus;
 import org.recurrent4j.text.CharacterSequenceRecordReader;
 import org.recurrent4j.text.CharacterVocabulary;
@@ -65,6 +67,22 @@ double temperature = Double.parseDouble(setting("RECURRENT4J_TEMPERATURE", "0.8"
 // character. A fixed number of steps, not a time budget, so that the result does not depend on how
 // busy the machine is.
 
+// Random windows of 32 characters, one-hot, 16 per batch, offsets drawn from the seed's generator.
+CharacterSequenceRecordReader.Batches windows(String text, CharacterVocabulary vocab, long seed) throws IOException {
+    CharacterSequenceRecordReader reader = new CharacterSequenceRecordReader.Builder(vocab)
+            .length(32)
+            .randomOffsets(seed)
+            .features(CharacterSequenceRecordReader.Features.ONE_HOT)
+            .build();
+    reader.initialize(text, "corpus");
+    return reader.batches(16);
+}
+
+// The mean loss per character of the next 2 batches (DL4J's score sums a window's 32 steps).
+double windowLoss(MultiLayerNetwork net, CharacterSequenceRecordReader.Batches batches) {
+    return (net.score(batches.nextContinuing()) + net.score(batches.nextContinuing())) / 2 / 32;
+}
+
 Path modelDir;
 double lossBefore = Double.NaN;
 double lossAfter = Double.NaN;
@@ -83,14 +101,11 @@ if (!given.isEmpty()) {
             vocab.size(), new CharRnnModel.Settings(CellChoice.LSTM, 48, 1, 32, 0.02, 42));
     // Random windows of 32 characters, 16 per batch, from the project's CharacterSequenceRecordReader
     // (offsets drawn from a seeded generator). Mean loss in nats per character over the same 2 batches
-    // (seed 1) before and after training on others (seed 42).
-    lossBefore = CharRnnTrainer.evaluate(tiny, CharRnnTrainer.randomWindows(
-            text, "corpus", vocab, CharacterSequenceRecordReader.Part.ALL, 0.1, 32, 16, 1), 2);
-    CharRnnTrainer.Result result = CharRnnTrainer.train(
-            tiny, CharRnnTrainer.randomWindows(text, "corpus", vocab, CharacterSequenceRecordReader.Part.ALL, 0.1, 32, 16, 42),
-            32, Duration.ofMinutes(2), 60, Duration.ofMinutes(1), p -> {});
-    lossAfter = CharRnnTrainer.evaluate(tiny, CharRnnTrainer.randomWindows(
-            text, "corpus", vocab, CharacterSequenceRecordReader.Part.ALL, 0.1, 32, 16, 1), 2);
+    // (seed 1) before and after training on others (seed 42) with the library's training run.
+    lossBefore = windowLoss(tiny, windows(text, vocab, 1));
+    CharacterSequenceRecordReader.Batches training = windows(text, vocab, 42);
+    RunResult result = TrainingRun.of(tiny).data(training::nextContinuing).steps(60).build().train();
+    lossAfter = windowLoss(tiny, windows(text, vocab, 1));
     System.out.printf("trained a tiny model: %d steps in %.1f s, loss %.3f -> %.3f nats/char (uniform: %.3f)%n",
             result.steps(), result.elapsed().toMillis() / 1000.0, lossBefore, lossAfter, Math.log(vocab.size()));
     modelDir = Files.createTempDirectory("recurrent4j-char-rnn");
@@ -99,10 +114,11 @@ if (!given.isEmpty()) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 2. Load: the network (DL4J's ModelSerializer) and the vocabulary that maps characters to the
+// 2. Load: the network (a ModelFile: checked against its integrity record, then read by DL4J's
+// ModelSerializer) and the vocabulary that maps characters to the
 // indices of its one-hot input and softmax output.
 
-MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(modelDir.resolve(CharRnnCommand.MODEL_FILE).toFile());
+MultiLayerNetwork net = ModelFile.loadMultiLayerNetwork(modelDir.resolve(CharRnnCommand.MODEL_FILE), false);
 CharacterVocabulary vocabulary = CharacterVocabulary.load(modelDir.resolve(CharRnnCommand.VOCABULARY_FILE));
 System.out.printf("loaded: %d layers, %,d parameters, %d characters in the vocabulary%n",
         net.getnLayers(), net.numParams(), vocabulary.size());

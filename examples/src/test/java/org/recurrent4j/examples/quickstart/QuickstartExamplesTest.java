@@ -8,6 +8,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,7 +40,10 @@ class QuickstartExamplesTest {
         }
     }
 
-    /** Char-RNN on a generated text of 12 letters: the validation loss is finite and below ln V. */
+    /**
+     * Char-RNN on a generated text of words of 12 letters: the validation loss is below the text's
+     * unigram entropy, which no model that ignores the characters before can reach.
+     */
     @Test
     void charRnnLearnsBelowUniform(@TempDir Path dir) throws Exception {
         Random random = new Random(1);
@@ -51,12 +56,15 @@ class QuickstartExamplesTest {
         Files.writeString(file, text);
         Run run = capture(() -> CharRnnExample.run(
                 file.toString(), "--steps", "60", "--hidden", "32", "--length", "40", "--sample", "50"));
-        double lnV = Math.log(13);
-        assertTrue(Double.isFinite(run.result()) && run.result() < 0.8 * lnV, "validation loss " + run.result());
+        double unigram = unigramEntropy(text.toString());
+        assertTrue(run.result() < unigram - 0.2, "validation loss " + run.result() + " vs unigram entropy " + unigram);
         assertTrue(run.output().contains("--- sample"), run.output());
     }
 
-    /** Sentiment on a generated SST-2-style file: the held-out accuracy is printed and within [0, 1]. */
+    /**
+     * Sentiment on a generated SST-2-style file whose label is told by one of 8 words: the held-out
+     * accuracy is far above chance (1/2).
+     */
     @Test
     void sentimentReportsHeldOutAccuracy(@TempDir Path dir) throws Exception {
         Random random = new Random(2);
@@ -75,25 +83,29 @@ class QuickstartExamplesTest {
         }
         Path file = dir.resolve("labelled.tsv");
         Files.writeString(file, tsv);
-        Run run = capture(() -> SentimentExample.run(file.toString(), "--epochs", "1", "--hidden", "16"));
-        assertTrue(run.result() >= 0 && run.result() <= 1, "accuracy " + run.result());
+        Run run = capture(() -> SentimentExample.run(file.toString(), "--epochs", "3", "--hidden", "16"));
+        assertTrue(run.result() > 0.85, "accuracy " + run.result() + " (chance 0.5)");
         assertEquals(run.result(), lastNumber(run.output(), "held-out accuracy (\\S+)"), 1e-3);
         assertTrue(run.output().contains("360 training and 40 held-out examples"), run.output());
     }
 
-    /** Control charts from the generator: after a few epochs the test accuracy is well above chance (1/6). */
+    /** Control charts from the generator: after a few epochs the test accuracy is far above chance (1/6). */
     @Test
     void timeSeriesClassifiesControlCharts() throws Exception {
-        Run run = capture(() -> TimeSeriesExample.run("--epochs", "3", "--hidden", "12", "--train-series", "300"));
-        assertTrue(run.result() > 0.3 && run.result() <= 1, "accuracy " + run.result());
+        Run run = capture(() -> TimeSeriesExample.run("--epochs", "5", "--hidden", "12", "--train-series", "300"));
+        assertTrue(run.result() > 0.8, "accuracy " + run.result() + " (chance 1/6)");
         assertEquals(run.result(), lastNumber(run.output(), "test accuracy (\\S+)"), 1e-3);
     }
 
-    /** Addition, a few steps: exact match within [0, 1] and the answers written only in digits. */
+    /**
+     * One-digit addition (sums never trained on held out): the greedy exact match is far above what
+     * guessing reaches (about 1/19 for the right sum's digits), and the answers are written only in digits.
+     */
     @Test
-    void seq2SeqDecodesDigits() throws Exception {
-        Run run = capture(() -> Seq2SeqExample.run("--steps", "20", "--batch", "32", "--hidden", "16", "--test", "6"));
-        assertTrue(run.result() >= 0 && run.result() <= 1, "exact match " + run.result());
+    void seq2SeqLearnsToAdd() throws Exception {
+        Run run = capture(() -> Seq2SeqExample.run(
+                "--digits", "1", "--steps", "250", "--batch", "32", "--hidden", "32", "--test", "10"));
+        assertTrue(run.result() > 0.6, "held-out exact match " + run.result());
         Matcher answers = Pattern.compile("\\(model: (.*)\\)").matcher(run.output());
         int count = 0;
         while (answers.find()) {
@@ -101,6 +113,16 @@ class QuickstartExamplesTest {
             count++;
         }
         assertEquals(5, count, run.output());
+    }
+
+    /** Entropy in nats of the text's character frequencies: the best a memoryless model can do. */
+    private static double unigramEntropy(String text) {
+        Map<Integer, Integer> counts = new HashMap<>();
+        text.codePoints().forEach(c -> counts.merge(c, 1, Integer::sum));
+        double n = text.codePointCount(0, text.length());
+        return -counts.values().stream()
+                .mapToDouble(c -> c / n * Math.log(c / n))
+                .sum();
     }
 
     /** The number captured by the last match of {@code regex} in {@code text}. */
