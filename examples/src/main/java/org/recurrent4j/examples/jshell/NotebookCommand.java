@@ -46,7 +46,7 @@ public final class NotebookCommand implements Callable<Integer> {
     @Parameters(
             arity = "0..1",
             paramLabel = "NOTEBOOK",
-            description = "a notebook's name (rnn-step-by-hand, structures, vanishing-gradients, sample-char-rnn)"
+            description = "a notebook's name (rnn-step-by-hand, structures, vanishing-gradients, sample-char-rnn, rnn-over-images)"
                     + " or the path of a .jsh file")
     private String notebook;
 
