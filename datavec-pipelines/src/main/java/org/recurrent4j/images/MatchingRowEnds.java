@@ -20,7 +20,8 @@ import org.recurrent4j.synthetic.SyntheticTask;
  *   0  when exactly two rows differ, one with (a, b) = (+1, −1) and one with (−1, +1)
  * </pre>
  *
- * <p>Both classes are equally likely, and in both the count of {@code +1} marks on the left equals
+ * <p>Both classes are equally likely (in each part of the split: the class is drawn first, then an
+ * ends pattern of that class in the part), and in both the count of {@code +1} marks on the left equals
  * the count on the right, so no statistic of the left column or of the right column alone — nor of
  * any region narrower than the image — tells the classes apart: a model must relate the two ends of
  * the same row, {@code W − 1} pixels apart. A convolutional network whose receptive field is
@@ -40,6 +41,8 @@ import org.recurrent4j.synthetic.SyntheticTask;
 public class MatchingRowEnds extends SyntheticTask {
 
     private static final long serialVersionUID = 1L;
+
+    private static final int MAX_TRIES = 100_000;
 
     /** The value of a distractor pixel (with a random sign). */
     public static final double DISTRACTOR = 0.5;
@@ -111,12 +114,16 @@ public class MatchingRowEnds extends SyntheticTask {
         INDArray images = Nd4j.zeros(DataType.FLOAT, size, 1, height, width);
         INDArray labels = Nd4j.zeros(DataType.FLOAT, size, 2);
         for (int n = 0; n < size; n++) {
-            int[] ends;
-            boolean match;
-            do {
-                match = random.nextBoolean();
+            boolean match = random.nextBoolean();
+            int[] ends = ends(match, random);
+            for (int tries = 1; !split.contains(part, ends); tries++) {
+                if (tries == MAX_TRIES) {
+                    throw new IllegalStateException("no ends pattern of class " + (match ? 1 : 0) + " found in the "
+                            + part + " part after " + MAX_TRIES + " draws: with " + height
+                            + " rows there are too few patterns for this split; use more rows");
+                }
                 ends = ends(match, random);
-            } while (!split.contains(part, ends));
+            }
             for (int r = 0; r < height; r++) {
                 images.putScalar(new long[] {n, 0, r, 0}, ends[2 * r]);
                 images.putScalar(new long[] {n, 0, r, width - 1}, ends[2 * r + 1]);

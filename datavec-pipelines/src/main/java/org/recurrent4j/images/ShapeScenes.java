@@ -33,7 +33,7 @@ import org.recurrent4j.synthetic.HeldOutSplit;
  * combination of colours, shapes and relation never appears in training, though each word does.
  *
  * <p>Tokens ({@link #vocabulary()}): {@code <start>} (0), {@code <end>} (1), then the words. Batches
- * ({@link CaptionBatch}) hold the images {@code [B, 3, 16, 16]}, the decoder's inputs (START and
+ * ({@link SceneCaptions}) hold the images {@code [B, 3, 16, 16]}, the decoder's inputs (START and
  * the caption, one-hot {@code [B, V, T]}) and the labels (the caption and END).
  *
  * <pre>{@code

@@ -26,11 +26,13 @@ import org.recurrent4j.synthetic.HeldOutSplit;
  * whose combination never appeared in training: the share of held-out captions exactly right.
  *
  * <pre>
- *   java -cp ... org.recurrent4j.examples.images.ShapeCaptioning [steps [encoderHidden [decoderHidden]]]
+ *   java -cp ... org.recurrent4j.examples.images.ShapeCaptioning [steps [encoderHidden [decoderHidden
+ *       [every [scored]]]]]
  * </pre>
  *
  * <p>Defaults: 3,000 steps of 32 scenes, encoder GRU 24 per direction, decoder GRU 96, Adam 3e-3.
- * It prints the held-out exact match (greedy and beam 3, on 500 held-out drawings) every 500 steps.
+ * Every {@code every} (500) steps it prints the held-out exact match, greedy and beam 3, on {@code
+ * scored} (500) drawings of held-out scenes.
  */
 public final class ShapeCaptioning {
 
@@ -40,6 +42,8 @@ public final class ShapeCaptioning {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
         int encoderHidden = args.length > 1 ? Integer.parseInt(args[1]) : 24;
         int decoderHidden = args.length > 2 ? Integer.parseInt(args[2]) : 96;
+        int every = args.length > 3 ? Integer.parseInt(args[3]) : 500;
+        int scored = args.length > 4 ? Integer.parseInt(args[4]) : 500;
         ShapeScenes scenes = new ShapeScenes(HeldOutSplit.of(0.2));
         System.out.printf(
                 Locale.ROOT,
@@ -49,7 +53,6 @@ public final class ShapeCaptioning {
         ComputationGraph net = new ComputationGraph(captioner(encoderHidden, decoderHidden, 3e-3, 7));
         net.init();
         System.out.printf(Locale.ROOT, "%d parameters%n", net.numParams());
-        int every = 500;
         long nanos = 0;
         for (int done = 0; done < steps; done += every) {
             long t0 = System.nanoTime();
@@ -60,8 +63,8 @@ public final class ShapeCaptioning {
                     "step %5d (%.0f s): held-out exact match greedy %.1f%%, beam(3) %.1f%%%n",
                     done + every,
                     nanos / 1e9,
-                    100 * exactMatch(net, scenes, 500, 1, 5),
-                    100 * exactMatch(net, scenes, 500, 3, 5));
+                    100 * exactMatch(net, scenes, scored, 1, 5),
+                    100 * exactMatch(net, scenes, scored, 3, 5));
         }
     }
 
