@@ -94,6 +94,8 @@ import org.recurrent4j.params.Recurrent2dParamInitializer;
  */
 public class Recurrent2d extends BaseWrapperLayer {
 
+    private static final long serialVersionUID = 1L;
+
     /** How the four directions are arranged. */
     public enum Composition {
         /** Four independent sweeps over the input, merged. */

@@ -117,6 +117,7 @@ public class Recurrent2dLayer extends AbstractLayer<Recurrent2d> {
     // ---------------------------------------------------------------- forward
 
     @Override
+    @SuppressWarnings("try") // the scope is what matters: arrays made in it live outside the workspaces
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         Recurrent2d c = layerConf();
@@ -271,6 +272,7 @@ public class Recurrent2dLayer extends AbstractLayer<Recurrent2d> {
     // ---------------------------------------------------------------- backward
 
     @Override
+    @SuppressWarnings("try") // the scope is what matters: arrays made in it live outside the workspaces
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         if (!lastPassTraining) {
