@@ -12,7 +12,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * Greedy and beam-search decoding for an encoder–decoder graph with two inputs (source, decoder
  * input: START then the tokens so far) and one softmax output over the target vocabulary, such as
- * {@link org.recurrent4j.arch.EncoderDecoder} builds.
+ * {@link org.recurrent4j.arch.EncoderDecoder} builds, or a {@link org.recurrent4j.arch.OneToMany}
+ * captioner whose first input is an image (or a vector) and whose steps are the previous tokens.
  *
  * <pre>
  *   greedy:  y_t = argmax p(y | source, y_&lt;t) until END or the length limit
@@ -96,7 +97,8 @@ public final class SequenceDecoder {
     /**
      * The most probable token at each step until END (not included) or {@code maxLength} tokens.
      *
-     * @param source one example {@code [1, F, S]} (or {@code [1, 1, S]} indices)
+     * @param source one example {@code [1, F, S]} (or {@code [1, 1, S]} indices; or an image {@code
+     *     [1, C, H, W]} for a {@link org.recurrent4j.arch.OneToMany} captioner)
      * @param sourceMask {@code [1, S]}, or null if every step is real
      */
     public int[] greedy(INDArray source, INDArray sourceMask, int maxLength) {
@@ -116,9 +118,9 @@ public final class SequenceDecoder {
         if (maxLength < 1) {
             throw new IllegalArgumentException("maxLength must be at least 1, got " + maxLength);
         }
-        if (source.rank() != 3 || source.size(0) != 1) {
-            throw new IllegalArgumentException(
-                    "source must be one example [1, features, steps], got shape " + Arrays.toString(source.shape()));
+        if (source.rank() < 2 || source.size(0) != 1) {
+            throw new IllegalArgumentException("source must be one example ([1, features, steps], or [1, C, H, W] for"
+                    + " an image), got shape " + Arrays.toString(source.shape()));
         }
         record Beam(int[] tokens, double logP) {}
         List<Beam> live = List.of(new Beam(new int[0], 0.0));

@@ -13,6 +13,9 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -26,6 +29,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
+import org.recurrent4j.conf.Recurrent2d;
+import org.recurrent4j.conf.Rnn;
 import org.recurrent4j.testing.DoublePrecision;
 
 /**
@@ -91,7 +96,38 @@ class ArchitecturesTest {
                 out.add(Arguments.of(c));
             }
         }
+        out.add(Arguments.of(imageCaptioner()));
         return out.stream();
+    }
+
+    /** 1→N from an image: a Recurrent2d encoder, max pooled, into the initial state and every step. */
+    private static Case imageCaptioner() {
+        INDArray x = sequence(F, T, 1);
+        INDArray m = mask(T);
+        Nd4j.getRandom().setSeed(8);
+        INDArray images = Nd4j.rand(DataType.DOUBLE, B, 2, 2, 4).subi(0.5);
+        return new Case(
+                "GRU image->N, Recurrent2d encoder, INITIAL_STATE and EVERY_STEP",
+                new OneToMany()
+                        .imageEncoder(
+                                InputType.convolutional(2, 4, 2),
+                                new Recurrent2d.Builder(
+                                                new Rnn.Builder().nOut(2).build())
+                                        .composition(Recurrent2d.Composition.RENET)
+                                        .build(),
+                                new GlobalPoolingLayer(PoolingType.MAX))
+                        .features(F)
+                        .cell(CellType.GRU)
+                        .hidden(3)
+                        .feed(OneToMany.Feed.INITIAL_STATE, OneToMany.Feed.EVERY_STEP)
+                        .classes(CLASSES)
+                        .dataType(DataType.DOUBLE)
+                        .updater(new NoOp())
+                        .build(),
+                new INDArray[] {images, x},
+                new INDArray[] {null, m},
+                new INDArray[] {oneHot(CLASSES, T, 4)},
+                new INDArray[] {m});
     }
 
     private static List<Case> cases(CellType cell) {

@@ -13,12 +13,12 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.EncoderDecoder;
 import org.recurrent4j.decode.SequenceDecoder;
-import org.recurrent4j.spark.training.TrainingMasters;
 import org.recurrent4j.seq2seq.HeldOutSplit;
-import org.recurrent4j.synthetic.PairTask;
 import org.recurrent4j.seq2seq.SequencePair;
 import org.recurrent4j.seq2seq.SequencePairIterator;
 import org.recurrent4j.seq2seq.TokenEncoding;
+import org.recurrent4j.spark.training.TrainingMasters;
+import org.recurrent4j.synthetic.PairTask;
 
 /**
  * An encoder–decoder with attention trains on Spark from an {@code RDD<MultiDataSet>} of padded

@@ -1,8 +1,5 @@
 package org.recurrent4j.examples.interop;
 
-
-import org.recurrent4j.io.ModelFile;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -23,6 +20,7 @@ import org.recurrent4j.examples.sentiment.SentimentCommand;
 import org.recurrent4j.interop.ImportedLayer;
 import org.recurrent4j.interop.ImportedModel;
 import org.recurrent4j.interop.InteropException;
+import org.recurrent4j.io.ModelFile;
 import org.recurrent4j.text.WordVocabulary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -143,7 +141,8 @@ public final class ImportCommand implements Callable<Integer> {
                 words.save(dir.resolve(SentimentCommand.VOCABULARY_FILE));
                 // The settings sentiment predict reads.
                 Files.writeString(
-                        dir.resolve(SentimentCommand.SETTINGS_FILE), SentimentCommand.MAX_LENGTH + "=" + maxLength + "\n");
+                        dir.resolve(SentimentCommand.SETTINGS_FILE),
+                        SentimentCommand.MAX_LENGTH + "=" + maxLength + "\n");
                 if (imported.model().network() instanceof MultiLayerNetwork mln) {
                     // sentiment predict reads a ComputationGraph.
                     ModelFile.save(mln.toComputationGraph(), dir.resolve(ModelDirectory.MODEL_FILE), false);

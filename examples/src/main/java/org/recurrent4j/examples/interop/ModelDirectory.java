@@ -11,8 +11,8 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
-import org.recurrent4j.io.ModelFile;
 import org.recurrent4j.interop.ImportedModel;
+import org.recurrent4j.io.ModelFile;
 
 /**
  * Writes an imported model's directory whole or not at all: every file is written into a hidden

@@ -46,8 +46,9 @@ public final class NotebookCommand implements Callable<Integer> {
     @Parameters(
             arity = "0..1",
             paramLabel = "NOTEBOOK",
-            description = "a notebook's name (rnn-step-by-hand, structures, vanishing-gradients, sample-char-rnn)"
-                    + " or the path of a .jsh file")
+            description =
+                    "a notebook's name (rnn-step-by-hand, structures, vanishing-gradients, sample-char-rnn, rnn-over-images)"
+                            + " or the path of a .jsh file")
     private String notebook;
 
     /** A notebook runner printing snippets' output to {@code out} and their errors to {@code err}. */

@@ -51,9 +51,9 @@ class NotebooksTest {
     }
 
     @Test
-    void theFourNotebooksAreThere() {
+    void theNotebooksAreThere() {
         assertEquals(
-                List.of("rnn-step-by-hand", "sample-char-rnn", "structures", "vanishing-gradients"),
+                List.of("rnn-over-images", "rnn-step-by-hand", "sample-char-rnn", "structures", "vanishing-gradients"),
                 NotebookCommand.names(NOTEBOOKS));
     }
 

@@ -11,9 +11,9 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.recurrent4j.io.AtomicFile;
 import org.recurrent4j.interop.InteropException;
 import org.recurrent4j.interop.NamedTensors;
+import org.recurrent4j.io.AtomicFile;
 
 /**
  * NumPy's {@code .npz} archives ({@code np.savez} and {@code np.savez_compressed}): a zip of one
