@@ -25,7 +25,7 @@ public final class RecurrentProduct {
      * The product with the parameter {@code key} ({@code [rows, H]}), copied into a buffer reused
      * across passes.
      */
-    public static RecurrentProduct of(Map<String, INDArray> params, String key, SequenceState s) {
+    public static RecurrentProduct of(Map<String, INDArray> params, String key, WorkArrays s) {
         INDArray w = params.get(key);
         NativeArray dense = s.buffer("weights." + key, w.shape());
         dense.array().assign(w);
@@ -42,7 +42,7 @@ public final class RecurrentProduct {
      * step {@code t} on the state before it (index {@code t} of {@code state}, a {@code [H, T+1,
      * B]} array, usually {@code s.h}).
      */
-    public void addTo(SequenceState s, int t, NativeArray state, int first, int count) {
+    public void addTo(WorkArrays s, int t, NativeArray state, int first, int count) {
         int h = s.hidden;
         Blas.gemm(
                 false,
@@ -58,22 +58,22 @@ public final class RecurrentProduct {
                 s.stateAt(0, t),
                 s.stateStride(),
                 1.0,
-                s.gates,
-                s.gatesAt(first, t),
-                s.gatesStride());
+                s.gatesAndGradients,
+                s.sequenceAt(first, t),
+                s.sequenceStride());
     }
 
     /** {@link #addTo} for all rows, on {@code s.h}. */
-    public void addTo(SequenceState s, int t) {
+    public void addTo(WorkArrays s, int t) {
         addTo(s, t, s.h, 0, rows);
     }
 
     /**
      * {@code out = beta · out + W[first : first + count]^T · grad_t[first : first + count]}, with
-     * {@code grad} a {@code [rows, T, B]} array (usually {@code s.gates} holding {@code ∂L/∂a}) and
+     * {@code grad} a {@code [rows, T, B]} array (usually {@code s.gatesAndGradients} holding {@code ∂L/∂a}) and
      * {@code out} an {@code [H, B]} array (usually {@code s.dhPrev}).
      */
-    public void backprop(SequenceState s, int t, NativeArray grad, int first, int count, double beta, NativeArray out) {
+    public void backprop(WorkArrays s, int t, NativeArray grad, int first, int count, double beta, NativeArray out) {
         int h = s.hidden;
         Blas.gemm(
                 true,
@@ -86,8 +86,8 @@ public final class RecurrentProduct {
                 (long) first * h,
                 h,
                 grad,
-                s.gatesAt(first, t),
-                s.gatesStride(),
+                s.sequenceAt(first, t),
+                s.sequenceStride(),
                 beta,
                 out,
                 0,
@@ -95,8 +95,8 @@ public final class RecurrentProduct {
     }
 
     /** {@code s.dhPrev = W^T · ∂L/∂a_t}, all rows. */
-    public void backprop(SequenceState s, int t) {
-        backprop(s, t, s.gates, 0, rows, 0.0, s.dhPrev);
+    public void backprop(WorkArrays s, int t) {
+        backprop(s, t, s.gatesAndGradients, 0, rows, 0.0, s.dhPrev);
     }
 
     /**
@@ -106,7 +106,7 @@ public final class RecurrentProduct {
      * step t (index t of {@code s.h}: {@code h_{t−1}}).
      */
     public static void accumulate(
-            SequenceState s,
+            WorkArrays s,
             int from,
             NativeArray grad,
             int first,
@@ -127,8 +127,8 @@ public final class RecurrentProduct {
                 columns,
                 1.0,
                 grad,
-                s.gatesAt(first, from),
-                s.gatesStride(),
+                s.sequenceAt(first, from),
+                s.sequenceStride(),
                 state,
                 (long) from * s.batch,
                 ld,

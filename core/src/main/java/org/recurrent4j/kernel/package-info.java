@@ -7,7 +7,7 @@
  *
  * <p>This package is internal: cells (in {@code org.recurrent4j.cell}) and the loop (in {@code
  * org.recurrent4j.layer}) use it, and it may change between versions without notice. A cell author
- * reads and writes the arrays a {@link org.recurrent4j.cell.SequenceState} hands out and may call
+ * reads and writes the arrays a {@link org.recurrent4j.cell.WorkArrays} hands out and may call
  * {@code Blas} and {@code RowParallel}; nothing else here is meant for users.
  */
 package org.recurrent4j.kernel;

@@ -50,21 +50,21 @@ public final class IndRnnCell implements Cell {
     }
 
     @Override
-    public Cell.Pass begin(Map<String, INDArray> params, SequenceState s) {
-        return new Pass(params.get(U).toDoubleVector(), ScalarActivation.of(activation, ""));
+    public Cell.Steps begin(Map<String, INDArray> params, WorkArrays s) {
+        return new IndRnnSteps(params.get(U).toDoubleVector(), ScalarActivation.of(activation, ""));
     }
 
-    private static final class Pass implements Cell.SequencePass {
+    private static final class IndRnnSteps implements Cell.WholeSequenceSteps {
         private final double[] u;
         private final ScalarActivation act;
 
-        Pass(double[] u, ScalarActivation act) {
+        IndRnnSteps(double[] u, ScalarActivation act) {
             this.u = u;
             this.act = act;
         }
 
         @Override
-        public void forward(int t, SequenceState s) {
+        public void forward(int t, WorkArrays s) {
             RowParallel.run(s.hidden, s.batch, (from, to) -> {
                 for (int j = from; j < to; j++) {
                     step(j, t, s);
@@ -73,24 +73,25 @@ public final class IndRnnCell implements Cell {
         }
 
         /** h_t for unit j, all examples; the activation is kept in a_t for the backward step. */
-        private void step(int j, int t, SequenceState s) {
-            int at = s.gatesAt(j, t);
+        private void step(int j, int t, WorkArrays s) {
+            int at = s.sequenceAt(j, t);
             int prev = s.stateAt(j, t);
             for (int b = 0; b < s.batch; b++) {
-                double h = act.apply(s.gates.get(at + b) + u[j] * s.h.get(prev + b));
-                s.gates.set(at + b, h);
+                double h = act.apply(s.gatesAndGradients.get(at + b) + u[j] * s.h.get(prev + b));
+                s.gatesAndGradients.set(at + b, h);
                 s.h.set(prev + s.batch + b, h);
             }
         }
 
         @Override
-        public void backward(int t, SequenceState s) {
+        public void backward(int t, WorkArrays s) {
             RowParallel.run(s.hidden, s.batch, (from, to) -> {
                 for (int j = from; j < to; j++) {
-                    int at = s.gatesAt(j, t);
+                    int at = s.sequenceAt(j, t);
                     for (int b = 0; b < s.batch; b++) {
-                        double da = s.dh.get(j * s.batch + b) * act.derivativeFromOutput(s.gates.get(at + b));
-                        s.gates.set(at + b, da);
+                        double da =
+                                s.dh.get(j * s.batch + b) * act.derivativeFromOutput(s.gatesAndGradients.get(at + b));
+                        s.gatesAndGradients.set(at + b, da);
                         s.dhPrev.set(j * s.batch + b, da * u[j]);
                     }
                 }
@@ -98,7 +99,7 @@ public final class IndRnnCell implements Cell {
         }
 
         @Override
-        public void forwardRows(int from, int to, SequenceState s) {
+        public void forwardRows(int from, int to, WorkArrays s) {
             for (int j = from; j < to; j++) {
                 for (int t = 0; t < s.steps; t++) {
                     step(j, t, s);
@@ -115,22 +116,22 @@ public final class IndRnnCell implements Cell {
         }
 
         @Override
-        public void backwardRows(int from, int to, int firstStep, SequenceState s) {
+        public void backwardRows(int from, int to, int firstStep, WorkArrays s) {
             NativeArray epsilon = s.epsilon();
             NativeArray initial = s.initialGradient(StateEntry.H);
             double[] carried = new double[s.batch];
             for (int j = from; j < to; j++) {
                 java.util.Arrays.fill(carried, 0.0);
                 for (int t = s.steps - 1; t >= firstStep; t--) {
-                    int at = s.gatesAt(j, t);
+                    int at = s.sequenceAt(j, t);
                     for (int b = 0; b < s.batch; b++) {
                         if (!s.real(t, b)) {
-                            s.gates.set(at + b, 0.0);
+                            s.gatesAndGradients.set(at + b, 0.0);
                             continue;
                         }
                         double dh = epsilon.get(at + b) + carried[b];
-                        double da = dh * act.derivativeFromOutput(s.gates.get(at + b));
-                        s.gates.set(at + b, da);
+                        double da = dh * act.derivativeFromOutput(s.gatesAndGradients.get(at + b));
+                        s.gatesAndGradients.set(at + b, da);
                         carried[b] = da * u[j];
                     }
                 }
@@ -141,15 +142,15 @@ public final class IndRnnCell implements Cell {
         }
 
         @Override
-        public void parameterGradients(int from, SequenceState s) {
+        public void parameterGradients(int from, WorkArrays s) {
             NativeArray du = s.gradient(U);
             for (int j = 0; j < s.hidden; j++) {
                 double sum = 0;
                 for (int t = from; t < s.steps; t++) {
-                    int at = s.gatesAt(j, t);
+                    int at = s.sequenceAt(j, t);
                     int prev = s.stateAt(j, t);
                     for (int b = 0; b < s.batch; b++) {
-                        sum += s.gates.get(at + b) * s.h.get(prev + b);
+                        sum += s.gatesAndGradients.get(at + b) * s.h.get(prev + b);
                     }
                 }
                 du.set(j, sum);

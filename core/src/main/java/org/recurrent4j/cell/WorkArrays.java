@@ -9,32 +9,52 @@ import org.recurrent4j.kernel.Buffers;
 import org.recurrent4j.kernel.NativeArray;
 
 /**
- * The arrays one pass over a batch of sequences works in, shared by the loop and the cell. The
- * loop creates it; a cell reads and writes its arrays.
+ * The work arrays of one pass of a layer over a batch of sequences, shared by the loop and the
+ * cell's {@link Cell.Steps}. The loop creates them (from memory reused across passes, see {@link
+ * org.recurrent4j.kernel.Buffers}); a cell reads and writes them.
  *
- * <p>Layout: rows outermost, then time, then the batch, in C order. Row {@code r}, step {@code t},
- * example {@code b} of {@link #gates} ({@code [rows, T, B]}) is element {@code r·T·B + t·B + b}
- * ({@link #gatesAt}). So a step is a row-major {@code [rows, B]} matrix at offset {@code t·B} with
- * leading dimension {@code T·B}, which BLAS takes as it is, and the matrix of all steps {@code
- * [rows, T·B]} is the array itself: projections and weight gradients are single matrix products.
+ * <p>Layout: rows outermost, then time, then the batch, in C order. Two step layouts exist:
+ *
+ * <ul>
+ *   <li><b>sequence layout</b> {@code [rows, T, B]} ({@link #gatesAndGradients}, {@link
+ *       #epsilon()}, every {@link #sequenceBuffer}): index {@code t} is step {@code t}; element
+ *       {@code (r, t, b)} is at {@link #sequenceAt sequenceAt(r, t)}{@code + b = r·T·B + t·B + b},
+ *       leading dimension {@link #sequenceStride()} {@code = T·B};
+ *   <li><b>state layout</b> {@code [size, T + 1, B]} ({@link #h}, every {@link #state}): index
+ *       {@code t} is the state <em>before</em> step {@code t} (index 0 the initial state, index
+ *       {@code t + 1} what step {@code t} computed); element {@code (r, t, b)} is at {@link
+ *       #stateAt stateAt(r, t)}{@code + b}, leading dimension {@link #stateStride()} {@code = (T +
+ *       1)·B}.
+ * </ul>
+ *
+ * <p>So a step is a row-major {@code [rows, B]} matrix at offset {@code t·B} with the array's
+ * leading dimension, which BLAS takes as it is, and the matrix of all steps {@code [rows, T·B]} is
+ * the array itself: projections and weight gradients are single matrix products. Mixing up the two
+ * layouts (a state read with {@code sequenceAt}, or a product given the wrong leading dimension) is
+ * the classic mistake; the gradient check catches it.
  *
  * <ul>
  *   <li>{@link #x} {@code [nIn, W + T, B]}: the input; its first {@code W = k − 1} steps are a
  *       windowed projection's history (none for a dense one), {@link #xAt} skips them;
- *   <li>{@link #gates} {@code [rows, T, B]}: the pre-activations {@code a_t}; a forward step may
- *       overwrite step t with what its backward step needs (its gate activations), and a backward
- *       step overwrites that with {@code ∂L/∂a_t};
+ *   <li>{@link #gatesAndGradients} {@code [rows, T, B]}: one array through three phases, see there;
  *   <li>{@link #h} {@code [H, T + 1, B]}: index {@code t + 1} is the output of step {@code t};
  *       index 0 is the initial state when {@code h} is declared as state (zero otherwise);
  *   <li>{@link #state(String)} {@code [size, T + 1, B]}: every other declared state, index 0
  *       initial;
  *   <li>backward: {@link #dh}, {@link #dhPrev}, {@link #dState}, {@link #dStatePrev} ({@code
- *       [size, B]}) around a step; {@link #epsilon()} {@code [H, T, B]} and {@link
- *       #initialGradient} for a {@link Cell.SequencePass}; {@link #gradient} for the parameter
- *       gradients; {@link #dx()} for the input gradient.
+ *       [size, B]}, element {@code (r, b)} at {@code r·B + b}) around a step; {@link #epsilon()}
+ *       {@code [H, T, B]} and {@link #initialGradient} for {@link Cell.WholeSequenceSteps}; {@link
+ *       #gradient} for the parameter gradients; {@link #dx()} for the input gradient.
  * </ul>
+ *
+ * <p>Scratch arrays of the cell's own: {@link #sequenceBuffer} ({@code [rows, T, B]}, sequence
+ * layout) for what a step must keep for its backward step, and {@link #buffer} (any shape) for
+ * per-step scratch such as a {@code [H, B]} gradient. Both are reused from pass to pass with
+ * unspecified contents, so write before reading. Their names share one space per layer (a {@code
+ * sequenceBuffer} and a {@code buffer} of the same name are the same memory): prefix them with the
+ * cell's name, as in {@code "gru.r*h"}; {@link RecurrentProduct} uses {@code "weights." + key}.
  */
-public final class SequenceState {
+public final class WorkArrays {
 
     /** Steps {@code T}, batch {@code B}, hidden size {@code H}, input size, projection rows, window history {@code W}. */
     public final int steps, batch, hidden, nIn, rows, history;
@@ -44,7 +64,22 @@ public final class SequenceState {
     public final boolean training;
 
     public final NativeArray x;
-    public final NativeArray gates;
+
+    /**
+     * {@code [rows, T, B]}, one array through a pass's three phases:
+     *
+     * <ol>
+     *   <li>after the projection, the pre-activations {@code a_t} of every step (rows in the
+     *       order the cell's {@link InputProjection} declares);
+     *   <li>during forward, each {@link Cell.Steps#forward} step may overwrite its step's rows with
+     *       what its backward step needs (usually the gate activations {@code σ(a_t)});
+     *   <li>during backward, each {@link Cell.Steps#backward} step overwrites its step's rows with
+     *       {@code ∂L/∂a_t}, from which the loop forms the projection's weight, bias and input
+     *       gradients.
+     * </ol>
+     */
+    public final NativeArray gatesAndGradients;
+
     public final NativeArray h;
     /** {@code [T, B]}, 1 on real steps and 0 on padded ones, or null when every step is real. */
     public final NativeArray mask;
@@ -68,7 +103,7 @@ public final class SequenceState {
      * @param cellState the cell's declared state (not a window's)
      * @param parameterShapes every parameter's shape by key, for {@link #gradient}
      */
-    public SequenceState(
+    public WorkArrays(
             Buffers buffers,
             DataType type,
             int nIn,
@@ -91,7 +126,7 @@ public final class SequenceState {
         this.training = training;
         this.parameterShapes = parameterShapes;
         this.x = buffers.get("x", type, nIn, history + steps, batch);
-        this.gates = buffers.get("a", type, rows, steps, batch);
+        this.gatesAndGradients = buffers.get("a", type, rows, steps, batch);
         this.h = buffers.get("h", type, hidden, steps + 1, batch);
         this.mask = masked ? buffers.get("mask", type, steps, batch) : null;
         this.dh = buffers.get("dh", type, hidden, batch);
@@ -192,22 +227,30 @@ public final class SequenceState {
         return gradientsStarted.contains("grad." + key);
     }
 
-    /** A per-pass {@code [rows, T, B]} array of the cell's, reused across passes (contents unspecified). */
+    /**
+     * A scratch array of the cell's in sequence layout {@code [rows, T, B]} (index t is step t),
+     * reused across passes (contents unspecified). Names share one space per layer with {@link
+     * #buffer}: prefix them with the cell's name.
+     */
     public NativeArray sequenceBuffer(String name, int rows) {
         return buffers.get("cell." + name, type, rows, steps, batch);
     }
 
-    /** A per-pass array of the cell's of any shape, reused across passes (contents unspecified). */
+    /**
+     * A scratch array of the cell's of any shape, reused across passes (contents unspecified).
+     * Names share one space per layer with {@link #sequenceBuffer}: prefix them with the cell's
+     * name.
+     */
     public NativeArray buffer(String name, long... shape) {
         return buffers.get("cell." + name, type, shape);
     }
 
-    /** Leading dimension of {@code gates}: {@code T·B}. */
-    public int gatesStride() {
+    /** Leading dimension of the sequence layout ({@code gatesAndGradients}, sequence buffers): {@code T·B}. */
+    public int sequenceStride() {
         return steps * batch;
     }
 
-    /** Leading dimension of {@code h} and every state: {@code (T+1)·B}. */
+    /** Leading dimension of the state layout ({@code h} and every state): {@code (T+1)·B}. */
     public int stateStride() {
         return (steps + 1) * batch;
     }
@@ -217,12 +260,12 @@ public final class SequenceState {
         return (history + steps) * batch;
     }
 
-    /** Index of row {@code row}, step {@code t}, example 0 of {@code gates} (or any {@code [rows, T, B]} array). */
-    public int gatesAt(int row, int t) {
-        return row * gatesStride() + t * batch;
+    /** Index of row {@code row}, step {@code t}, example 0 of an array in sequence layout {@code [rows, T, B]}. */
+    public int sequenceAt(int row, int t) {
+        return row * sequenceStride() + t * batch;
     }
 
-    /** Index of row {@code row}, index {@code t}, example 0 of {@code h} or a state. */
+    /** Index of row {@code row}, index {@code t} (the state before step t), example 0 of {@code h} or a state. */
     public int stateAt(int row, int t) {
         return row * stateStride() + t * batch;
     }
@@ -240,7 +283,7 @@ public final class SequenceState {
     /** {@code Σ_{t ≥ from, b} a[r, t, b]} for rows {@code [first, first + count)} of a {@code [rows, T, B]} array. */
     public double[] rowSums(NativeArray a, int first, int count, int from) {
         double[] sums = new double[count];
-        int n = gatesStride();
+        int n = sequenceStride();
         for (int r = 0; r < count; r++) {
             double s = 0;
             int at = (first + r) * n;
