@@ -32,7 +32,7 @@ import org.recurrent4j.conf.RecurrentWithInitialState;
  *
  * <pre>{@code
  * ComputationGraphConfiguration conf = new OneToMany()
- *         .vectorSize(14).features(1).cell(CellType.GRU).hidden(64)
+ *         .vectorSize(14).features(1).cell(CellTypes.GRU).hidden(64)
  *         .feed(OneToMany.Feed.INITIAL_STATE).classes(10)
  *         .build();
  * }</pre>
@@ -84,17 +84,15 @@ public final class OneToMany extends PerStepOutputStack<OneToMany> {
             throw new IllegalArgumentException("a one-to-many network generates left to right; bidirectional ("
                     + bidirectional + ") layers would read steps not generated yet");
         }
-        if (feed == Feed.INITIAL_STATE && !cell.takesInitialState()) {
-            throw new IllegalArgumentException("feed INITIAL_STATE needs a cell that starts from a given state; "
-                    + cell.id() + " (DL4J's own layer) always starts from zeros: use one of this project's cells or"
-                    + " feed FIRST_STEP or EVERY_STEP");
+        if (feed == Feed.INITIAL_STATE) {
+            requireInitialState("feed INITIAL_STATE", "feed FIRST_STEP or EVERY_STEP");
         }
         GraphBuilder g = graph().addInputs(VECTOR, STEPS);
         Top steps = addInput(g, STEPS, "");
         Top top;
         switch (feed) {
             case INITIAL_STATE -> {
-                RecurrentCellLayer first = (RecurrentCellLayer) recurrentLayer(steps.size(), hidden[0], 0);
+                RecurrentCellLayer first = initialStateLayer(recurrentLayer(steps.size(), hidden[0], 0));
                 List<String> entries = RecurrentWithInitialState.initialEntries(first);
                 String[] states = new String[entries.size()];
                 for (int i = 0; i < states.length; i++) {

@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.recurrent4j.conf.CellType;
 
 /**
  * The float32 path (its own buffers and BLAS calls) computes what the gradient-checked float64
@@ -27,17 +28,17 @@ class FloatPrecisionTest {
     private static final int BATCH = 96;
     private static final int STEPS = 6;
 
-    static Stream<CellVariants> variants() {
+    static Stream<CellType> variants() {
         return CellVariants.all().stream();
     }
 
-    private static MultiLayerNetwork network(CellVariants variant, DataType type) {
+    private static MultiLayerNetwork network(CellType variant, DataType type) {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(5)
                 .dataType(type)
                 .updater(new NoOp())
                 .list()
-                .layer(variant.layer(N_IN, HIDDEN))
+                .layer(CellVariants.layer(variant, N_IN, HIDDEN))
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE)
                         .activation(Activation.IDENTITY)
                         .nIn(HIDDEN)
@@ -50,7 +51,7 @@ class FloatPrecisionTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("variants")
-    void floatMatchesDouble(CellVariants variant) {
+    void floatMatchesDouble(CellType variant) {
         MultiLayerNetwork doubles = network(variant, DataType.DOUBLE);
         Nd4j.getRandom().setSeed(9);
         doubles.setParams(

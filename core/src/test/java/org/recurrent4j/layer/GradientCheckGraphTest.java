@@ -26,6 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.recurrent4j.conf.CellType;
 import org.recurrent4j.layer.GradientCheckMultiLayerTest.Masking;
 import org.recurrent4j.testing.DoublePrecision;
 
@@ -47,7 +48,7 @@ class GradientCheckGraphTest {
 
     @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("cases")
-    void graph(CellVariants variant, Masking masking) {
+    void graph(CellType variant, Masking masking) {
         ComputationGraph net = new ComputationGraph(new NeuralNetConfiguration.Builder()
                 .seed(12345)
                 .dataType(DataType.DOUBLE)
@@ -55,7 +56,7 @@ class GradientCheckGraphTest {
                 .weightInit(WeightInit.XAVIER)
                 .graphBuilder()
                 .addInputs("in")
-                .addLayer("rnn", variant.layer(N_IN, HIDDEN), "in")
+                .addLayer("rnn", CellVariants.layer(variant, N_IN, HIDDEN), "in")
                 .addLayer(
                         "out",
                         new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
@@ -87,18 +88,18 @@ class GradientCheckGraphTest {
     /** MaskZeroLayer turns all-zero steps into a mask: the same outputs as an explicit mask. */
     @Test
     void maskZeroLayerMasksZeroSteps() {
-        for (CellVariants variant : CellVariants.all()) {
+        for (CellType variant : CellVariants.all()) {
             MultiLayerNetwork wrapped = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                     .seed(8)
                     .dataType(DataType.DOUBLE)
                     .list()
-                    .layer(new MaskZeroLayer(variant.layer(N_IN, HIDDEN), 0.0))
+                    .layer(new MaskZeroLayer(CellVariants.layer(variant, N_IN, HIDDEN), 0.0))
                     .build());
             wrapped.init();
             MultiLayerNetwork plain = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                     .dataType(DataType.DOUBLE)
                     .list()
-                    .layer(variant.layer(N_IN, HIDDEN))
+                    .layer(CellVariants.layer(variant, N_IN, HIDDEN))
                     .build());
             plain.init(wrapped.params().dup(), false);
 
@@ -108,7 +109,7 @@ class GradientCheckGraphTest {
                     .assign(0);
             INDArray mask = Nd4j.ones(DataType.DOUBLE, 2, STEPS);
             mask.get(NDArrayIndex.point(1), NDArrayIndex.interval(3, STEPS)).assign(0);
-            assertEquals(plain.output(x, false, mask, null), wrapped.output(x), variant.name());
+            assertEquals(plain.output(x, false, mask, null), wrapped.output(x), variant.id());
         }
     }
 
@@ -120,7 +121,7 @@ class GradientCheckGraphTest {
                 .dataType(DataType.DOUBLE)
                 .updater(new org.nd4j.linalg.learning.config.Adam(0.05))
                 .list()
-                .layer(CellVariants.all().get(7).layer(N_IN, HIDDEN))
+                .layer(CellVariants.layer(CellVariants.all().get(7), N_IN, HIDDEN))
                 .layer(new TimeDistributed(new DenseLayer.Builder()
                         .nIn(HIDDEN)
                         .nOut(6)

@@ -19,6 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.recurrent4j.conf.CellType;
 import org.recurrent4j.testing.DoublePrecision;
 
 /** Every cell and option passes DL4J's gradient check in a MultiLayerNetwork, with and without masks. */
@@ -43,14 +44,14 @@ class GradientCheckMultiLayerTest {
 
     @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("cases")
-    void gradientsMatchFiniteDifferences(CellVariants variant, Masking masking) {
+    void gradientsMatchFiniteDifferences(CellType variant, Masking masking) {
         MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(12345)
                 .dataType(DataType.DOUBLE)
                 .updater(new NoOp())
                 .weightInit(WeightInit.XAVIER)
                 .list()
-                .layer(variant.layer(N_IN, HIDDEN))
+                .layer(CellVariants.layer(variant, N_IN, HIDDEN))
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                         .activation(Activation.SOFTMAX)
                         .nIn(HIDDEN)

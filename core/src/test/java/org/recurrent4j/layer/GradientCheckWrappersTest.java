@@ -27,6 +27,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.recurrent4j.conf.CellType;
 import org.recurrent4j.conf.RecurrentCellLayer;
 import org.recurrent4j.layer.GradientCheckMultiLayerTest.Masking;
 import org.recurrent4j.testing.DoublePrecision;
@@ -48,7 +49,7 @@ class GradientCheckWrappersTest {
     static Stream<Arguments> bidirectionalCases() {
         List<Arguments> cases = new ArrayList<>();
         Bidirectional.Mode[] modes = Bidirectional.Mode.values();
-        List<CellVariants> variants = CellVariants.all();
+        List<CellType> variants = CellVariants.all();
         for (int i = 0; i < variants.size(); i++) {
             Masking masking = Masking.values()[i % Masking.values().length];
             cases.add(Arguments.of(variants.get(i), modes[i % modes.length], masking));
@@ -58,10 +59,10 @@ class GradientCheckWrappersTest {
 
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("bidirectionalCases")
-    void bidirectional(CellVariants variant, Bidirectional.Mode mode, Masking masking) {
+    void bidirectional(CellType variant, Bidirectional.Mode mode, Masking masking) {
         int merged = mode == Bidirectional.Mode.CONCAT ? 2 * HIDDEN : HIDDEN;
         MultiLayerNetwork net = network(
-                new Bidirectional(mode, variant.layer(N_IN, HIDDEN)),
+                new Bidirectional(mode, CellVariants.layer(variant, N_IN, HIDDEN)),
                 new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                         .activation(Activation.SOFTMAX)
                         .nIn(merged)
@@ -78,9 +79,9 @@ class GradientCheckWrappersTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("lastTimeStepCases")
-    void lastTimeStep(CellVariants variant, Masking masking) {
+    void lastTimeStep(CellType variant, Masking masking) {
         MultiLayerNetwork net = network(
-                new LastTimeStep(variant.layer(N_IN, HIDDEN)),
+                new LastTimeStep(CellVariants.layer(variant, N_IN, HIDDEN)),
                 new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                         .activation(Activation.SOFTMAX)
                         .nIn(HIDDEN)
@@ -99,14 +100,14 @@ class GradientCheckWrappersTest {
                 variant + " LastTimeStep");
     }
 
-    static Stream<CellVariants> variants() {
+    static Stream<CellType> variants() {
         return CellVariants.all().stream();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("variants")
-    void nwcFormat(CellVariants variant) {
-        RecurrentCellLayer layer = variant.layer(N_IN, HIDDEN);
+    void nwcFormat(CellType variant) {
+        RecurrentCellLayer layer = CellVariants.layer(variant, N_IN, HIDDEN);
         layer.setRnnDataFormat(RNNFormat.NWC);
         MultiLayerNetwork net = network(
                 layer,

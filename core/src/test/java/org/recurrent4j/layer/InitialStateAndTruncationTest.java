@@ -30,6 +30,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.recurrent4j.conf.CellType;
 import org.recurrent4j.conf.Gru;
 import org.recurrent4j.conf.RecurrentWithInitialState;
 import org.recurrent4j.testing.DoublePrecision;
@@ -108,7 +109,7 @@ class InitialStateAndTruncationTest {
         assertEquals(0.0, listener.norms.get(2), 0.0);
     }
 
-    static List<CellVariants> variants() {
+    static List<CellType> variants() {
         return CellVariants.all();
     }
 
@@ -118,12 +119,12 @@ class InitialStateAndTruncationTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("variants")
-    void redoneForwardPassStartsFromTheCarriedState(CellVariants variant) {
+    void redoneForwardPassStartsFromTheCarriedState(CellType variant) {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(7)
                 .dataType(DataType.DOUBLE)
                 .list()
-                .layer(variant.layer(N_IN, HIDDEN))
+                .layer(CellVariants.layer(variant, N_IN, HIDDEN))
                 .build());
         net.init();
         net.initGradientsView();

@@ -17,6 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.recurrent4j.cell.CellKeys;
+import org.recurrent4j.conf.CellType;
 
 /**
  * Each cell learns delayed recall: at every step, output the symbol seen {@value #DELAY} steps
@@ -39,8 +40,8 @@ class LearningTest {
      * cell" example, whose units recur only on themselves, so one layer of it cannot move a symbol
      * between units over three steps (it reaches about 66%).
      */
-    static Stream<CellVariants> variants() {
-        return CellVariants.all().stream().filter(v -> !v.name().equals("indrnn"));
+    static Stream<CellType> variants() {
+        return CellVariants.all().stream().filter(v -> !v.id().equals("indrnn"));
     }
 
     /** Random symbol sequences, one-hot; labels are the input shifted by the delay, masked before it. */
@@ -78,17 +79,17 @@ class LearningTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("variants")
-    void learnsDelayedRecall(CellVariants variant) {
-        boolean elementWise = variant.layer(SYMBOLS, HIDDEN).parameters().stream()
+    void learnsDelayedRecall(CellType variant) {
+        boolean elementWise = CellVariants.layer(variant, SYMBOLS, HIDDEN).parameters().stream()
                 .noneMatch(p -> p.key().equals(CellKeys.RECURRENT_WEIGHT));
         NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
                 .seed(1234)
                 .dataType(DataType.FLOAT)
                 .updater(new Adam(0.02))
                 .list()
-                .layer(variant.layer(SYMBOLS, HIDDEN));
+                .layer(CellVariants.layer(variant, SYMBOLS, HIDDEN));
         if (elementWise) {
-            layers.layer(variant.layer(HIDDEN, HIDDEN));
+            layers.layer(CellVariants.layer(variant, HIDDEN, HIDDEN));
         }
         MultiLayerNetwork net =
                 new MultiLayerNetwork(layers.layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)

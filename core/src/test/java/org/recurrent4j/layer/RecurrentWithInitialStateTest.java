@@ -35,6 +35,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.recurrent4j.conf.CellType;
 import org.recurrent4j.conf.Gru;
 import org.recurrent4j.conf.RecurrentCellLayer;
 import org.recurrent4j.conf.RecurrentWithInitialState;
@@ -49,7 +50,7 @@ class RecurrentWithInitialStateTest {
     private static final int BATCH = 3;
     private static final int STEPS = 5;
 
-    static Stream<CellVariants> variants() {
+    static Stream<CellType> variants() {
         return CellVariants.all().stream();
     }
 
@@ -57,12 +58,12 @@ class RecurrentWithInitialStateTest {
      * Encoder → decoder: the encoder's parameters reach the loss only through the decoder's
      * initial state, so the gradient check covers the initial-state gradient.
      */
-    private static ComputationGraph encoderDecoder(CellVariants variant) {
+    private static ComputationGraph encoderDecoder(CellType variant) {
         return encoderDecoder(variant, new NoOp());
     }
 
-    private static ComputationGraph encoderDecoder(CellVariants variant, IUpdater updater) {
-        RecurrentCellLayer decoder = variant.layer(N_IN, HIDDEN);
+    private static ComputationGraph encoderDecoder(CellType variant, IUpdater updater) {
+        RecurrentCellLayer decoder = CellVariants.layer(variant, N_IN, HIDDEN);
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
                 .seed(3)
                 .dataType(DataType.DOUBLE)
@@ -114,7 +115,7 @@ class RecurrentWithInitialStateTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("variants")
-    void initialStateGradientPassesGradientCheck(CellVariants variant) {
+    void initialStateGradientPassesGradientCheck(CellType variant) {
         ComputationGraph net = encoderDecoder(variant);
         INDArray labels = GradientCheckMultiLayerTest.oneHotLabels();
         boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig()
@@ -125,12 +126,12 @@ class RecurrentWithInitialStateTest {
                 .maxRelError(1e-5)
                 .minAbsoluteError(1e-9)
                 .print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
-        assertTrue(ok, variant.name());
+        assertTrue(ok, variant.id());
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("variants")
-    void graphOutputEqualsLayerStartedFromTheSameState(CellVariants variant) {
+    void graphOutputEqualsLayerStartedFromTheSameState(CellType variant) {
         ComputationGraph net = encoderDecoder(variant);
         INDArray[] in = inputs();
         Map<String, INDArray> activations = net.feedForward(in, false);
@@ -139,12 +140,12 @@ class RecurrentWithInitialStateTest {
         MultiLayerNetwork alone = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .dataType(DataType.DOUBLE)
                 .list()
-                .layer(variant.layer(N_IN, HIDDEN))
+                .layer(CellVariants.layer(variant, N_IN, HIDDEN))
                 .build());
         alone.init();
         alone.setParams(net.getLayer("decoder").params());
         // The decoder's initial inputs in declaration order: the encoder's output, then "c0" if a second.
-        List<String> entries = RecurrentWithInitialState.initialEntries(variant.layer(N_IN, HIDDEN));
+        List<String> entries = RecurrentWithInitialState.initialEntries(CellVariants.layer(variant, N_IN, HIDDEN));
         Map<String, INDArray> start = new HashMap<>();
         start.put(entries.get(0), activations.get("encoder"));
         if (entries.size() == 2) {
@@ -230,7 +231,7 @@ class RecurrentWithInitialStateTest {
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
                 () -> RecurrentWithInitialState.addTo(
-                        g, "decoder", CellVariants.all().get(2).layer(N_IN, HIDDEN), "x", "h"));
+                        g, "decoder", CellVariants.layer(CellVariants.all().get(2), N_IN, HIDDEN), "x", "h"));
         assertTrue(e.getMessage().contains("decoder") && e.getMessage().contains("[h, c]"), e.getMessage());
     }
 }

@@ -28,6 +28,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.recurrent4j.conf.CellType;
 import org.recurrent4j.conf.Gru;
 import org.recurrent4j.conf.Lstm;
 import org.recurrent4j.conf.RecurrentCellLayer;
@@ -41,7 +42,7 @@ class SerializationAndErrorsTest {
     private static final int N_IN = 3;
     private static final int HIDDEN = 5;
 
-    static Stream<CellVariants> variants() {
+    static Stream<CellType> variants() {
         return CellVariants.all().stream();
     }
 
@@ -69,8 +70,8 @@ class SerializationAndErrorsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("variants")
-    void jsonAndModelSerializerRoundTrips(CellVariants variant, @TempDir Path dir) throws Exception {
-        RecurrentCellLayer layer = variant.layer(N_IN, HIDDEN);
+    void jsonAndModelSerializerRoundTrips(CellType variant, @TempDir Path dir) throws Exception {
+        RecurrentCellLayer layer = CellVariants.layer(variant, N_IN, HIDDEN);
         layer.setWeightInitFnRecurrent(new OrthogonalInit(0.9));
         MultiLayerNetwork net = network(layer);
         INDArray x = input(2, 4);
@@ -209,10 +210,10 @@ class SerializationAndErrorsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("variants")
-    void dropoutAndWeightNoiseApplyOnlyWhenTraining(CellVariants variant) {
-        RecurrentCellLayer withDropout = variant.layer(N_IN, HIDDEN);
+    void dropoutAndWeightNoiseApplyOnlyWhenTraining(CellType variant) {
+        RecurrentCellLayer withDropout = CellVariants.layer(variant, N_IN, HIDDEN);
         withDropout.setIDropout(new Dropout(0.5));
-        RecurrentCellLayer withNoise = variant.layer(N_IN, HIDDEN);
+        RecurrentCellLayer withNoise = CellVariants.layer(variant, N_IN, HIDDEN);
         withNoise.setWeightNoise(new DropConnect(0.5));
         for (RecurrentCellLayer layer : new RecurrentCellLayer[] {withDropout, withNoise}) {
             MultiLayerNetwork net = network(layer);

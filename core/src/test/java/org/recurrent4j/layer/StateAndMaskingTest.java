@@ -27,6 +27,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.recurrent4j.conf.CellType;
 import org.recurrent4j.testing.DoublePrecision;
 
 /**
@@ -41,16 +42,16 @@ class StateAndMaskingTest {
     private static final int STEPS = 7;
     private static final double EXACT = 1e-12;
 
-    static Stream<CellVariants> variants() {
+    static Stream<CellType> variants() {
         return CellVariants.all().stream();
     }
 
-    private static MultiLayerNetwork alone(CellVariants variant) {
+    private static MultiLayerNetwork alone(CellType variant) {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(21)
                 .dataType(DataType.DOUBLE)
                 .list()
-                .layer(variant.layer(N_IN, HIDDEN))
+                .layer(CellVariants.layer(variant, N_IN, HIDDEN))
                 .build());
         net.init();
         GradientCheckMultiLayerTest.randomizeBiases(net);
@@ -68,7 +69,7 @@ class StateAndMaskingTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("variants")
-    void rnnTimeStepStepByStepEqualsTheFullPass(CellVariants variant) {
+    void rnnTimeStepStepByStepEqualsTheFullPass(CellType variant) {
         MultiLayerNetwork net = alone(variant);
         INDArray x = sequence(2, STEPS, 1);
         INDArray full = net.output(x);
@@ -102,7 +103,7 @@ class StateAndMaskingTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("variants")
-    void paddingLeavesNoTrace(CellVariants variant) {
+    void paddingLeavesNoTrace(CellType variant) {
         MultiLayerNetwork net = alone(variant);
         int[] lengths = {STEPS, 4, 2};
         INDArray[] sequences = new INDArray[lengths.length];
@@ -138,12 +139,12 @@ class StateAndMaskingTest {
     /** Bidirectional reverses each sequence for its backward layer; padding must still leave no trace. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("variants")
-    void paddingLeavesNoTraceInBothDirections(CellVariants variant) {
+    void paddingLeavesNoTraceInBothDirections(CellType variant) {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(22)
                 .dataType(DataType.DOUBLE)
                 .list()
-                .layer(new Bidirectional(Bidirectional.Mode.CONCAT, variant.layer(N_IN, HIDDEN)))
+                .layer(new Bidirectional(Bidirectional.Mode.CONCAT, CellVariants.layer(variant, N_IN, HIDDEN)))
                 .build());
         net.init();
         GradientCheckMultiLayerTest.randomizeBiases(net);
@@ -168,7 +169,7 @@ class StateAndMaskingTest {
     /** With back length k, truncated BPTT sends gradient only through the last k steps. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("variants")
-    void truncatedBackpropStopsAfterItsLength(CellVariants variant) {
+    void truncatedBackpropStopsAfterItsLength(CellType variant) {
         MultiLayerNetwork net = alone(variant);
         net.initGradientsView();
         INDArray x = sequence(2, STEPS, 40);
@@ -207,13 +208,13 @@ class StateAndMaskingTest {
      */
     @Test
     void truncatedBpttCarriesStateAcrossSegments() {
-        CellVariants variant = CellVariants.all().get(2);
+        CellType variant = CellVariants.all().get(2);
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(23)
                 .dataType(DataType.DOUBLE)
                 .updater(new Sgd(0.1))
                 .list()
-                .layer(variant.layer(N_IN, HIDDEN))
+                .layer(CellVariants.layer(variant, N_IN, HIDDEN))
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MSE)
                         .activation(Activation.IDENTITY)
                         .nIn(HIDDEN)

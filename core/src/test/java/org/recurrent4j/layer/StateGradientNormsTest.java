@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.recurrent4j.conf.CellType;
 
 /**
  * The recorded {@code ‖∂L/∂h_t‖} is the gradient with respect to the state after step t: the same
@@ -28,12 +29,12 @@ class StateGradientNormsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.recurrent4j.layer.CellVariants#all")
-    void recordedNormsAreTheStateGradients(CellVariants variant) {
+    void recordedNormsAreTheStateGradients(CellType variant) {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(3)
                 .dataType(DataType.DOUBLE)
                 .list()
-                .layer(variant.layer(N_IN, HIDDEN))
+                .layer(CellVariants.layer(variant, N_IN, HIDDEN))
                 .build());
         net.init();
         net.initGradientsView();

@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.recurrent4j.cell.StateEntry;
+import org.recurrent4j.conf.CellType;
 import org.recurrent4j.testing.DoublePrecision;
 
 /**
@@ -40,18 +41,18 @@ class WholeSequencePathTest {
             INDArray input,
             Map<String, INDArray> initial) {}
 
-    static java.util.List<CellVariants> variants() {
+    static java.util.List<CellType> variants() {
         return CellVariants.all();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("variants")
-    void bothPathsComputeTheSame(CellVariants variant) {
+    void bothPathsComputeTheSame(CellType variant) {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(31)
                 .dataType(DataType.DOUBLE)
                 .list()
-                .layer(variant.layer(N_IN, HIDDEN))
+                .layer(CellVariants.layer(variant, N_IN, HIDDEN))
                 .build());
         net.init();
         net.initGradientsView();

@@ -26,6 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.recurrent4j.cell.QrnnCell;
 import org.recurrent4j.cell.StateEntry;
+import org.recurrent4j.conf.CellType;
 import org.recurrent4j.conf.OnLstm;
 import org.recurrent4j.conf.Qrnn;
 import org.recurrent4j.conf.RecurrentCellLayer;
@@ -63,16 +64,15 @@ class ReferenceParityTest {
                 "sru_feedback",
                 "onlstm");
         return CellVariants.all().stream()
-                .filter(v -> !v.name().equals("lstm_softsign_gates"))
+                .filter(v -> !v.id().equals("lstm_softsign_gates"))
                 .flatMap(v -> {
-                    Stream<Arguments> base =
-                            Stream.of(Arguments.of(v, v.name()), Arguments.of(v, v.name() + "_masked"));
-                    if (parallel.contains(v.name())) {
-                        base = Stream.concat(base, Stream.of(Arguments.of(v, v.name() + "_parallel")));
+                    Stream<Arguments> base = Stream.of(Arguments.of(v, v.id()), Arguments.of(v, v.id() + "_masked"));
+                    if (parallel.contains(v.id())) {
+                        base = Stream.concat(base, Stream.of(Arguments.of(v, v.id() + "_parallel")));
                     }
                     // The SRU's identity highway (nIn = H), padded at either end.
-                    if (v.name().startsWith("sru")) {
-                        base = Stream.concat(base, Stream.of(Arguments.of(v, v.name() + "_identity")));
+                    if (v.id().startsWith("sru")) {
+                        base = Stream.concat(base, Stream.of(Arguments.of(v, v.id() + "_identity")));
                     }
                     return base;
                 });
@@ -90,20 +90,20 @@ class ReferenceParityTest {
                         "onlstm")
                 .map(name -> Arguments.of(
                         CellVariants.all().stream()
-                                .filter(v -> v.name().equals(name))
+                                .filter(v -> v.id().equals(name))
                                 .findFirst()
                                 .orElseThrow(),
                         "tbptt_" + name));
     }
 
-    private static CellLoopLayer withReferenceWeights(CellVariants variant, Fixture f) {
+    private static CellLoopLayer withReferenceWeights(CellType variant, Fixture f) {
         INDArray input = f.get("input");
         int nIn = (int) input.size(1);
         int hidden = f.get("hidden").getInt(0);
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .dataType(DataType.DOUBLE)
                 .list()
-                .layer(variant.layer(nIn, hidden))
+                .layer(CellVariants.layer(variant, nIn, hidden))
                 .build());
         net.init();
         net.initGradientsView();
@@ -117,7 +117,7 @@ class ReferenceParityTest {
 
     @ParameterizedTest(name = "{1}")
     @MethodSource("cases")
-    void outputsStatesAndGradientsMatchTheReference(CellVariants variant, String fixture) throws IOException {
+    void outputsStatesAndGradientsMatchTheReference(CellType variant, String fixture) throws IOException {
         Fixture f = Fixture.load(fixture);
         CellLoopLayer layer = withReferenceWeights(variant, f);
         INDArray input = f.get("input");
@@ -173,7 +173,7 @@ class ReferenceParityTest {
      */
     @ParameterizedTest(name = "{1}")
     @MethodSource("tbpttCases")
-    void truncatedGradientsMatchTheReference(CellVariants variant, String fixture) throws IOException {
+    void truncatedGradientsMatchTheReference(CellType variant, String fixture) throws IOException {
         Fixture f = Fixture.load(fixture);
         CellLoopLayer layer = withReferenceWeights(variant, f);
         INDArray input = f.get("input");
@@ -248,8 +248,8 @@ class ReferenceParityTest {
     /** ON-LSTM's syntactic distance, from the layer's input and output, equals the reference's. */
     @Test
     void onLstmSyntacticDistanceMatchesTheReference() throws IOException {
-        CellVariants variant = CellVariants.all().stream()
-                .filter(v -> v.name().equals("onlstm"))
+        CellType variant = CellVariants.all().stream()
+                .filter(v -> v.id().equals("onlstm"))
                 .findFirst()
                 .orElseThrow();
         Fixture f = Fixture.load("onlstm");

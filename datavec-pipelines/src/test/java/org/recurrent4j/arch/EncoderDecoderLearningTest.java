@@ -1,5 +1,7 @@
 package org.recurrent4j.arch;
 
+import org.recurrent4j.conf.CellType;
+import org.recurrent4j.conf.CellTypes;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -41,11 +43,11 @@ class EncoderDecoderLearningTest {
 
     static List<Arguments> setups() {
         return List.of(
-                Arguments.of(new Setup("reverse", CellType.LSTM, EncoderDecoder.Context.INITIAL_STATE, false, 64, 600)),
-                Arguments.of(new Setup("reverse", CellType.GRU, EncoderDecoder.Context.EVERY_STEP, false, 64, 600)),
+                Arguments.of(new Setup("reverse", CellTypes.LSTM, EncoderDecoder.Context.INITIAL_STATE, false, 64, 600)),
+                Arguments.of(new Setup("reverse", CellTypes.GRU, EncoderDecoder.Context.EVERY_STEP, false, 64, 600)),
                 Arguments.of(
-                        new Setup("reverse", CellType.ONLSTM, EncoderDecoder.Context.INITIAL_STATE, false, 64, 600)),
-                Arguments.of(new Setup("reverse", CellType.GRU, EncoderDecoder.Context.INITIAL_STATE, true, 64, 600)));
+                        new Setup("reverse", CellTypes.ONLSTM, EncoderDecoder.Context.INITIAL_STATE, false, 64, 600)),
+                Arguments.of(new Setup("reverse", CellTypes.GRU, EncoderDecoder.Context.INITIAL_STATE, true, 64, 600)));
     }
 
     @ParameterizedTest(name = "{0}")

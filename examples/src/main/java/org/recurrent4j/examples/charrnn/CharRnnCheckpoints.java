@@ -13,7 +13,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.recurrent4j.checkpoint.Checkpoint;
 import org.recurrent4j.checkpoint.CheckpointException;
 import org.recurrent4j.checkpoint.CheckpointStore;
-import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.examples.diagnostics.TrainingCurves;
 import org.recurrent4j.examples.training.LearningRateDecay;
 import org.recurrent4j.examples.training.RateSchedule;
@@ -47,7 +47,7 @@ final class CharRnnCheckpoints {
     static Path save(CheckpointStore store, MultiLayerNetwork net, State s) throws IOException {
         CharRnnModel.Settings settings = s.settings();
         Map<String, String> p = new TreeMap<>();
-        p.put("cell", settings.cell().name());
+        p.put("cell", settings.cell().id());
         p.put("hidden", Integer.toString(settings.hidden()));
         p.put("layers", Integer.toString(settings.layers()));
         p.put("tbptt", Integer.toString(settings.tbptt()));
@@ -79,7 +79,7 @@ final class CharRnnCheckpoints {
     static CharRnnModel.Settings settings(Checkpoint c) throws CheckpointException {
         try {
             return new CharRnnModel.Settings(
-                    CellChoice.valueOf(c.property("cell")),
+                    CellTypes.named(c.property("cell")),
                     Integer.parseInt(c.property("hidden")),
                     Integer.parseInt(c.property("layers")),
                     Integer.parseInt(c.property("tbptt")),

@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
-import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.conf.CellType;
 import org.recurrent4j.examples.diagnostics.GradientFlowReport;
 import org.recurrent4j.training.GradientFlowListener;
 import org.recurrent4j.training.GradientFlowRecord;
@@ -38,7 +38,7 @@ public final class StudyRun {
     private StudyRun() {}
 
     /** The network a run trains. */
-    public static MultiLayerNetwork network(LongRangeTask task, CellChoice cell, StudyBudget budget) {
+    public static MultiLayerNetwork network(LongRangeTask task, CellType cell, StudyBudget budget) {
         var recurrent = cell.layer(task.inputSize(), budget.hidden());
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(budget.seed())
@@ -61,7 +61,7 @@ public final class StudyRun {
      */
     public static RunResult run(
             LongRangeTask task,
-            CellChoice cell,
+            CellType cell,
             StudyBudget budget,
             Path diagnostics,
             Consumer<RunResult.CurvePoint> progress)

@@ -15,9 +15,9 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.EncoderDecoder;
 import org.recurrent4j.checkpoint.Checkpoint;
+import org.recurrent4j.conf.CellType;
 import org.recurrent4j.decode.SequenceDecoder;
 import org.recurrent4j.examples.cli.CheckpointOptions;
 import org.recurrent4j.examples.cli.RunFailedException;
@@ -64,7 +64,7 @@ final class Seq2SeqTraining {
         EpochTrainer.Start start = resume.isPresent()
                 ? EpochTrainer.resume(resume.get(), settings, chunks, o.steps)
                 : EpochTrainer.fresh("validation_exact_match");
-        CellType cell = CellType.named(o.network.cell().id());
+        CellType cell = o.network.cell();
         ComputationGraph net = resume.isPresent() ? restored(resume.get()) : built(task, cell);
         out.printf(
                 "task: %s; held-out sources never trained on (10%% of them)%n"
