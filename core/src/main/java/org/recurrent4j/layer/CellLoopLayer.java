@@ -116,6 +116,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
     private boolean recordStateGradients;
     private double[] stateGradientNorms;
     private boolean wholeSequencePath = true;
+    private boolean wholeSequencePathTaken;
 
     public CellLoopLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -229,6 +230,15 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
      */
     public void setWholeSequencePath(boolean enabled) {
         this.wholeSequencePath = enabled;
+    }
+
+    /**
+     * Whether the last forward pass ran the cell's whole-sequence path ({@link
+     * Cell.WholeSequenceSteps}) rather than step by step: false for a cell without one, or with the
+     * path switched off.
+     */
+    public boolean wholeSequencePathTaken() {
+        return wholeSequencePathTaken;
     }
 
     @Override
@@ -375,6 +385,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
             pass.cellSteps = cellSteps;
             pass.wholeSequence =
                     cellSteps instanceof Cell.WholeSequenceSteps && wholeSequencePath && !recordStateGradients;
+            wholeSequencePathTaken = pass.wholeSequence;
             if (pass.wholeSequence) {
                 Cell.WholeSequenceSteps wholeSequence = (Cell.WholeSequenceSteps) cellSteps;
                 RowParallel.run(l.hidden(), (long) steps * batch, (from, to) -> wholeSequence.forwardRows(from, to, s));

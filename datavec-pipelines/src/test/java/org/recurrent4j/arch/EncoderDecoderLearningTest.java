@@ -1,7 +1,5 @@
 package org.recurrent4j.arch;
 
-import org.recurrent4j.conf.CellType;
-import org.recurrent4j.conf.CellTypes;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -15,6 +13,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
+import org.recurrent4j.conf.CellType;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.decode.SequenceDecoder;
 import org.recurrent4j.synthetic.HeldOutSplit;
 import org.recurrent4j.synthetic.PairTask;
@@ -43,7 +43,8 @@ class EncoderDecoderLearningTest {
 
     static List<Arguments> setups() {
         return List.of(
-                Arguments.of(new Setup("reverse", CellTypes.LSTM, EncoderDecoder.Context.INITIAL_STATE, false, 64, 600)),
+                Arguments.of(
+                        new Setup("reverse", CellTypes.LSTM, EncoderDecoder.Context.INITIAL_STATE, false, 64, 600)),
                 Arguments.of(new Setup("reverse", CellTypes.GRU, EncoderDecoder.Context.EVERY_STEP, false, 64, 600)),
                 Arguments.of(
                         new Setup("reverse", CellTypes.ONLSTM, EncoderDecoder.Context.INITIAL_STATE, false, 64, 600)),

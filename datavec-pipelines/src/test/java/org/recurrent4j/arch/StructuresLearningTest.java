@@ -1,7 +1,5 @@
 package org.recurrent4j.arch;
 
-import org.recurrent4j.conf.CellType;
-import org.recurrent4j.conf.CellTypes;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -16,6 +14,8 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
+import org.recurrent4j.conf.CellType;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.synthetic.CountUp;
 import org.recurrent4j.synthetic.DelayedRecall;
 import org.recurrent4j.synthetic.SyntheticControlCharts;

@@ -1,9 +1,16 @@
-package org.recurrent4j.cell;
+package org.recurrent4j.testkit.cells;
 
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.recurrent4j.cell.Cell;
+import org.recurrent4j.cell.CellParameter;
+import org.recurrent4j.cell.InputProjection;
+import org.recurrent4j.cell.ParameterInit;
+import org.recurrent4j.cell.ScalarActivation;
+import org.recurrent4j.cell.StateEntry;
+import org.recurrent4j.cell.WorkArrays;
 import org.recurrent4j.kernel.NativeArray;
 import org.recurrent4j.kernel.RowParallel;
 

@@ -1,21 +1,23 @@
-package org.recurrent4j.layer;
+package org.recurrent4j.testkit;
 
 import java.util.List;
 import org.nd4j.linalg.activations.Activation;
 import org.recurrent4j.cell.QrnnCell;
 import org.recurrent4j.conf.CellType;
 import org.recurrent4j.conf.Gru;
-import org.recurrent4j.conf.IndRnn;
 import org.recurrent4j.conf.Lstm;
 import org.recurrent4j.conf.OnLstm;
 import org.recurrent4j.conf.Qrnn;
 import org.recurrent4j.conf.RecurrentCellLayer;
 import org.recurrent4j.conf.Rnn;
 import org.recurrent4j.conf.Sru;
+import org.recurrent4j.testkit.cells.IndRnn;
+import org.recurrent4j.testkit.cells.Mgu;
 
 /**
- * Every cell and option of the project as cell types (a set of options is one more type), for
- * tests that must cover them all. Their layers use the network's initialization.
+ * Every cell and option of the project as cell types (a set of options is one more type), and the
+ * two cells written by following "Writing a cell" (IndRNN, MGU), for tests that must cover them
+ * all. Their layers use the network's initialization.
  */
 public final class CellVariants {
 
@@ -76,7 +78,7 @@ public final class CellVariants {
                         .nOut(h)
                         .resetAfter(false)
                         .build()),
-                // The "Writing a cell" example (test sources): one line, and every shared check runs on it.
+                // The "Writing a cell" examples (this module's test sources): one line each, and the kit runs on them.
                 CellType.of(
                         "indrnn", (n, h) -> new IndRnn.Builder().nIn(n).nOut(h).build()),
                 CellType.of("qrnn_f", (n, h) -> new Qrnn.Builder()
@@ -107,6 +109,7 @@ public final class CellVariants {
                         .nIn(n)
                         .nOut(h)
                         .chunkSize(h % 2 == 0 ? 2 : 1)
-                        .build()));
+                        .build()),
+                CellType.of("mgu", (n, h) -> new Mgu.Builder().nIn(n).nOut(h).build()));
     }
 }

@@ -1,7 +1,7 @@
-package org.recurrent4j.conf;
+package org.recurrent4j.testkit.cells;
 
 import org.recurrent4j.cell.Cell;
-import org.recurrent4j.cell.IndRnnCell;
+import org.recurrent4j.conf.RecurrentCellLayer;
 
 /**
  * An IndRNN layer ({@link IndRnnCell}): the configuration half of the "Writing a cell" example,
@@ -12,6 +12,8 @@ import org.recurrent4j.cell.IndRnnCell;
  * }</pre>
  */
 public class IndRnn extends RecurrentCellLayer {
+
+    private static final long serialVersionUID = 1L;
 
     private IndRnn() {}
 

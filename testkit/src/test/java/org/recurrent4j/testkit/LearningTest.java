@@ -1,4 +1,4 @@
-package org.recurrent4j.layer;
+package org.recurrent4j.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,12 +36,13 @@ class LearningTest {
     private static final int HIDDEN = 24;
 
     /**
-     * Every variant docs/layers.md says solves the task: all but the IndRNN of the "Writing a
-     * cell" example, whose units recur only on themselves, so one layer of it cannot move a symbol
-     * between units over three steps (it reaches about 66%).
+     * Every variant docs/layers.md says solves the task: all but the two "Writing a cell"
+     * examples. The IndRNN's units recur only on themselves, so one layer of it cannot move a
+     * symbol between units over three steps (it reaches about 66%); both examples learn in the
+     * structure builders instead (WrittenCellsTest).
      */
     static Stream<CellType> variants() {
-        return CellVariants.all().stream().filter(v -> !v.id().equals("indrnn"));
+        return CellVariants.all().stream().filter(v -> !v.id().equals("indrnn") && !v.id().equals("mgu"));
     }
 
     /** Random symbol sequences, one-hot; labels are the input shifted by the delay, masked before it. */

@@ -4,9 +4,9 @@
 Run from the repository root (needs PyTorch and NumPy: `apt-get install python3-torch`, then
 `/usr/bin/python3`):
 
-    /usr/bin/python3 core/src/test/python/generate_cell_fixtures.py
+    /usr/bin/python3 testkit/src/test/python/generate_cell_fixtures.py
 
-It is deterministic (fixed seeds) and writes core/src/test/resources/fixtures/cells/<case>.npz.
+It is deterministic (fixed seeds) and writes testkit/src/test/resources/fixtures/cells/<case>.npz.
 The Java test suite reads those files and never runs Python.
 
 References. Each cell is written here as a plain float64 loop of its published equations (the
@@ -35,7 +35,7 @@ import os
 import numpy as np
 import torch
 
-OUT_DIR = os.path.join("core", "src", "test", "resources", "fixtures", "cells")
+OUT_DIR = os.path.join("testkit", "src", "test", "resources", "fixtures", "cells")
 SMALL = dict(n_in=3, hidden=4, batch=3, steps=5)
 # H * B = 8192 elements per step: the size at which the cells' row loops run on all cores.
 PARALLEL = dict(n_in=4, hidden=32, batch=256, steps=3)

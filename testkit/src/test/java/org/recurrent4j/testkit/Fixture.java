@@ -1,4 +1,4 @@
-package org.recurrent4j.reference;
+package org.recurrent4j.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * One reference case written by {@code core/src/test/python/generate_cell_fixtures.py}: a NumPy
+ * One reference case written by {@code testkit/src/test/python/generate_cell_fixtures.py}: a NumPy
  * {@code .npz} archive of float64 arrays (see the script for what each holds).
  */
 record Fixture(String name, Map<String, INDArray> arrays) {
@@ -23,8 +23,8 @@ record Fixture(String name, Map<String, INDArray> arrays) {
         Map<String, INDArray> arrays = new TreeMap<>();
         try (InputStream in = Fixture.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IOException(
-                        "missing test resource " + resource + ": run core/src/test/python/generate_cell_fixtures.py");
+                throw new IOException("missing test resource " + resource
+                        + ": run testkit/src/test/python/generate_cell_fixtures.py");
             }
             try (ZipInputStream zip = new ZipInputStream(in)) {
                 for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
