@@ -37,7 +37,7 @@ import org.recurrent4j.conf.RecurrentCellLayer;
  *
  * <pre>{@code
  * ComputationGraphConfiguration conf = new ImageClassifier()
- *         .image(28, 28, 1).cell(CellType.GRU).hidden(32).patchSize(2)
+ *         .image(28, 28, 1).cell(CellTypes.GRU).hidden(32).patchSize(2)
  *         .composition(Recurrent2d.Composition.RENET).classes(10)
  *         .build();
  * }</pre>
@@ -50,7 +50,7 @@ public final class ImageClassifier {
     public static final String OUTPUT = "output";
 
     private InputType.InputTypeConvolutional image;
-    private CellType cell = CellType.GRU;
+    private CellType cell = CellTypes.GRU;
     private int[] hidden = {32};
     private Recurrent2d.Composition composition = Recurrent2d.Composition.FOUR_SWEEPS;
     private Recurrent2d.Merge merge = Recurrent2d.Merge.CONCAT;

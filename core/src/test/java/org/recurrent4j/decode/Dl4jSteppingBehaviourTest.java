@@ -17,8 +17,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.EncoderDecoder;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.conf.Gru;
 
 /**
@@ -91,7 +91,7 @@ class Dl4jSteppingBehaviourTest {
         EncoderDecoder builder = new EncoderDecoder()
                 .features(F)
                 .targetOneHot(5)
-                .cell(CellType.GRU)
+                .cell(CellTypes.GRU)
                 .hidden(H)
                 .context(EncoderDecoder.Context.INITIAL_STATE)
                 .dataType(DataType.DOUBLE);

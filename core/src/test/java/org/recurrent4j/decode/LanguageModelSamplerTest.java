@@ -22,7 +22,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.recurrent4j.arch.CellType;
+import org.recurrent4j.conf.CellType;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.arch.SequenceLabeler;
 import org.recurrent4j.cell.QrnnCell;
 import org.recurrent4j.conf.Lstm;
@@ -118,7 +119,7 @@ class LanguageModelSamplerTest {
     void aSequenceLabelerGraphSamplesDirectlyAsItsLayersDoInAMultiLayerNetwork() {
         for (boolean oneHot : new boolean[] {true, false}) {
             SequenceLabeler labeler = new SequenceLabeler()
-                    .cell(CellType.GRU)
+                    .cell(CellTypes.GRU)
                     .hidden(12)
                     .classes(V)
                     .languageModel(true)

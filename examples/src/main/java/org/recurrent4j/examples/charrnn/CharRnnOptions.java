@@ -2,7 +2,11 @@ package org.recurrent4j.examples.charrnn;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.conf.CellType;
+import org.recurrent4j.conf.CellTypes;
+import java.util.Objects;
+import org.recurrent4j.checkpoint.Checkpoint;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.examples.cli.CheckpointOptions;
 import org.recurrent4j.examples.cli.NetworkOptions;
 import org.recurrent4j.examples.cli.OutOption;
@@ -37,7 +41,7 @@ public final class CharRnnOptions {
     private String dataset;
 
     @Mixin
-    private NetworkOptions network = new NetworkOptions(CellChoice.LSTM, 256);
+    private NetworkOptions network = new NetworkOptions(CellTypes.LSTM, 256);
 
     @Option(names = "--layers", paramLabel = "L", description = "stacked recurrent layers (default: ${DEFAULT-VALUE})")
     @Range(min = 1, max = 16)

@@ -9,8 +9,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.EncoderDecoder;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.decode.SequenceDecoder;
 import org.recurrent4j.seq2seq.Alphabet;
 import org.recurrent4j.seq2seq.HeldOutSplit;
@@ -85,7 +85,7 @@ public final class Seq2SeqExample {
         ComputationGraph net = new ComputationGraph(new EncoderDecoder()
                 .features(source.size())
                 .targetOneHot(target.size())
-                .cell(CellType.LSTM)
+                .cell(CellTypes.LSTM)
                 .hidden(hidden)
                 .decoderHidden(hidden)
                 .attention(true)

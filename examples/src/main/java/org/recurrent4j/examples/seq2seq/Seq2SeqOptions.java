@@ -1,7 +1,7 @@
 package org.recurrent4j.examples.seq2seq;
 
 import org.recurrent4j.arch.EncoderDecoder;
-import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.examples.cli.CheckpointOptions;
 import org.recurrent4j.examples.cli.NetworkOptions;
 import org.recurrent4j.examples.cli.OutOption;
@@ -31,7 +31,7 @@ public final class Seq2SeqOptions {
     int digits = 3;
 
     @Mixin
-    NetworkOptions network = new NetworkOptions(CellChoice.LSTM, 128);
+    NetworkOptions network = new NetworkOptions(CellTypes.LSTM, 128);
 
     @Option(
             names = "--context",

@@ -13,9 +13,9 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.EncoderDecoder;
 import org.recurrent4j.checkpoint.Checkpoint;
+import org.recurrent4j.conf.CellType;
 import org.recurrent4j.decode.SequenceDecoder;
 import org.recurrent4j.examples.cli.ProgressBarListener;
 import org.recurrent4j.examples.cli.RunFailedException;
@@ -63,7 +63,7 @@ final class Seq2SeqTraining {
         PairTask task = o.taskChoice().task();
         // The pairs are drawn from the task with the seed, both among the recorded options.
         command.settings(DataFingerprint.sha256(List.of(task.toString())));
-        CellType cell = CellType.named(o.network.cell().id());
+        CellType cell = o.network.cell();
         List<SequencePair> test = iterator(task, o.test, 1, o.seed.seed() + 1, HeldOutSplit.Part.HELD_OUT)
                 .nextPairs();
         SequenceDecoder[] decoder = {null};

@@ -2,7 +2,7 @@ package org.recurrent4j.examples.timeseries;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.examples.cli.CheckpointOptions;
 import org.recurrent4j.examples.cli.HelpOption;
 import org.recurrent4j.examples.cli.NetworkOptions;
@@ -112,7 +112,7 @@ public final class ForecastCommand implements Callable<Integer> {
     double testFraction = 0.2;
 
     @Mixin
-    NetworkOptions network = new NetworkOptions(CellChoice.GRU, 32);
+    NetworkOptions network = new NetworkOptions(CellTypes.GRU, 32);
 
     @Option(names = "--layers", paramLabel = "L", description = "stacked recurrent layers (default: ${DEFAULT-VALUE})")
     @Range(min = 1, max = 16)
