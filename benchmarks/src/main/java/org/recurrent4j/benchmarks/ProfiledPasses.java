@@ -76,7 +76,11 @@ public final class ProfiledPasses {
         double[] late = java.util.Arrays.copyOfRange(ms, calls / 2, calls);
         java.util.Arrays.sort(late);
         System.out.printf(
-                Locale.ROOT, "%s %s: median %.2f ms per call (second half of %d calls)%n", args[0], args[5],
-                late[late.length / 2], calls);
+                Locale.ROOT,
+                "%s %s: median %.2f ms per call (second half of %d calls)%n",
+                args[0],
+                args[5],
+                late[late.length / 2],
+                calls);
     }
 }
