@@ -39,6 +39,11 @@ public class RecurrentWithInitialStateVertex extends LayerVertex {
         this.stateNames = List.copyOf(stateNames);
     }
 
+    /** The names of the state entries its inputs after the first give, in input order ({@code h}, {@code c}, ...). */
+    public List<String> stateNames() {
+        return stateNames;
+    }
+
     /** The cell loop inside the layer, however DL4J wrapped it. */
     private CellLoopLayer cellLayer() {
         Layer l = getLayer();

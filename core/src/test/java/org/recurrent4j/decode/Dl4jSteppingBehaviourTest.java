@@ -24,8 +24,8 @@ import org.recurrent4j.conf.Gru;
 /**
  * What DL4J 1.0.0-M2.1's stateful stepping does with the structures this project builds, pinned so
  * that a DL4J upgrade that changes it is noticed. These are the reasons {@link
- * LanguageModelSampler} rejects some networks and {@link SequenceDecoder} re-runs the graph
- * instead of stepping it.
+ * LanguageModelSampler} rejects some networks and {@link SequenceDecoder} steps the graph's layers
+ * itself instead of through the graph's {@code rnnTimeStep}.
  */
 class Dl4jSteppingBehaviourTest {
 
