@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <pre>{@code
- * BatchQueue<int[], double[]> queue = new BatchQueue<>(context, 32, List.of(batch -> classify(net, batch)));
+ * BatchQueue<int[], double[]> queue = new BatchQueue<>(context, "classify", 32, List.of(batch -> classify(net, batch)));
  * double[] p = queue.submit(tokens).get();
  * }</pre>
  *
@@ -45,6 +46,7 @@ public final class BatchQueue<I, O> implements AutoCloseable {
     private record Item<I, O>(I input, CompletableFuture<O> result, long enqueued) {}
 
     private final String model;
+    private final String name;
     private final BlockingQueue<Item<I, O>> queue;
     private final int capacity;
     private final int maxBatch;
@@ -57,9 +59,10 @@ public final class BatchQueue<I, O> implements AutoCloseable {
     /**
      * Starts one thread per {@code compute}.
      *
+     * @param name the queue's name among the model's (its action), in the metrics
      * @param maxBatch the most inputs one call computes (1 for work that is not batched)
      */
-    public BatchQueue(ModelContext context, int maxBatch, List<? extends Compute<I, O>> computes) {
+    public BatchQueue(ModelContext context, String name, int maxBatch, List<? extends Compute<I, O>> computes) {
         if (computes.isEmpty()) {
             throw new IllegalArgumentException("a queue needs at least one worker");
         }
@@ -67,15 +70,16 @@ public final class BatchQueue<I, O> implements AutoCloseable {
             throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
         }
         this.model = context.name();
+        this.name = name;
         this.capacity = context.limits().queueLength();
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.maxBatch = maxBatch;
         this.timeoutNanos = context.limits().queueTimeout().toNanos();
         this.metrics = context.metrics();
-        metrics.queue(model, queue::size, busy::get);
+        metrics.queue(model, name, queue::size, busy::get);
         for (int k = 0; k < computes.size(); k++) {
             Compute<I, O> compute = computes.get(k);
-            Thread worker = new Thread(() -> work(compute), "model-" + model + "-" + k);
+            Thread worker = new Thread(() -> work(compute), "model-" + model + "-" + name + "-" + k);
             worker.setDaemon(true);
             workers.add(worker);
             worker.start();
@@ -100,6 +104,31 @@ public final class BatchQueue<I, O> implements AutoCloseable {
                     "model " + model + " is busy: its queue of " + capacity + " requests is full; retry later");
         }
         return result;
+    }
+
+    /**
+     * Queues an input and waits for its output.
+     *
+     * @throws ApiError 503 if the queue is full or the input waited too long; the model's own
+     *     failure is rethrown as it was
+     */
+    public O compute(I input) throws ApiError, InterruptedException {
+        CompletableFuture<O> result = submit(input);
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            result.cancel(false);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ApiError error) {
+                throw error;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("model " + model + " failed: " + cause, cause);
+        }
     }
 
     /** Inputs waiting for a worker. */
@@ -170,7 +199,7 @@ public final class BatchQueue<I, O> implements AutoCloseable {
             if (live.isEmpty()) {
                 continue;
             }
-            metrics.batch(model, live.size());
+            metrics.batch(model, name, live.size());
             busy.incrementAndGet();
             try {
                 List<O> outputs = compute.apply(live.stream().map(Item::input).toList());

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -82,6 +83,21 @@ public final class EventStream {
             data.put("field", error.field());
         }
         last(new Event(ERROR, data));
+    }
+
+    /**
+     * Ends the stream with an error event if {@code work} (the producer's job in a model's queue)
+     * fails before it has finished the stream itself: it waited too long (503), or the model failed
+     * (500).
+     */
+    public void follow(CompletableFuture<?> work) {
+        work.whenComplete((result, failure) -> {
+            if (failure instanceof ApiError error) {
+                fail(error);
+            } else if (failure != null) {
+                fail(new ApiError(500, null, "the model failed: " + failure));
+            }
+        });
     }
 
     /** The next event, or {@code null} if none came within {@code timeout}. */

@@ -17,8 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +68,7 @@ public final class ModelServer implements AutoCloseable {
     private final Object closing = new Object();
     private volatile boolean draining;
     private boolean closed;
+    private URI uri;
 
     private ModelServer(Builder builder) {
         this.models = new LinkedHashMap<>(builder.models);
@@ -81,13 +82,16 @@ public final class ModelServer implements AutoCloseable {
             config.startup.showOldJavalinVersionWarning = false;
             config.jetty.host = builder.host;
             config.jetty.port = builder.port;
-            // Threads for every admitted request and a margin for health, metrics and the page; a bounded job queue.
-            QueuedThreadPool threads = new QueuedThreadPool(
-                    limits.maxConcurrent() + 16, 8, 60_000, new BlockingArrayQueue<>(64, 64, 1024));
+            // Threads for every admitted request and a margin for health, metrics and the page. Jetty's job
+            // queue is bounded by the connections it holds open: at most 4 per admitted request, and 64 more.
+            QueuedThreadPool threads = new QueuedThreadPool(limits.maxConcurrent() + 16, 8);
             threads.setName("model-server");
             config.jetty.threadPool = threads;
-            config.jetty.modifyServer(
-                    server -> server.setStopTimeout(limits.shutdownTimeout().toMillis()));
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(limits.shutdownTimeout().toMillis());
+                server.addBean(new NetworkConnectionLimit(4 * limits.maxConcurrent() + 64, server));
+            });
+            config.http.prefer405over404 = true;
             config.http.maxRequestSize = limits.maxBodyBytes();
             config.staticFiles.add(WEB, Location.CLASSPATH);
             config.routes.get("/health", this::health);
@@ -179,20 +183,24 @@ public final class ModelServer implements AutoCloseable {
             }
             ModelServer server = new ModelServer(this);
             server.app.start();
+            ServerConnector connector =
+                    (ServerConnector) server.app.jettyServer().server().getConnectors()[0];
+            String address = connector.getHost() == null || connector.getHost().equals("0.0.0.0")
+                    ? "127.0.0.1"
+                    : connector.getHost();
+            server.uri = URI.create("http://" + address + ":" + connector.getLocalPort() + "/");
             return server;
         }
     }
 
     /** The port listened on (the one chosen, for port 0). */
     public int port() {
-        return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
+        return uri.getPort();
     }
 
     /** The server's address, e.g. {@code http://127.0.0.1:8080/}. */
     public URI uri() {
-        String host = ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getHost();
-        return URI.create(
-                "http://" + (host == null || host.equals("0.0.0.0") ? "127.0.0.1" : host) + ":" + port() + "/");
+        return uri;
     }
 
     /** The metrics, as served at {@code /metrics}. */

@@ -19,9 +19,9 @@ import java.util.function.IntSupplier;
  * <pre>
  *   recurrent4j_requests_total{model, action, status}        requests answered, by HTTP status
  *   recurrent4j_request_seconds{model, action, quantile}     latency: p50, p90, p99 (and _count, _sum)
- *   recurrent4j_queue_depth{model}                           requests waiting for a worker
- *   recurrent4j_workers_busy{model}                          workers computing
- *   recurrent4j_batch_size{model}                            requests per forward pass (summary)
+ *   recurrent4j_queue_depth{model, queue}                    requests waiting for a worker
+ *   recurrent4j_workers_busy{model, queue}                   workers computing
+ *   recurrent4j_batch_size{model, queue}                     requests per forward pass (summary)
  *   recurrent4j_shed_total{model, reason}                    refused for load: queue_full, queue_timeout, concurrency
  *   recurrent4j_in_flight                                    requests being answered
  *   jvm_memory_used_bytes{area, id}, jvm_gc_*, jvm_threads_* the JVM's
@@ -67,23 +67,23 @@ public final class ServerMetrics implements AutoCloseable {
     }
 
     /** Records the size of a batch a model computed. */
-    public void batch(String model, int size) {
+    public void batch(String model, String queue, int size) {
         DistributionSummary.builder("recurrent4j.batch.size")
                 .description("requests per forward pass")
-                .tags("model", model)
+                .tags("model", model, "queue", queue)
                 .register(registry)
                 .record(size);
     }
 
     /** Registers a model queue's depth and busy workers. */
-    public void queue(String model, IntSupplier depth, IntSupplier busy) {
+    public void queue(String model, String queue, IntSupplier depth, IntSupplier busy) {
         Gauge.builder("recurrent4j.queue.depth", depth::getAsInt)
                 .description("requests waiting for a worker")
-                .tag("model", model)
+                .tags("model", model, "queue", queue)
                 .register(registry);
         Gauge.builder("recurrent4j.workers.busy", busy::getAsInt)
                 .description("workers computing")
-                .tag("model", model)
+                .tags("model", model, "queue", queue)
                 .register(registry);
     }
 
