@@ -88,7 +88,9 @@ public final class ModelServer implements AutoCloseable {
             threads.setName("model-server");
             config.jetty.threadPool = threads;
             config.jetty.modifyServer(server -> {
-                server.setStopTimeout(limits.shutdownTimeout().toMillis());
+                // close() lets the requests in flight finish before it stops Jetty; Jetty's own graceful stop
+                // would then wait for idle keep-alive connections too, until they time out.
+                server.setStopTimeout(0);
                 server.addBean(new NetworkConnectionLimit(4 * limits.maxConcurrent() + 64, server));
             });
             config.http.prefer405over404 = true;
