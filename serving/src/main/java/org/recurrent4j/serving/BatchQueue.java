@@ -113,7 +113,33 @@ public final class BatchQueue<I, O> implements AutoCloseable {
      *     failure is rethrown as it was
      */
     public O compute(I input) throws ApiError, InterruptedException {
-        CompletableFuture<O> result = submit(input);
+        return await(submit(input));
+    }
+
+    /**
+     * Queues every input (they may share a batch, or go to several workers) and waits for their
+     * outputs, in order.
+     *
+     * @throws ApiError 503 if the queue cannot take them all or one waited too long
+     */
+    public List<O> computeAll(List<I> inputs) throws ApiError, InterruptedException {
+        List<CompletableFuture<O>> results = new ArrayList<>(inputs.size());
+        try {
+            for (I input : inputs) {
+                results.add(submit(input));
+            }
+            List<O> outputs = new ArrayList<>(inputs.size());
+            for (CompletableFuture<O> result : results) {
+                outputs.add(await(result));
+            }
+            return outputs;
+        } finally {
+            // Those not computed yet are skipped by the workers.
+            results.forEach(r -> r.cancel(false));
+        }
+    }
+
+    private O await(CompletableFuture<O> result) throws ApiError, InterruptedException {
         try {
             return result.get();
         } catch (InterruptedException e) {
