@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.recurrent4j.examples.cell.CellChoice;
 import org.recurrent4j.examples.cli.CheckpointOptions;
+import org.recurrent4j.examples.cli.DashboardOption;
 import org.recurrent4j.examples.cli.NetworkOptions;
 import org.recurrent4j.examples.cli.OutOption;
 import org.recurrent4j.examples.cli.Range;
@@ -88,6 +89,9 @@ public final class CharRnnOptions {
 
     @Mixin
     private CheckpointOptions checkpoints = new CheckpointOptions();
+
+    @Mixin
+    private DashboardOption dashboard = new DashboardOption();
 
     /** The text to train on: {@code --text}, {@code --dataset} or the embedded corpus. */
     public TextCorpus corpus() throws UsageException {
