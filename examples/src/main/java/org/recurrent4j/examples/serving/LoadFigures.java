@@ -12,7 +12,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -141,16 +140,22 @@ public final class LoadFigures {
     private static Result openLoop(URI uri, String model, double rate, int seconds, Body body) throws Exception {
         long interval = (long) (1e9 / rate);
         long start = System.nanoTime();
-        List<CompletableFuture<long[]>> answers = new ArrayList<>();
+        // Synchronous clients on a pool, so that connections are kept and reused as a real client's are.
+        ExecutorService pool = Executors.newFixedThreadPool(128);
+        List<Future<long[]>> answers = new ArrayList<>();
         for (int i = 0; i < rate * seconds; i++) {
             LockSupport.parkNanos(start + i * interval - System.nanoTime());
-            long sent = System.nanoTime();
-            answers.add(CLIENT.sendAsync(request(uri, body.of(i)), HttpResponse.BodyHandlers.discarding())
-                    .handle((r, e) -> new long[] {r == null ? -1 : r.statusCode(), System.nanoTime() - sent}));
+            String text = body.of(i);
+            answers.add(pool.submit(() -> {
+                long sent = System.nanoTime();
+                int status = send(uri, text);
+                return new long[] {status, System.nanoTime() - sent};
+            }));
         }
+        pool.shutdown();
         List<Long> latencies = new ArrayList<>();
         Map<Integer, Integer> statuses = new TreeMap<>();
-        for (CompletableFuture<long[]> answer : answers) {
+        for (Future<long[]> answer : answers) {
             long[] a = answer.get(120, TimeUnit.SECONDS);
             statuses.merge((int) a[0], 1, Integer::sum);
             if (a[0] == 200) {
