@@ -15,8 +15,8 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.EncoderDecoder;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.decode.RecomputingDecoder;
 import org.recurrent4j.decode.SequenceDecoder;
 
@@ -64,11 +64,11 @@ public class DecodingBenchmark {
                     .decoderHidden(HIDDEN)
                     .seed(42);
             return switch (this) {
-                case LSTM -> b.cell(CellType.LSTM).context(EncoderDecoder.Context.INITIAL_STATE);
-                case LSTM_ATTENTION -> b.cell(CellType.LSTM)
+                case LSTM -> b.cell(CellTypes.LSTM).context(EncoderDecoder.Context.INITIAL_STATE);
+                case LSTM_ATTENTION -> b.cell(CellTypes.LSTM)
                         .context(EncoderDecoder.Context.INITIAL_STATE)
                         .attention(true);
-                case GRU_EVERY_STEP -> b.cell(CellType.GRU).context(EncoderDecoder.Context.EVERY_STEP);
+                case GRU_EVERY_STEP -> b.cell(CellTypes.GRU).context(EncoderDecoder.Context.EVERY_STEP);
             };
         }
     }

@@ -397,7 +397,9 @@ public final class SequenceDecoder {
         }
         if (masks != null
                 && (sources.rank() != 3
-                        || masks.rank() != 2 || masks.size(0) != sources.size(0) || masks.size(1) != sources.size(2))) {
+                        || masks.rank() != 2
+                        || masks.size(0) != sources.size(0)
+                        || masks.size(1) != sources.size(2))) {
             throw new IllegalArgumentException("the source mask must be [examples, steps] = [" + sources.size(0) + ", "
                     + sources.size(2) + "], got shape " + Arrays.toString(masks.shape()));
         }

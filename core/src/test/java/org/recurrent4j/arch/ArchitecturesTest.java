@@ -29,10 +29,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
-import org.recurrent4j.conf.Recurrent2d;
-import org.recurrent4j.conf.Rnn;
 import org.recurrent4j.conf.CellType;
 import org.recurrent4j.conf.CellTypes;
+import org.recurrent4j.conf.Recurrent2d;
+import org.recurrent4j.conf.Rnn;
 import org.recurrent4j.testing.DoublePrecision;
 
 /**

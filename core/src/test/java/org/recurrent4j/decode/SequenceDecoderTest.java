@@ -30,8 +30,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.EncoderDecoder;
+import org.recurrent4j.conf.CellType;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.conf.Gru;
 
 /**
@@ -61,8 +62,8 @@ class SequenceDecoderTest {
 
     static Stream<Case> cases() {
         List<Case> cases = new ArrayList<>();
-        for (CellType cell :
-                List.of(CellType.RNN, CellType.LSTM, CellType.GRU, CellType.QRNN, CellType.SRU, CellType.ONLSTM)) {
+        for (CellType cell : List.of(
+                CellTypes.RNN, CellTypes.LSTM, CellTypes.GRU, CellTypes.QRNN, CellTypes.SRU, CellTypes.ONLSTM)) {
             cases.add(new Case(cell.id() + " initial state", base(cell).context(EncoderDecoder.Context.INITIAL_STATE)));
             cases.add(new Case(
                     cell.id() + " every step, attention",
@@ -70,7 +71,7 @@ class SequenceDecoderTest {
         }
         cases.add(new Case(
                 "lstm initial state, attention, bidirectional encoder, two residual decoder layers, dropout",
-                base(CellType.LSTM)
+                base(CellTypes.LSTM)
                         .hidden(6, 6)
                         .bidirectional(Bidirectional.Mode.CONCAT)
                         .decoderHidden(8, 8)
@@ -79,15 +80,15 @@ class SequenceDecoderTest {
                         .attention(true)));
         cases.add(new Case(
                 "dl4j lstm every step, attention",
-                base(CellType.DL4J_LSTM)
+                base(CellTypes.DL4J_LSTM)
                         .context(EncoderDecoder.Context.EVERY_STEP)
                         .attention(true)));
         cases.add(new Case(
                 "dl4j simple rnn every step",
-                base(CellType.DL4J_SIMPLE_RNN).context(EncoderDecoder.Context.EVERY_STEP)));
+                base(CellTypes.DL4J_SIMPLE_RNN).context(EncoderDecoder.Context.EVERY_STEP)));
         cases.add(new Case(
                 "qrnn every step, bidirectional (add) encoder",
-                base(CellType.QRNN).bidirectional(Bidirectional.Mode.ADD).context(EncoderDecoder.Context.EVERY_STEP)));
+                base(CellTypes.QRNN).bidirectional(Bidirectional.Mode.ADD).context(EncoderDecoder.Context.EVERY_STEP)));
         return cases.stream();
     }
 
@@ -140,7 +141,7 @@ class SequenceDecoderTest {
 
     @Test
     void writesWhatTheFullPassWritesInDoublePrecisionToTheLastDigits() {
-        ComputationGraph graph = sharpened(base(CellType.LSTM)
+        ComputationGraph graph = sharpened(base(CellTypes.LSTM)
                 .bidirectional(Bidirectional.Mode.CONCAT)
                 .attention(true)
                 .dataType(DataType.DOUBLE)
@@ -158,7 +159,7 @@ class SequenceDecoderTest {
         ComputationGraph graph = sharpened(new EncoderDecoder()
                 .tokens(9, 4)
                 .targetTokens(V, 3)
-                .cell(CellType.GRU)
+                .cell(CellTypes.GRU)
                 .hidden(6)
                 .attention(true)
                 .seed(5)
@@ -185,7 +186,7 @@ class SequenceDecoderTest {
         ComputationGraph graph = new ComputationGraph(new EncoderDecoder()
                 .features(digits)
                 .targetOneHot(digits + 2)
-                .cell(CellType.LSTM)
+                .cell(CellTypes.LSTM)
                 .hidden(16)
                 .attention(true)
                 .updater(new Adam(0.05))
@@ -299,7 +300,7 @@ class SequenceDecoderTest {
 
     @Test
     void leavesTheGraphsSteppingStateAsItWas() {
-        ComputationGraph graph = sharpened(base(CellType.GRU).attention(true).build());
+        ComputationGraph graph = sharpened(base(CellTypes.GRU).attention(true).build());
         INDArray h = Nd4j.rand(DataType.FLOAT, 2, 8);
         graph.rnnSetPreviousState("decoder_rnn0", Map.of("h", h));
         SequenceDecoder.oneHot(graph, V, START, END).beamBatch(sources(DataType.FLOAT, 1), masks(DataType.FLOAT), 2, 4);
@@ -342,7 +343,7 @@ class SequenceDecoderTest {
 
     @Test
     void badSourcesFailWithTheShape() {
-        ComputationGraph graph = sharpened(base(CellType.GRU).build());
+        ComputationGraph graph = sharpened(base(CellTypes.GRU).build());
         SequenceDecoder decoder = SequenceDecoder.oneHot(graph, V, START, END);
         IllegalArgumentException one =
                 assertThrows(IllegalArgumentException.class, () -> decoder.greedy(sources(DataType.FLOAT, 1), null, 3));

@@ -16,9 +16,8 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.recurrent4j.conf.CellType;
-import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.arch.ImageClassifier;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.seq2seq.HeldOutSplit;
 
 /**

@@ -2,12 +2,9 @@ package org.recurrent4j.examples.charrnn;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.recurrent4j.conf.CellType;
-import org.recurrent4j.conf.CellTypes;
-import java.util.Objects;
-import org.recurrent4j.checkpoint.Checkpoint;
 import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.examples.cli.CheckpointOptions;
+import org.recurrent4j.examples.cli.DashboardOption;
 import org.recurrent4j.examples.cli.NetworkOptions;
 import org.recurrent4j.examples.cli.OutOption;
 import org.recurrent4j.examples.cli.Range;
@@ -92,6 +89,9 @@ public final class CharRnnOptions {
 
     @Mixin
     private CheckpointOptions checkpoints = new CheckpointOptions();
+
+    @Mixin
+    private DashboardOption dashboard = new DashboardOption();
 
     /** The text to train on: {@code --text}, {@code --dataset} or the embedded corpus. */
     public TextCorpus corpus() throws UsageException {

@@ -19,8 +19,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.recurrent4j.checkpoint.CheckpointException;
 import org.recurrent4j.conf.CellType;
-import org.recurrent4j.conf.CellTypes;
-import org.recurrent4j.conf.CellType;
 import org.recurrent4j.examples.diagnostics.GradientFlowReport;
 import org.recurrent4j.training.EarlyStopping;
 import org.recurrent4j.training.GradientFlowListener;

@@ -3,6 +3,7 @@ package org.recurrent4j.examples.sentiment;
 import java.nio.file.Path;
 import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.examples.cli.CheckpointOptions;
+import org.recurrent4j.examples.cli.DashboardOption;
 import org.recurrent4j.examples.cli.NetworkOptions;
 import org.recurrent4j.examples.cli.OutOption;
 import org.recurrent4j.examples.cli.Range;
@@ -114,6 +115,9 @@ public final class SentimentOptions {
 
     @Mixin
     CheckpointOptions checkpoints = new CheckpointOptions();
+
+    @Mixin
+    private DashboardOption dashboard = new DashboardOption();
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;

@@ -3,6 +3,7 @@ package org.recurrent4j.examples.seq2seq;
 import org.recurrent4j.arch.EncoderDecoder;
 import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.examples.cli.CheckpointOptions;
+import org.recurrent4j.examples.cli.DashboardOption;
 import org.recurrent4j.examples.cli.NetworkOptions;
 import org.recurrent4j.examples.cli.OutOption;
 import org.recurrent4j.examples.cli.Range;
@@ -86,6 +87,9 @@ public final class Seq2SeqOptions {
 
     @Mixin
     CheckpointOptions checkpoints = new CheckpointOptions();
+
+    @Mixin
+    private DashboardOption dashboard = new DashboardOption();
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;

@@ -30,11 +30,21 @@ import picocli.CommandLine.Model.OptionSpec;
 public final class RunSettings {
 
     /**
-     * Options a resumed run may give other values: its budget, rate, output, progress bar, and
-     * what only the final report reads.
+     * Options a resumed run may give other values: its budget, rate, output, progress bar and
+     * dashboard, and what only the final report reads.
      */
     public static final Set<String> MAY_CHANGE = Set.of(
-            "--resume", "--checkpoint-every", "--epochs", "--steps", "--lr", "--out", "--quiet", "--beam", "--help");
+            "--resume",
+            "--checkpoint-every",
+            "--epochs",
+            "--steps",
+            "--lr",
+            "--out",
+            "--quiet",
+            "--beam",
+            "--help",
+            "--ui",
+            "--ui-port");
 
     private static final String PREFIX = "option.";
     private static final String DATA = "data.sha256";
