@@ -38,6 +38,7 @@ public enum LayerKind {
         }
 
         @Override
+        @SuppressWarnings("deprecation") // DL4J's old LSTM, compared on purpose
         public Layer layer(int nIn, int nOut) {
             return new GravesLSTM.Builder()
                     .nIn(nIn)

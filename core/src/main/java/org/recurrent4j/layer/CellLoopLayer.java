@@ -68,6 +68,7 @@ import org.recurrent4j.kernel.RowParallel;
  * {@link #clear()}.
  */
 public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
+    private static final long serialVersionUID = 1L;
 
     /** State map key of the hidden state {@code [B, H]}. */
     public static final String STATE_H = StateEntry.H;
@@ -284,6 +285,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
     }
 
     @Override
+    @SuppressWarnings("try") // the resource is a scope, opened for its effect on the code inside
     public Pair<Gradient, INDArray> tbpttBackpropGradient(
             INDArray epsilon, int tbpttBackLength, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
@@ -335,6 +337,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         user.set(null);
     }
 
+    @SuppressWarnings("try") // the resource is a scope, opened for its effect on the code inside
     private ForwardRecord forward(
             boolean training, Map<String, INDArray> start, boolean external, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
@@ -515,6 +518,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         return format() == RNNFormat.NCW ? states.permute(2, 0, 1) : states.permute(2, 1, 0);
     }
 
+    @SuppressWarnings("try") // the resource is a scope, opened for its effect on the code inside
     private void storeFinalState(ForwardRecord pass, Map<String, INDArray> target) {
         WorkArrays s = pass.arrays;
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {

@@ -33,7 +33,10 @@ import org.recurrent4j.conf.LuongAttentionVertex;
  *   ∂Q = K ∂aᵀ               ∂K = Q ∂a            ∂W += ∂K Vᵀ
  * </pre>
  */
+// DL4J\'s BaseGraphVertex declares setInputs(INDArray[]) for GraphVertex\'s setInputs(INDArray...).
+@SuppressWarnings("overrides")
 public class LuongAttentionVertexImpl extends BaseGraphVertex {
+    private static final long serialVersionUID = 1L;
 
     /** What a padded step's score becomes before the softmax. */
     private static final double PADDED_SCORE = 1e9;

@@ -37,6 +37,8 @@ class ConcurrentUseTest {
 
     /** An RNN cell whose passes wait on the latches when they start. */
     private static final class WaitingCell implements Cell {
+        private static final long serialVersionUID = 1L;
+
         private final RnnCell rnn = new RnnCell(new ActivationTanH());
 
         @Override
@@ -67,6 +69,8 @@ class ConcurrentUseTest {
     }
 
     private static final class WaitingLayer extends RecurrentCellLayer {
+        private static final long serialVersionUID = 1L;
+
         WaitingLayer() {
             setNIn(2);
             setNOut(3);

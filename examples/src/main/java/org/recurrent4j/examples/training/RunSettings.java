@@ -202,14 +202,19 @@ public final class RunSettings {
         } else if (type == Path.class) {
             return Path.of(text);
         } else if (type.isEnum()) {
-            return enumValue(type.asSubclass(Enum.class), text);
+            return enumValue(type, text);
         }
         throw new IllegalStateException(
                 "option " + option.longestName() + " of type " + type.getName() + " cannot be read from a checkpoint");
     }
 
-    private static <E extends Enum<E>> E enumValue(Class<E> type, String name) {
-        return Enum.valueOf(type, name);
+    private static Object enumValue(Class<?> type, String name) {
+        for (Object constant : type.getEnumConstants()) {
+            if (((Enum<?>) constant).name().equals(name)) {
+                return constant;
+            }
+        }
+        throw new IllegalArgumentException("no " + type.getSimpleName() + " named " + name);
     }
 
     private static String shown(String value) {

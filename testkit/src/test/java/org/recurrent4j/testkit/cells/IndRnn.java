@@ -28,6 +28,8 @@ public class IndRnn extends RecurrentCellLayer {
     }
 
     /** Builds an {@link IndRnn}. */
+    // build() narrows DL4J\'s generic <E extends Layer> E build() to this layer\'s type.
+    @SuppressWarnings("unchecked")
     public static class Builder extends RecurrentCellLayer.Builder<Builder> {
         @Override
         @SuppressWarnings("unchecked")

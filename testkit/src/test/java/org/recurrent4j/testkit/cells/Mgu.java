@@ -30,6 +30,8 @@ public class Mgu extends GatedCellLayer {
     }
 
     /** Builds an {@link Mgu}. */
+    // build() narrows DL4J\'s generic <E extends Layer> E build() to this layer\'s type.
+    @SuppressWarnings("unchecked")
     public static class Builder extends GatedCellLayer.Builder<Builder> {
         @Override
         @SuppressWarnings("unchecked")
