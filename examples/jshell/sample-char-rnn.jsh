@@ -34,7 +34,8 @@ import org.recurrent4j.training.RunResult;
 import org.recurrent4j.training.TrainingRun;
 import org.recurrent4j.decode.LanguageModelSampler;
 import org.recurrent4j.decode.TokenSampler;
-import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.conf.CellType;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.examples.charrnn.CharRnnCommand;
 import org.recurrent4j.examples.charrnn.CharRnnModel;
 import org.recurrent4j.examples.charrnn.TextCorpus;
@@ -98,7 +99,7 @@ if (!given.isEmpty()) {
     String text = TextCorpus.embedded().text().substring(0, 30_000);
     CharacterVocabulary vocab = CharacterVocabulary.of(text);
     MultiLayerNetwork tiny = CharRnnModel.build(
-            vocab.size(), new CharRnnModel.Settings(CellChoice.LSTM, 48, 1, 32, 0.02, 42));
+            vocab.size(), new CharRnnModel.Settings(CellTypes.LSTM, 48, 1, 32, 0.02, 42));
     // Random windows of 32 characters, 16 per batch, from the project's CharacterSequenceRecordReader
     // (offsets drawn from a seeded generator). Mean loss in nats per character over the same 2 batches
     // (seed 1) before and after training on others (seed 42) with the library's training run.

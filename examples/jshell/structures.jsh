@@ -25,7 +25,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
-import org.recurrent4j.arch.CellType;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.arch.EncoderDecoder;
 import org.recurrent4j.arch.OneToMany;
 import org.recurrent4j.arch.SequenceClassifier;
@@ -73,7 +73,7 @@ double seconds() {
 // softmax, y_t = softmax(W h_t + b).
 
 ComputationGraph labeler = new ComputationGraph(new SequenceLabeler()
-        .features(4).cell(CellType.GRU).hidden(24).classes(4)
+        .features(4).cell(CellTypes.GRU).hidden(24).classes(4)
         .updater(new Adam(0.02)).seed(5)
         .build());
 labeler.init();
@@ -93,7 +93,7 @@ System.out.printf("N→N delayed recall (GRU 24): %.1f%% -> %.1f%% of steps (cha
 // The generator's values lie around 30 ± 30: centre and scale them, as any input to a tanh network.
 
 ComputationGraph classifier = new ComputationGraph(new SequenceClassifier()
-        .features(1).cell(CellType.LSTM).hidden(24)
+        .features(1).cell(CellTypes.LSTM).hidden(24)
         .pooling(SequenceClassifier.Pooling.MEAN).classes(6)
         .updater(new Adam(0.02)).seed(5)
         .build());
@@ -117,7 +117,7 @@ System.out.printf("N→1 control charts (LSTM 24, mean pooling): %.1f%% -> %.1f%
 // everything it writes must come from h_0. Without the vector each value is uniform: 10%.
 
 ComputationGraph counter = new ComputationGraph(new OneToMany()
-        .vectorSize(13).features(1).cell(CellType.GRU).hidden(32)
+        .vectorSize(13).features(1).cell(CellTypes.GRU).hidden(32)
         .feed(OneToMany.Feed.INITIAL_STATE).classes(10)
         .updater(new Adam(0.02)).seed(5)
         .build());
@@ -151,7 +151,7 @@ System.out.printf("1→N count up (GRU 32, initial state): %.1f%% -> %.1f%% of s
 PairTask reverse = PairTask.reverse(5, 2, 4);
 ComputationGraph seq2seq = new ComputationGraph(new EncoderDecoder()
         .features(reverse.sourceAlphabet().size()).targetOneHot(reverse.targetAlphabet().size())
-        .cell(CellType.LSTM).hidden(32)
+        .cell(CellTypes.LSTM).hidden(32)
         .context(EncoderDecoder.Context.INITIAL_STATE)
         .updater(new Adam(0.02)).seed(3)
         .build());

@@ -20,7 +20,8 @@ import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Adam;
-import org.recurrent4j.arch.CellType;
+import org.recurrent4j.conf.CellType;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.arch.SequenceClassifier;
 import org.recurrent4j.checkpoint.Checkpoint;
 import org.recurrent4j.checkpoint.CheckpointStore;
@@ -50,7 +51,7 @@ String fingerprint = DataFingerprint.sha256(train.getFeatures().ravel().toDouble
 ComputationGraph network() {
     ComputationGraph net = new ComputationGraph(new SequenceClassifier()
             .features(1)
-            .cell(CellType.GRU)
+            .cell(CellTypes.GRU)
             .hidden(24)
             .inputDropout(0.1)
             .classes(6)

@@ -1,6 +1,5 @@
 package org.recurrent4j.benchmarks;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,22 +10,29 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.recurrent4j.io.AtomicFile;
 
 /**
- * Runs the JMH suite and prints ONE table: per layer and sequence length, ms per training step and
+ * Runs the JMH suite and prints ONE report: per layer and sequence length, ms per training step and
  * per inference, the speed-up over DL4J's {@code LSTM} measured in the same run, and the achieved
  * GFLOP/s against the SGEMM rate measured in the same run; with {@code --sweep}, also the linear fit
- * of cost against T.
+ * of cost against T. The other runs:
  *
  * <pre>
  *   benchmarks/run              quick: T = 100 only, 2 forks × 5 measurements (about 20 minutes on 2 cores)
  *   benchmarks/run --sweep      T in {25, 50, 100, 200, 400}, plus the linear fit (about 40 minutes)
- *   benchmarks/run --out FILE   also write the table (markdown) to FILE
+ *   benchmarks/run --targets [--shape BxTxNINxH]... [--rounds N]
+ *                               the issue's targets in one named run: our cells and PyTorch's in
+ *                               alternating rounds (default 3, shape 32x100x128x256), batch-1 step
+ *                               latency, our cells against our LSTM, decoding (about 40 minutes)
+ *   benchmarks/run --grid       every cell at H 128…1024 × batch 1…128, % of SGEMM (about an hour)
+ *   benchmarks/run --long       training at T 1,000 … 10,000, full and truncated BPTT: time and memory
+ *                               per step (about 15 minutes)
+ *   benchmarks/run --decoding   the stepped decoder against re-running the graph per token (about 10 minutes)
+ *   benchmarks/run --out FILE   also write the report (markdown) to FILE
  * </pre>
  */
 public final class BenchmarkReport {
@@ -38,14 +44,55 @@ public final class BenchmarkReport {
     /** One layer at one length: ms per training step and per inference. */
     record Row(LayerKind layer, int steps, double trainMs, double trainError, double inferMs, double inferError) {}
 
-    public static void main(String[] args) throws RunnerException, IOException {
-        boolean sweep = List.of(args).contains("--sweep");
-        int outAt = List.of(args).indexOf("--out");
+    public static void main(String[] args) throws Exception {
+        List<String> a = List.of(args);
+        int outAt = a.indexOf("--out");
         Path out = outAt >= 0 && outAt + 1 < args.length ? Path.of(args[outAt + 1]) : null;
+        String report;
+        if (a.contains("--targets")) {
+            List<PeerComparison.Shape> shapes = new ArrayList<>();
+            int rounds = 3;
+            for (int i = 0; i + 1 < args.length; i++) {
+                if (args[i].equals("--shape")) {
+                    shapes.add(PeerComparison.Shape.parse(args[i + 1]));
+                } else if (args[i].equals("--rounds")) {
+                    rounds = Integer.parseInt(args[i + 1]);
+                }
+            }
+            if (shapes.isEmpty()) {
+                shapes.add(PeerComparison.ISSUE_SHAPE);
+            }
+            report = PeerComparison.run(shapes, rounds, PeerComparison.repository());
+        } else if (a.contains("--grid")) {
+            report = EfficiencyGrid.run();
+        } else if (a.contains("--long")) {
+            report = LongSequenceReport.run();
+        } else if (a.contains("--decoding")) {
+            report = DecodingReport.table(new Runner(new OptionsBuilder()
+                            .include(DecodingBenchmark.class.getName() + "\\.")
+                            .forks(2)
+                            .jvmArgsAppend("-Xmx4g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
+                            .warmupIterations(1)
+                            .warmupTime(TimeValue.seconds(5))
+                            .measurementIterations(3)
+                            .measurementTime(TimeValue.seconds(5))
+                            .build())
+                    .run());
+        } else {
+            report = report(new Runner(quick(a.contains("--sweep")).build()).run());
+        }
+        System.out.println();
+        System.out.println(report);
+        if (out != null) {
+            String written = report;
+            AtomicFile.writeStream(out, o -> o.write(written.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
 
+    private static ChainedOptionsBuilder quick(boolean sweep) {
         ChainedOptionsBuilder options = new OptionsBuilder()
-                .include(RecurrentLayerBenchmark.class.getName())
-                .include(SgemmBenchmark.class.getName())
+                .include(RecurrentLayerBenchmark.class.getName() + "\\.")
+                .include(SgemmBenchmark.class.getName() + "\\.")
                 .forks(sweep ? 1 : 2)
                 .jvmArgsAppend(
                         "-Xmx4g", "-Dorg.bytedeco.javacpp.maxbytes=8g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
@@ -68,13 +115,7 @@ public final class BenchmarkReport {
                     "DL4J_LSTM",
                     "DL4J_SIMPLE_RNN");
         }
-        Collection<RunResult> results = new Runner(options.build()).run();
-        String report = report(results);
-        System.out.println();
-        System.out.println(report);
-        if (out != null) {
-            AtomicFile.writeStream(out, o -> o.write(report.getBytes(StandardCharsets.UTF_8)));
-        }
+        return options;
     }
 
     static String report(Collection<RunResult> results) {
@@ -183,28 +224,34 @@ public final class BenchmarkReport {
 
     /** Least-squares line of cost against T: {slope, intercept, R²}. */
     static double[] fit(List<Row> rows, boolean training) {
-        int n = rows.size();
+        List<double[]> points = new ArrayList<>();
+        for (Row r : rows) {
+            points.add(new double[] {r.steps(), training ? r.trainMs() : r.inferMs()});
+        }
+        return fitPoints(points);
+    }
+
+    /** Least-squares line through {x, y} points: {slope, intercept, R²}. */
+    static double[] fitPoints(List<double[]> points) {
+        int n = points.size();
         double sx = 0;
         double sy = 0;
         double sxx = 0;
         double sxy = 0;
-        for (Row r : rows) {
-            double x = r.steps();
-            double y = training ? r.trainMs() : r.inferMs();
-            sx += x;
-            sy += y;
-            sxx += x * x;
-            sxy += x * y;
+        for (double[] p : points) {
+            sx += p[0];
+            sy += p[1];
+            sxx += p[0] * p[0];
+            sxy += p[0] * p[1];
         }
         double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
         double intercept = (sy - slope * sx) / n;
         double mean = sy / n;
         double total = 0;
         double residual = 0;
-        for (Row r : rows) {
-            double y = training ? r.trainMs() : r.inferMs();
-            total += (y - mean) * (y - mean);
-            double e = y - (slope * r.steps() + intercept);
+        for (double[] p : points) {
+            total += (p[1] - mean) * (p[1] - mean);
+            double e = p[1] - (slope * p[0] + intercept);
             residual += e * e;
         }
         return new double[] {slope, intercept, 1 - residual / total};

@@ -1,89 +1,84 @@
 package org.recurrent4j.benchmarks;
 
 import org.deeplearning4j.nn.conf.layers.GravesLSTM;
-import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.nd4j.linalg.activations.Activation;
-import org.recurrent4j.cell.QrnnCell;
-import org.recurrent4j.conf.Gru;
-import org.recurrent4j.conf.Lstm;
-import org.recurrent4j.conf.OnLstm;
-import org.recurrent4j.conf.Qrnn;
-import org.recurrent4j.conf.Rnn;
-import org.recurrent4j.conf.Sru;
+import org.recurrent4j.conf.CellType;
+import org.recurrent4j.conf.CellTypes;
 
 /**
- * The recurrent layers under comparison, with what sets their matrix work: the rows of the input
- * projection (per input feature of the window) and of the recurrent product.
+ * The recurrent layers under comparison, each a {@link CellType} (the built-in types of {@link
+ * CellTypes}, and DL4J's {@code GravesLSTM}, which is not one of them), with what sets their matrix
+ * work: the rows of the input projection (per input feature of the window) and of the recurrent
+ * product. The stepwise kinds run a cell that has a whole-sequence path step by step instead.
  */
 public enum LayerKind {
-    RECURRENT4J_LSTM("recurrent4j Lstm"),
-    RECURRENT4J_GRU("recurrent4j Gru"),
-    RECURRENT4J_RNN("recurrent4j Rnn"),
-    RECURRENT4J_QRNN("recurrent4j Qrnn (k 2, fo)"),
-    RECURRENT4J_QRNN_STEPWISE("recurrent4j Qrnn (k 2, fo), step by step"),
-    RECURRENT4J_SRU("recurrent4j Sru"),
-    RECURRENT4J_SRU_STEPWISE("recurrent4j Sru, step by step"),
-    RECURRENT4J_ONLSTM("recurrent4j OnLstm (C 16)"),
-    DL4J_LSTM("DL4J LSTM"),
-    DL4J_GRAVES_LSTM("DL4J GravesLSTM"),
-    DL4J_SIMPLE_RNN("DL4J SimpleRnn");
+    RECURRENT4J_LSTM("recurrent4j Lstm", CellTypes.LSTM, false),
+    RECURRENT4J_GRU("recurrent4j Gru", CellTypes.GRU, false),
+    RECURRENT4J_RNN("recurrent4j Rnn", CellTypes.RNN, false),
+    RECURRENT4J_QRNN("recurrent4j Qrnn (k 2, fo)", CellTypes.QRNN, false),
+    RECURRENT4J_QRNN_STEPWISE("recurrent4j Qrnn (k 2, fo), step by step", CellTypes.QRNN, true),
+    RECURRENT4J_SRU("recurrent4j Sru", CellTypes.SRU, false),
+    RECURRENT4J_SRU_STEPWISE("recurrent4j Sru, step by step", CellTypes.SRU, true),
+    RECURRENT4J_ONLSTM("recurrent4j OnLstm (C 16)", CellTypes.ONLSTM, false),
+    DL4J_LSTM("DL4J LSTM", CellTypes.DL4J_LSTM, false),
+    DL4J_GRAVES_LSTM("DL4J GravesLSTM", GravesLstmType.INSTANCE, false),
+    DL4J_SIMPLE_RNN("DL4J SimpleRnn", CellTypes.DL4J_SIMPLE_RNN, false);
 
-    /** ON-LSTM's chunk size in the benchmark. */
+    /** ON-LSTM's chunk size in the benchmark: {@link CellTypes#ONLSTM}'s for a hidden size divisible by 16. */
     public static final int CHUNK = 16;
 
-    private final String label;
+    /** DL4J's {@code GravesLSTM} (peephole LSTM, tanh), compared here only. */
+    private enum GravesLstmType implements CellType {
+        INSTANCE;
 
-    LayerKind(String label) {
+        @Override
+        public String id() {
+            return "dl4j_graves_lstm";
+        }
+
+        @Override
+        @SuppressWarnings("deprecation") // DL4J's old LSTM, compared on purpose
+        public Layer layer(int nIn, int nOut) {
+            return new GravesLSTM.Builder()
+                    .nIn(nIn)
+                    .nOut(nOut)
+                    .activation(Activation.TANH)
+                    .build();
+        }
+
+        @Override
+        public boolean takesInitialState() {
+            return false;
+        }
+    }
+
+    private final String label;
+    private final CellType cell;
+    private final boolean stepwise;
+
+    LayerKind(String label, CellType cell, boolean stepwise) {
         this.label = label;
+        this.cell = cell;
+        this.stepwise = stepwise;
     }
 
     public String label() {
         return label;
     }
 
+    /** The cell type whose layer is measured. */
+    public CellType cell() {
+        return cell;
+    }
+
     /** Whether the layer runs its cell step by step although the cell has a whole-sequence path. */
     public boolean stepwise() {
-        return this == RECURRENT4J_QRNN_STEPWISE || this == RECURRENT4J_SRU_STEPWISE;
+        return stepwise;
     }
 
     public Layer layer(int nIn, int hidden) {
-        return switch (this) {
-            case RECURRENT4J_LSTM -> new Lstm.Builder().nIn(nIn).nOut(hidden).build();
-            case RECURRENT4J_GRU -> new Gru.Builder().nIn(nIn).nOut(hidden).build();
-            case RECURRENT4J_RNN -> new Rnn.Builder().nIn(nIn).nOut(hidden).build();
-            case RECURRENT4J_QRNN, RECURRENT4J_QRNN_STEPWISE -> new Qrnn.Builder()
-                    .nIn(nIn)
-                    .nOut(hidden)
-                    .window(2)
-                    .pooling(QrnnCell.Pooling.FO)
-                    .build();
-            case RECURRENT4J_SRU, RECURRENT4J_SRU_STEPWISE -> new Sru.Builder()
-                    .nIn(nIn)
-                    .nOut(hidden)
-                    .build();
-            case RECURRENT4J_ONLSTM -> new OnLstm.Builder()
-                    .nIn(nIn)
-                    .nOut(hidden)
-                    .chunkSize(CHUNK)
-                    .build();
-            case DL4J_LSTM -> new LSTM.Builder()
-                    .nIn(nIn)
-                    .nOut(hidden)
-                    .activation(Activation.TANH)
-                    .build();
-            case DL4J_GRAVES_LSTM -> new GravesLSTM.Builder()
-                    .nIn(nIn)
-                    .nOut(hidden)
-                    .activation(Activation.TANH)
-                    .build();
-            case DL4J_SIMPLE_RNN -> new SimpleRnn.Builder()
-                    .nIn(nIn)
-                    .nOut(hidden)
-                    .activation(Activation.TANH)
-                    .build();
-        };
+        return cell.layer(nIn, hidden);
     }
 
     /**

@@ -23,7 +23,9 @@ import org.recurrent4j.layer.CellLoopLayer;
 
 /**
  * One training step ({@code fit} on one batch) and one inference ({@code output}) of a network made
- * of one recurrent layer and a small softmax output layer, float32, DL4J's default workspaces.
+ * of one recurrent layer and a small softmax output layer, float32, DL4J's default workspaces. The
+ * shape defaults to batch {@value #BATCH}, nIn {@value #N_IN}, hidden {@value #HIDDEN}, T 100; the
+ * parameters {@code batch}, {@code nIn}, {@code hidden} and {@code steps} change it.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,8 +55,17 @@ public class RecurrentLayerBenchmark {
     @Param({"100"})
     public int steps;
 
+    @Param({"32"})
+    public int batch;
+
+    @Param({"128"})
+    public int nIn;
+
+    @Param({"256"})
+    public int hidden;
+
     private MultiLayerNetwork net;
-    private DataSet batch;
+    private DataSet data;
     private INDArray features;
 
     @Setup
@@ -64,10 +75,10 @@ public class RecurrentLayerBenchmark {
                 .dataType(DataType.FLOAT)
                 .updater(new Adam(1e-3))
                 .list()
-                .layer(layer.layer(N_IN, HIDDEN))
+                .layer(layer.layer(nIn, hidden))
                 .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                         .activation(Activation.SOFTMAX)
-                        .nIn(HIDDEN)
+                        .nIn(hidden)
                         .nOut(CLASSES)
                         .build())
                 .build());
@@ -76,19 +87,19 @@ public class RecurrentLayerBenchmark {
             ((CellLoopLayer) net.getLayer(0)).setWholeSequencePath(false);
         }
         Nd4j.getRandom().setSeed(7);
-        features = Nd4j.rand(DataType.FLOAT, BATCH, N_IN, steps).subi(0.5);
-        INDArray labels = Nd4j.zeros(DataType.FLOAT, BATCH, CLASSES, steps);
-        for (int b = 0; b < BATCH; b++) {
+        features = Nd4j.rand(DataType.FLOAT, batch, nIn, steps).subi(0.5);
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, batch, CLASSES, steps);
+        for (int b = 0; b < batch; b++) {
             for (int t = 0; t < steps; t++) {
                 labels.putScalar(b, (b * 7 + t) % CLASSES, t, 1f);
             }
         }
-        batch = new DataSet(features, labels);
+        data = new DataSet(features, labels);
     }
 
     @Benchmark
     public MultiLayerNetwork trainingStep() {
-        net.fit(batch);
+        net.fit(data);
         return net;
     }
 

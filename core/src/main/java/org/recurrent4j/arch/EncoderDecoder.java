@@ -39,7 +39,7 @@ import org.recurrent4j.conf.RecurrentWithInitialState;
  *
  * <pre>{@code
  * ComputationGraphConfiguration conf = new EncoderDecoder()
- *         .features(12).targetOneHot(13).cell(CellType.LSTM).hidden(128).decoderHidden(128)
+ *         .features(12).targetOneHot(13).cell(CellTypes.LSTM).hidden(128).decoderHidden(128)
  *         .context(EncoderDecoder.Context.INITIAL_STATE)
  *         .build();
  * }</pre>
@@ -139,10 +139,8 @@ public final class EncoderDecoder extends RecurrentStack<EncoderDecoder> {
         if (context == null) {
             throw new IllegalArgumentException("context must be INITIAL_STATE or EVERY_STEP, got null");
         }
-        if (context == Context.INITIAL_STATE && !cell.takesInitialState()) {
-            throw new IllegalArgumentException("context INITIAL_STATE needs a cell that starts from a given state; "
-                    + cell.id() + " (DL4J's own layer) always starts from zeros: use one of this project's cells or"
-                    + " context EVERY_STEP");
+        if (context == Context.INITIAL_STATE) {
+            requireInitialState("context INITIAL_STATE", "context EVERY_STEP");
         }
         GraphBuilder g = graph().addInputs(SOURCE, TARGET);
 
@@ -165,7 +163,7 @@ public final class EncoderDecoder extends RecurrentStack<EncoderDecoder> {
         }
         Top top;
         if (context == Context.INITIAL_STATE) {
-            RecurrentCellLayer first = (RecurrentCellLayer) cell.layer(target.size(), decoder[0]);
+            RecurrentCellLayer first = initialStateLayer(cell.layer(target.size(), decoder[0]));
             List<String> entries = RecurrentWithInitialState.initialEntries(first);
             String[] states = new String[entries.size()];
             for (int i = 0; i < states.length; i++) {

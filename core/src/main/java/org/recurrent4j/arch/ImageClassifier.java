@@ -19,6 +19,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.recurrent4j.conf.CellType;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.conf.Recurrent2d;
 import org.recurrent4j.conf.RecurrentCellLayer;
 
@@ -38,7 +40,7 @@ import org.recurrent4j.conf.RecurrentCellLayer;
  *
  * <pre>{@code
  * ComputationGraphConfiguration conf = new ImageClassifier()
- *         .image(28, 28, 1).cell(CellType.GRU).hidden(32).patchSize(2)
+ *         .image(28, 28, 1).cell(CellTypes.GRU).hidden(32).patchSize(2)
  *         .composition(Recurrent2d.Composition.RENET).classes(10)
  *         .build();
  * }</pre>
@@ -51,7 +53,7 @@ public final class ImageClassifier {
     public static final String OUTPUT = "output";
 
     private InputType.InputTypeConvolutional image;
-    private CellType cell = CellType.GRU;
+    private CellType cell = CellTypes.GRU;
     private int[] hidden = {32};
     private Recurrent2d.Composition composition = Recurrent2d.Composition.FOUR_SWEEPS;
     private Recurrent2d.Merge merge = Recurrent2d.Merge.CONCAT;

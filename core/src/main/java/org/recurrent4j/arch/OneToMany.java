@@ -38,7 +38,7 @@ import org.recurrent4j.conf.RecurrentWithInitialState;
  *
  * <pre>{@code
  * ComputationGraphConfiguration conf = new OneToMany()
- *         .vectorSize(14).features(1).cell(CellType.GRU).hidden(64)
+ *         .vectorSize(14).features(1).cell(CellTypes.GRU).hidden(64)
  *         .feed(OneToMany.Feed.INITIAL_STATE).classes(10)
  *         .build();
  * }</pre>
@@ -54,7 +54,7 @@ import org.recurrent4j.conf.RecurrentWithInitialState;
  *         .imageEncoder(InputType.convolutional(16, 16, 3),
  *                 new Recurrent2d.Builder(new Gru.Builder().nOut(32).build()).patchSize(2).build(),
  *                 new GlobalPoolingLayer(PoolingType.MAX))
- *         .features(vocabulary).cell(CellType.GRU).hidden(128)
+ *         .features(vocabulary).cell(CellTypes.GRU).hidden(128)
  *         .feed(OneToMany.Feed.INITIAL_STATE, OneToMany.Feed.EVERY_STEP).classes(vocabulary)
  *         .build();
  * }</pre>
@@ -159,10 +159,8 @@ public final class OneToMany extends PerStepOutputStack<OneToMany> {
             throw new IllegalArgumentException("a one-to-many network generates left to right; bidirectional ("
                     + bidirectional + ") layers would read steps not generated yet");
         }
-        if (feeds.contains(Feed.INITIAL_STATE) && !cell.takesInitialState()) {
-            throw new IllegalArgumentException("feed INITIAL_STATE needs a cell that starts from a given state; "
-                    + cell.id() + " (DL4J's own layer) always starts from zeros: use one of this project's cells or"
-                    + " feed FIRST_STEP or EVERY_STEP");
+        if (feeds.contains(Feed.INITIAL_STATE)) {
+            requireInitialState("feed INITIAL_STATE", "feed FIRST_STEP or EVERY_STEP");
         }
         GraphBuilder g = graph().addInputs(imageType == null ? VECTOR : IMAGE, STEPS);
         String vector = VECTOR;
@@ -189,7 +187,7 @@ public final class OneToMany extends PerStepOutputStack<OneToMany> {
             }
         }
         if (feeds.contains(Feed.INITIAL_STATE)) {
-            RecurrentCellLayer first = (RecurrentCellLayer) recurrentLayer(stepInput.size(), hidden[0], 0);
+            RecurrentCellLayer first = initialStateLayer(recurrentLayer(stepInput.size(), hidden[0], 0));
             List<String> entries = RecurrentWithInitialState.initialEntries(first);
             List<String> states = new ArrayList<>();
             for (String entry : entries) {

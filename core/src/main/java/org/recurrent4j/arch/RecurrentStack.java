@@ -19,6 +19,9 @@ import org.deeplearning4j.nn.weights.WeightInitXavier;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
+import org.recurrent4j.conf.CellType;
+import org.recurrent4j.conf.CellTypes;
+import org.recurrent4j.conf.RecurrentCellLayer;
 
 /**
  * The options every architecture builder shares, and the stacking they have in common: an input
@@ -37,7 +40,7 @@ public abstract class RecurrentStack<T extends RecurrentStack<T>> {
     /** A vertex of the graph being built and the size of its output per step. */
     protected record Top(String vertex, int size) {}
 
-    protected CellType cell = CellType.LSTM;
+    protected CellType cell = CellTypes.LSTM;
     protected int[] hidden = {64};
     protected double dropout;
     protected double inputDropout;
@@ -59,7 +62,10 @@ public abstract class RecurrentStack<T extends RecurrentStack<T>> {
         return (T) this;
     }
 
-    /** The recurrent cell of every layer (default LSTM). */
+    /**
+     * The recurrent cell of every layer (default {@link CellTypes#LSTM}): a built-in type, one looked
+     * up by name ({@link CellTypes#named}), or one of your own ({@link CellType#of}).
+     */
     public T cell(CellType cell) {
         this.cell = cell;
         return self();
@@ -342,6 +348,32 @@ public abstract class RecurrentStack<T extends RecurrentStack<T>> {
             layer.setIDropout(new Dropout(1.0 - inputDropout));
         }
         return layer;
+    }
+
+    /**
+     * Checks that the cell can start from a state given by other vertices, which {@code option}
+     * needs; the error suggests {@code alternative}.
+     */
+    protected void requireInitialState(String option, String alternative) {
+        if (!cell.takesInitialState()) {
+            throw new IllegalArgumentException(option + " needs a cell that starts from a given state; " + cell.id()
+                    + " (" + cell.layer(1, 1).getClass().getSimpleName() + ") always starts from zeros: use a cell"
+                    + " built on RecurrentCellLayer (rnn, lstm, gru, qrnn, sru, onlstm or your own) or "
+                    + alternative);
+        }
+    }
+
+    /**
+     * {@code layer}, a layer of the cell, as the recurrent4j layer that an initial state can be
+     * given to; an error that names the cell type if its {@code layer} made another kind.
+     */
+    protected RecurrentCellLayer initialStateLayer(Layer layer) {
+        if (layer instanceof RecurrentCellLayer cellLayer) {
+            return cellLayer;
+        }
+        throw new IllegalArgumentException("cell " + cell.id() + " says it takes an initial state, but its layer is a "
+                + layer.getClass().getName() + ", not a RecurrentCellLayer: its CellType's takesInitialState() must"
+                + " return false");
     }
 
     /** {@code layer} with dropout on its input if the stack has dropout: what an output layer on top gets. */

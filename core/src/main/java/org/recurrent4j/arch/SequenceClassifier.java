@@ -28,7 +28,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  *
  * <pre>{@code
  * ComputationGraphConfiguration conf = new SequenceClassifier()
- *         .features(1).cell(CellType.GRU).hidden(64).bidirectional(Bidirectional.Mode.CONCAT)
+ *         .features(1).cell(CellTypes.GRU).hidden(64).bidirectional(Bidirectional.Mode.CONCAT)
  *         .pooling(SequenceClassifier.Pooling.LAST).classes(6)
  *         .build();
  * }</pre>

@@ -20,7 +20,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
  *
  * <pre>{@code
  * ComputationGraphConfiguration conf = new SequenceLabeler()
- *         .tokens(vocabulary, 64).cell(CellType.LSTM).hidden(256, 256).dropout(0.2)
+ *         .tokens(vocabulary, 64).cell(CellTypes.LSTM).hidden(256, 256).dropout(0.2)
  *         .classes(vocabulary).languageModel(true).truncatedBptt(50)
  *         .build();
  * }</pre>

@@ -74,11 +74,11 @@ public final class GruCell implements Cell {
     }
 
     @Override
-    public Cell.Pass begin(Map<String, INDArray> params, SequenceState s) {
-        return new Pass(params, s);
+    public Cell.Steps begin(Map<String, INDArray> params, WorkArrays s) {
+        return new GruSteps(params, s);
     }
 
-    private final class Pass implements Cell.Pass {
+    private final class GruSteps implements Cell.Steps {
         private final ScalarActivation gate = ScalarActivation.of(gateActivation, "");
         private final ScalarActivation act = ScalarActivation.of(activation, "");
         private final RecurrentProduct whh;
@@ -93,7 +93,7 @@ public final class GruCell implements Cell {
         /** With the reset gate before: {@code W_hn^T ∂L/∂a_n} of the current backward step {@code [H, B]}. */
         private final NativeArray dResetState;
 
-        Pass(Map<String, INDArray> params, SequenceState s) {
+        GruSteps(Map<String, INDArray> params, WorkArrays s) {
             int h = s.hidden;
             whh = RecurrentProduct.of(params, CellKeys.RECURRENT_WEIGHT, s);
             bHn = Arrays.copyOfRange(params.get(CellKeys.RECURRENT_BIAS).toDoubleVector(), 2 * h, 3 * h);
@@ -102,10 +102,10 @@ public final class GruCell implements Cell {
         }
 
         @Override
-        public void forward(int t, SequenceState s) {
+        public void forward(int t, WorkArrays s) {
             int h = s.hidden;
             int b = s.batch;
-            NativeArray a = s.gates;
+            NativeArray a = s.gatesAndGradients;
             if (resetAfter) {
                 Blas.gemm(
                         false,
@@ -122,13 +122,13 @@ public final class GruCell implements Cell {
                         s.stateStride(),
                         0.0,
                         recurrent,
-                        s.gatesAt(0, t),
-                        s.gatesStride());
+                        s.sequenceAt(0, t),
+                        s.sequenceStride());
                 RowParallel.run(h, b, (from, to) -> {
                     for (int j = from; j < to; j++) {
-                        int rAt = s.gatesAt(j, t);
-                        int zAt = s.gatesAt(h + j, t);
-                        int nAt = s.gatesAt(2 * h + j, t);
+                        int rAt = s.sequenceAt(j, t);
+                        int zAt = s.sequenceAt(h + j, t);
+                        int nAt = s.sequenceAt(2 * h + j, t);
                         int prev = s.stateAt(j, t);
                         int next = s.stateAt(j, t + 1);
                         for (int k = 0; k < b; k++) {
@@ -148,8 +148,8 @@ public final class GruCell implements Cell {
                 whh.addTo(s, t, s.h, 0, 2 * h);
                 RowParallel.run(h, b, (from, to) -> {
                     for (int j = from; j < to; j++) {
-                        int rAt = s.gatesAt(j, t);
-                        int zAt = s.gatesAt(h + j, t);
+                        int rAt = s.sequenceAt(j, t);
+                        int zAt = s.sequenceAt(h + j, t);
                         int prev = s.stateAt(j, t);
                         for (int k = 0; k < b; k++) {
                             double r = gate.apply(a.get(rAt + k));
@@ -170,16 +170,16 @@ public final class GruCell implements Cell {
                         2L * h * h,
                         h,
                         recurrent,
-                        s.gatesAt(0, t),
-                        s.gatesStride(),
+                        s.sequenceAt(0, t),
+                        s.sequenceStride(),
                         1.0,
                         a,
-                        s.gatesAt(2 * h, t),
-                        s.gatesStride());
+                        s.sequenceAt(2 * h, t),
+                        s.sequenceStride());
                 RowParallel.run(h, b, (from, to) -> {
                     for (int j = from; j < to; j++) {
-                        int zAt = s.gatesAt(h + j, t);
-                        int nAt = s.gatesAt(2 * h + j, t);
+                        int zAt = s.sequenceAt(h + j, t);
+                        int nAt = s.sequenceAt(2 * h + j, t);
                         int prev = s.stateAt(j, t);
                         int next = s.stateAt(j, t + 1);
                         for (int k = 0; k < b; k++) {
@@ -193,16 +193,16 @@ public final class GruCell implements Cell {
         }
 
         @Override
-        public void backward(int t, SequenceState s) {
+        public void backward(int t, WorkArrays s) {
             int h = s.hidden;
             int b = s.batch;
-            NativeArray a = s.gates;
+            NativeArray a = s.gatesAndGradients;
             if (resetAfter) {
                 RowParallel.run(h, b, (from, to) -> {
                     for (int j = from; j < to; j++) {
-                        int rAt = s.gatesAt(j, t);
-                        int zAt = s.gatesAt(h + j, t);
-                        int nAt = s.gatesAt(2 * h + j, t);
+                        int rAt = s.sequenceAt(j, t);
+                        int zAt = s.sequenceAt(h + j, t);
+                        int nAt = s.sequenceAt(2 * h + j, t);
                         int prev = s.stateAt(j, t);
                         for (int k = 0; k < b; k++) {
                             double r = a.get(rAt + k);
@@ -227,8 +227,8 @@ public final class GruCell implements Cell {
             } else {
                 RowParallel.run(h, b, (from, to) -> {
                     for (int j = from; j < to; j++) {
-                        int zAt = s.gatesAt(h + j, t);
-                        int nAt = s.gatesAt(2 * h + j, t);
+                        int zAt = s.sequenceAt(h + j, t);
+                        int nAt = s.sequenceAt(2 * h + j, t);
                         int prev = s.stateAt(j, t);
                         for (int k = 0; k < b; k++) {
                             double z = a.get(zAt + k);
@@ -243,7 +243,7 @@ public final class GruCell implements Cell {
                 whh.backprop(s, t, a, 2 * h, h, 0.0, dResetState);
                 RowParallel.run(h, b, (from, to) -> {
                     for (int j = from; j < to; j++) {
-                        int rAt = s.gatesAt(j, t);
+                        int rAt = s.sequenceAt(j, t);
                         int prev = s.stateAt(j, t);
                         for (int k = 0; k < b; k++) {
                             double r = a.get(rAt + k);
@@ -258,7 +258,7 @@ public final class GruCell implements Cell {
         }
 
         @Override
-        public void parameterGradients(int from, SequenceState s) {
+        public void parameterGradients(int from, WorkArrays s) {
             int h = s.hidden;
             NativeArray dW = s.gradient(CellKeys.RECURRENT_WEIGHT);
             if (resetAfter) {
@@ -269,9 +269,9 @@ public final class GruCell implements Cell {
                     dB.add(2 * h + j, dBn[j]);
                 }
             } else {
-                RecurrentProduct.accumulate(s, from, s.gates, 0, 2 * h, s.h, s.stateStride(), dW);
+                RecurrentProduct.accumulate(s, from, s.gatesAndGradients, 0, 2 * h, s.h, s.stateStride(), dW);
                 // The n rows multiplied r_t ⊙ h_{t-1}, a [H, T, B] array: step t is at t·B.
-                RecurrentProduct.accumulate(s, from, s.gates, 2 * h, h, recurrent, s.gatesStride(), dW);
+                RecurrentProduct.accumulate(s, from, s.gatesAndGradients, 2 * h, h, recurrent, s.sequenceStride(), dW);
             }
         }
     }

@@ -105,11 +105,11 @@ public final class LstmCell implements Cell {
     }
 
     @Override
-    public Cell.Pass begin(Map<String, INDArray> params, SequenceState s) {
-        return new Pass(params, s);
+    public Cell.Steps begin(Map<String, INDArray> params, WorkArrays s) {
+        return new LstmSteps(params, s);
     }
 
-    private final class Pass implements Cell.Pass {
+    private final class LstmSteps implements Cell.Steps {
         private final ScalarActivation gate = ScalarActivation.of(gateActivation, "");
         private final ScalarActivation act = ScalarActivation.of(activation, "");
         private final RecurrentProduct whh;
@@ -124,7 +124,7 @@ public final class LstmCell implements Cell {
         /** act(c_t) of every step {@code [H, T, B]}. */
         private final NativeArray cellActivation;
 
-        Pass(Map<String, INDArray> params, SequenceState s) {
+        LstmSteps(Map<String, INDArray> params, WorkArrays s) {
             whh = RecurrentProduct.of(params, CellKeys.RECURRENT_WEIGHT, s);
             int h = s.hidden;
             if (peephole) {
@@ -142,21 +142,21 @@ public final class LstmCell implements Cell {
         }
 
         @Override
-        public void forward(int t, SequenceState s) {
+        public void forward(int t, WorkArrays s) {
             whh.addTo(s, t);
             RowParallel.run(s.hidden, s.batch, (from, to) -> forwardRows(t, s, from, to));
         }
 
-        private void forwardRows(int t, SequenceState s, int from, int to) {
+        private void forwardRows(int t, WorkArrays s, int from, int to) {
             int h = s.hidden;
             int b = s.batch;
-            NativeArray a = s.gates;
+            NativeArray a = s.gatesAndGradients;
             int gBlock = coupled ? 1 : 2;
             for (int j = from; j < to; j++) {
-                int iAt = s.gatesAt(j, t);
-                int fAt = s.gatesAt(h + j, t);
-                int gAt = s.gatesAt(gBlock * h + j, t);
-                int oAt = s.gatesAt((gBlock + 1) * h + j, t);
+                int iAt = s.sequenceAt(j, t);
+                int fAt = s.sequenceAt(h + j, t);
+                int gAt = s.sequenceAt(gBlock * h + j, t);
+                int oAt = s.sequenceAt((gBlock + 1) * h + j, t);
                 int prev = s.stateAt(j, t);
                 int next = s.stateAt(j, t + 1);
                 for (int k = 0; k < b; k++) {
@@ -181,21 +181,21 @@ public final class LstmCell implements Cell {
         }
 
         @Override
-        public void backward(int t, SequenceState s) {
+        public void backward(int t, WorkArrays s) {
             RowParallel.run(s.hidden, s.batch, (from, to) -> backwardRows(t, s, from, to));
             whh.backprop(s, t);
         }
 
-        private void backwardRows(int t, SequenceState s, int from, int to) {
+        private void backwardRows(int t, WorkArrays s, int from, int to) {
             int h = s.hidden;
             int b = s.batch;
-            NativeArray a = s.gates;
+            NativeArray a = s.gatesAndGradients;
             int gBlock = coupled ? 1 : 2;
             for (int j = from; j < to; j++) {
-                int iAt = s.gatesAt(j, t);
-                int fAt = s.gatesAt(h + j, t);
-                int gAt = s.gatesAt(gBlock * h + j, t);
-                int oAt = s.gatesAt((gBlock + 1) * h + j, t);
+                int iAt = s.sequenceAt(j, t);
+                int fAt = s.sequenceAt(h + j, t);
+                int gAt = s.sequenceAt(gBlock * h + j, t);
+                int oAt = s.sequenceAt((gBlock + 1) * h + j, t);
                 int prev = s.stateAt(j, t);
                 for (int k = 0; k < b; k++) {
                     double i = a.get(iAt + k);
@@ -225,10 +225,17 @@ public final class LstmCell implements Cell {
         }
 
         @Override
-        public void parameterGradients(int from, SequenceState s) {
+        public void parameterGradients(int from, WorkArrays s) {
             int h = s.hidden;
             RecurrentProduct.accumulate(
-                    s, from, s.gates, 0, gates() * h, s.h, s.stateStride(), s.gradient(CellKeys.RECURRENT_WEIGHT));
+                    s,
+                    from,
+                    s.gatesAndGradients,
+                    0,
+                    gates() * h,
+                    s.h,
+                    s.stateStride(),
+                    s.gradient(CellKeys.RECURRENT_WEIGHT));
             if (!peephole) {
                 return;
             }
@@ -240,18 +247,18 @@ public final class LstmCell implements Cell {
                 double df = 0;
                 double dO = 0;
                 for (int t = from; t < s.steps; t++) {
-                    int iAt = s.gatesAt(j, t);
-                    int fAt = s.gatesAt(h + j, t);
-                    int oAt = s.gatesAt(oBlock * h + j, t);
+                    int iAt = s.sequenceAt(j, t);
+                    int fAt = s.sequenceAt(h + j, t);
+                    int oAt = s.sequenceAt(oBlock * h + j, t);
                     int prev = s.stateAt(j, t);
                     int next = s.stateAt(j, t + 1);
                     for (int k = 0; k < s.batch; k++) {
                         double cPrev = c.get(prev + k);
-                        di += s.gates.get(iAt + k) * cPrev;
+                        di += s.gatesAndGradients.get(iAt + k) * cPrev;
                         if (!coupled) {
-                            df += s.gates.get(fAt + k) * cPrev;
+                            df += s.gatesAndGradients.get(fAt + k) * cPrev;
                         }
-                        dO += s.gates.get(oAt + k) * c.get(next + k);
+                        dO += s.gatesAndGradients.get(oAt + k) * c.get(next + k);
                     }
                 }
                 grad.set(j, di);

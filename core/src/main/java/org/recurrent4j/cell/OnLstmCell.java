@@ -107,11 +107,11 @@ public final class OnLstmCell implements Cell {
     }
 
     @Override
-    public Cell.Pass begin(Map<String, INDArray> params, SequenceState s) {
-        return new Pass(params, s);
+    public Cell.Steps begin(Map<String, INDArray> params, WorkArrays s) {
+        return new OnLstmSteps(params, s);
     }
 
-    private final class Pass implements Cell.Pass {
+    private final class OnLstmSteps implements Cell.Steps {
         private final int n;
         private final int h;
         private final RecurrentProduct whh;
@@ -128,7 +128,7 @@ public final class OnLstmCell implements Cell {
 
         private final NativeArray dMasterI;
 
-        Pass(Map<String, INDArray> params, SequenceState s) {
+        OnLstmSteps(Map<String, INDArray> params, WorkArrays s) {
             h = s.hidden;
             n = chunks(h);
             whh = RecurrentProduct.of(params, CellKeys.RECURRENT_WEIGHT, s);
@@ -158,55 +158,55 @@ public final class OnLstmCell implements Cell {
         }
 
         @Override
-        public void forward(int t, SequenceState s) {
+        public void forward(int t, WorkArrays s) {
             whh.addTo(s, t);
             masterGates(t, s);
             RowParallel.run(h, s.batch, (from, to) -> forwardRows(t, s, from, to));
         }
 
         /** ĩ = 1 − cumax(a_ĩ) and f̃ = cumax(a_f̃) over the chunks, per example, in place. */
-        private void masterGates(int t, SequenceState s) {
-            NativeArray a = s.gates;
+        private void masterGates(int t, WorkArrays s) {
+            NativeArray a = s.gatesAndGradients;
             for (int b = 0; b < s.batch; b++) {
                 cumax(a, s, t, b, 0, true);
                 cumax(a, s, t, b, n, false);
             }
         }
 
-        private void cumax(NativeArray a, SequenceState s, int t, int b, int firstRow, boolean complement) {
+        private void cumax(NativeArray a, WorkArrays s, int t, int b, int firstRow, boolean complement) {
             double max = Double.NEGATIVE_INFINITY;
             for (int q = 0; q < n; q++) {
-                max = Math.max(max, a.get(s.gatesAt(firstRow + q, t) + b));
+                max = Math.max(max, a.get(s.sequenceAt(firstRow + q, t) + b));
             }
             double sum = 0;
             for (int q = 0; q < n; q++) {
-                int at = s.gatesAt(firstRow + q, t) + b;
+                int at = s.sequenceAt(firstRow + q, t) + b;
                 double e = Math.exp(a.get(at) - max);
                 a.set(at, e);
                 sum += e;
             }
             double cumulative = 0;
             for (int q = 0; q < n; q++) {
-                int at = s.gatesAt(firstRow + q, t) + b;
+                int at = s.sequenceAt(firstRow + q, t) + b;
                 cumulative += a.get(at) / sum;
                 a.set(at, complement ? 1.0 - cumulative : cumulative);
             }
         }
 
-        private void forwardRows(int t, SequenceState s, int from, int to) {
-            NativeArray a = s.gates;
+        private void forwardRows(int t, WorkArrays s, int from, int to) {
+            NativeArray a = s.gatesAndGradients;
             ScalarActivation sigmoid = ScalarActivation.SIGMOID;
             ScalarActivation tanh = ScalarActivation.TANH;
             for (int j = from; j < to; j++) {
                 int q = j / chunkSize;
-                int iMasterAt = s.gatesAt(q, t);
-                int fMasterAt = s.gatesAt(n + q, t);
-                int oAt = s.gatesAt(row(0, j), t);
-                int gAt = s.gatesAt(row(1, j), t);
-                int iAt = s.gatesAt(row(2, j), t);
-                int fAt = s.gatesAt(row(3, j), t);
+                int iMasterAt = s.sequenceAt(q, t);
+                int fMasterAt = s.sequenceAt(n + q, t);
+                int oAt = s.sequenceAt(row(0, j), t);
+                int gAt = s.sequenceAt(row(1, j), t);
+                int iAt = s.sequenceAt(row(2, j), t);
+                int fAt = s.sequenceAt(row(3, j), t);
                 int prev = s.stateAt(j, t);
-                int tcAt = s.gatesAt(j, t);
+                int tcAt = s.sequenceAt(j, t);
                 for (int b = 0; b < s.batch; b++) {
                     double masterI = a.get(iMasterAt + b);
                     double masterF = a.get(fMasterAt + b);
@@ -231,26 +231,26 @@ public final class OnLstmCell implements Cell {
         }
 
         @Override
-        public void backward(int t, SequenceState s) {
+        public void backward(int t, WorkArrays s) {
             RowParallel.run(h, s.batch, (from, to) -> backwardRows(t, s, from, to));
             masterGatesBackward(t, s);
             whh.backprop(s, t);
         }
 
-        private void backwardRows(int t, SequenceState s, int from, int to) {
-            NativeArray a = s.gates;
+        private void backwardRows(int t, WorkArrays s, int from, int to) {
+            NativeArray a = s.gatesAndGradients;
             ScalarActivation sigmoid = ScalarActivation.SIGMOID;
             ScalarActivation tanh = ScalarActivation.TANH;
             for (int j = from; j < to; j++) {
                 int q = j / chunkSize;
-                int iMasterAt = s.gatesAt(q, t);
-                int fMasterAt = s.gatesAt(n + q, t);
-                int oAt = s.gatesAt(row(0, j), t);
-                int gAt = s.gatesAt(row(1, j), t);
-                int iAt = s.gatesAt(row(2, j), t);
-                int fAt = s.gatesAt(row(3, j), t);
+                int iMasterAt = s.sequenceAt(q, t);
+                int fMasterAt = s.sequenceAt(n + q, t);
+                int oAt = s.sequenceAt(row(0, j), t);
+                int gAt = s.sequenceAt(row(1, j), t);
+                int iAt = s.sequenceAt(row(2, j), t);
+                int fAt = s.sequenceAt(row(3, j), t);
                 int prev = s.stateAt(j, t);
-                int tcAt = s.gatesAt(j, t);
+                int tcAt = s.sequenceAt(j, t);
                 for (int b = 0; b < s.batch; b++) {
                     int k = j * s.batch + b;
                     double masterI = a.get(iMasterAt + b);
@@ -280,8 +280,8 @@ public final class OnLstmCell implements Cell {
         }
 
         /** Sums the chunks' master-gate gradients and takes them back through the cumulative softmax. */
-        private void masterGatesBackward(int t, SequenceState s) {
-            NativeArray a = s.gates;
+        private void masterGatesBackward(int t, WorkArrays s) {
+            NativeArray a = s.gatesAndGradients;
             double[] dy = new double[n];
             for (int b = 0; b < s.batch; b++) {
                 for (int pass = 0; pass < 2; pass++) {
@@ -302,14 +302,14 @@ public final class OnLstmCell implements Cell {
         }
 
         private void cumaxBackward(
-                NativeArray a, SequenceState s, int t, int b, int firstRow, boolean complement, double[] dy) {
+                NativeArray a, WorkArrays s, int t, int b, int firstRow, boolean complement, double[] dy) {
             // p_q = y_q − y_{q−1}, recovered from the stored cumulative values.
             double previous = 0;
             double dp = 0;
             double[] p = new double[n];
             double[] dpOf = new double[n];
             for (int q = 0; q < n; q++) {
-                double v = a.get(s.gatesAt(firstRow + q, t) + b);
+                double v = a.get(s.sequenceAt(firstRow + q, t) + b);
                 double y = complement ? 1.0 - v : v;
                 p[q] = y - previous;
                 previous = y;
@@ -323,14 +323,14 @@ public final class OnLstmCell implements Cell {
                 dot += p[q] * dpOf[q];
             }
             for (int q = 0; q < n; q++) {
-                a.set(s.gatesAt(firstRow + q, t) + b, p[q] * (dpOf[q] - dot));
+                a.set(s.sequenceAt(firstRow + q, t) + b, p[q] * (dpOf[q] - dot));
             }
         }
 
         @Override
-        public void parameterGradients(int from, SequenceState s) {
+        public void parameterGradients(int from, WorkArrays s) {
             NativeArray dW = s.gradient(CellKeys.RECURRENT_WEIGHT);
-            RecurrentProduct.accumulate(s, from, s.gates, 0, rows(h), s.h, s.stateStride(), dW);
+            RecurrentProduct.accumulate(s, from, s.gatesAndGradients, 0, rows(h), s.h, s.stateStride(), dW);
             if (weightMask != null) {
                 dW.array().muli(weightMask.array());
             }

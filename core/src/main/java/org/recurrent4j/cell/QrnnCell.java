@@ -109,11 +109,11 @@ public final class QrnnCell implements Cell {
     }
 
     @Override
-    public Cell.Pass begin(Map<String, INDArray> params, SequenceState s) {
-        return new Pass(s);
+    public Cell.Steps begin(Map<String, INDArray> params, WorkArrays s) {
+        return new QrnnSteps(s);
     }
 
-    private final class Pass implements Cell.SequencePass {
+    private final class QrnnSteps implements Cell.WholeSequenceSteps {
         private final ScalarActivation gate = ScalarActivation.of(gateActivation, "");
         private final ScalarActivation act = ScalarActivation.of(activation, "");
         private final NativeArray c;
@@ -122,7 +122,7 @@ public final class QrnnCell implements Cell {
 
         private final double keepExpected = 1.0 - zoneout;
 
-        Pass(SequenceState s) {
+        QrnnSteps(WorkArrays s) {
             c = s.state(StateEntry.C);
             if (s.training && zoneout > 0) {
                 keep = s.sequenceBuffer("qrnn.zoneout", s.hidden);
@@ -137,7 +137,7 @@ public final class QrnnCell implements Cell {
         }
 
         @Override
-        public void forward(int t, SequenceState s) {
+        public void forward(int t, WorkArrays s) {
             RowParallel.run(s.hidden, s.batch, (from, to) -> {
                 for (int j = from; j < to; j++) {
                     forwardStep(j, t, s);
@@ -146,13 +146,13 @@ public final class QrnnCell implements Cell {
         }
 
         /** Step t of unit j for every example: activations replace the pre-activations. */
-        private void forwardStep(int j, int t, SequenceState s) {
+        private void forwardStep(int j, int t, WorkArrays s) {
             int h = s.hidden;
-            NativeArray a = s.gates;
-            int zAt = s.gatesAt(j, t);
-            int fAt = s.gatesAt(h + j, t);
-            int oAt = s.gatesAt(2 * h + j, t);
-            int iAt = s.gatesAt(3 * h + j, t);
+            NativeArray a = s.gatesAndGradients;
+            int zAt = s.sequenceAt(j, t);
+            int fAt = s.sequenceAt(h + j, t);
+            int oAt = s.sequenceAt(2 * h + j, t);
+            int iAt = s.sequenceAt(3 * h + j, t);
             int prev = s.stateAt(j, t);
             for (int b = 0; b < s.batch; b++) {
                 double z = act.apply(a.get(zAt + b));
@@ -184,13 +184,13 @@ public final class QrnnCell implements Cell {
          * Back through step t of unit j for example b, given {@code ∂L/∂h_t} and {@code ∂L/∂c_t};
          * writes {@code ∂L/∂a_t} and returns {@code ∂L/∂c_{t-1}}.
          */
-        private double backwardStep(int j, int t, int b, double dh, double dcNext, SequenceState s) {
+        private double backwardStep(int j, int t, int b, double dh, double dcNext, WorkArrays s) {
             int h = s.hidden;
-            NativeArray a = s.gates;
-            int zAt = s.gatesAt(j, t) + b;
-            int fAt = s.gatesAt(h + j, t) + b;
-            int oAt = s.gatesAt(2 * h + j, t) + b;
-            int iAt = s.gatesAt(3 * h + j, t) + b;
+            NativeArray a = s.gatesAndGradients;
+            int zAt = s.sequenceAt(j, t) + b;
+            int fAt = s.sequenceAt(h + j, t) + b;
+            int oAt = s.sequenceAt(2 * h + j, t) + b;
+            int iAt = s.sequenceAt(3 * h + j, t) + b;
             double cPrev = c.get(s.stateAt(j, t) + b);
             double cNew = c.get(s.stateAt(j, t + 1) + b);
             double z = a.get(zAt);
@@ -218,7 +218,7 @@ public final class QrnnCell implements Cell {
         }
 
         @Override
-        public void backward(int t, SequenceState s) {
+        public void backward(int t, WorkArrays s) {
             NativeArray dc = s.dState(StateEntry.C);
             NativeArray dcPrev = s.dStatePrev(StateEntry.C);
             RowParallel.run(s.hidden, s.batch, (from, to) -> {
@@ -232,7 +232,7 @@ public final class QrnnCell implements Cell {
         }
 
         @Override
-        public void forwardRows(int from, int to, SequenceState s) {
+        public void forwardRows(int from, int to, WorkArrays s) {
             for (int j = from; j < to; j++) {
                 for (int t = 0; t < s.steps; t++) {
                     forwardStep(j, t, s);
@@ -249,7 +249,7 @@ public final class QrnnCell implements Cell {
         }
 
         @Override
-        public void backwardRows(int from, int to, int firstStep, SequenceState s) {
+        public void backwardRows(int from, int to, int firstStep, WorkArrays s) {
             NativeArray epsilon = s.epsilon();
             NativeArray initial = s.initialGradient(StateEntry.C);
             int rows = pooling.gates();
@@ -257,13 +257,13 @@ public final class QrnnCell implements Cell {
             for (int j = from; j < to; j++) {
                 Arrays.fill(dc, 0.0);
                 for (int t = s.steps - 1; t >= firstStep; t--) {
-                    int at = s.gatesAt(j, t);
+                    int at = s.sequenceAt(j, t);
                     for (int b = 0; b < s.batch; b++) {
                         if (s.real(t, b)) {
                             dc[b] = backwardStep(j, t, b, epsilon.get(at + b), dc[b], s);
                         } else {
                             for (int r = 0; r < rows; r++) {
-                                s.gates.set(s.gatesAt(r * s.hidden + j, t) + b, 0.0);
+                                s.gatesAndGradients.set(s.sequenceAt(r * s.hidden + j, t) + b, 0.0);
                             }
                         }
                     }
@@ -275,7 +275,7 @@ public final class QrnnCell implements Cell {
         }
 
         @Override
-        public void parameterGradients(int from, SequenceState s) {
+        public void parameterGradients(int from, WorkArrays s) {
             // The cell has no parameters of its own: W_ih and b_ih are the projection's.
         }
     }

@@ -9,7 +9,29 @@ import org.recurrent4j.kernel.NativeArray;
  * The recurrent matrix product of a step and its gradients, for cells with recurrent weights
  * {@code W_hh [rows, H]}: forward {@code a_t[rows] += W_hh · h_{t−1}}, backward {@code ∂L/∂h_{t−1}
  * += W_hh^T · ∂L/∂a_t}, and {@code ∂L/∂W_hh = Σ_t ∂L/∂a_t · h_{t−1}^T} as one product over all
- * steps. Each is one BLAS call at an offset into the pass's arrays.
+ * steps. Each is one {@link Blas#gemm} call at an offset into the pass's arrays, on a copy of the
+ * weights taken once per pass ({@link #of}, scratch array {@code "weights." + key}).
+ *
+ * <p>Rows: every method takes a block of rows {@code [first, first + count)} of {@code W_hh}, so a
+ * gated cell can multiply its gate blocks separately (a GRU's reset-before form, a minimal gated
+ * unit's candidate on {@code f_t ⊙ h_{t−1}}).
+ *
+ * <p>Layouts ({@link WorkArrays}): the product's result goes to {@code gatesAndGradients}
+ * (sequence layout {@code [rows, T, B]}). Its operand is read at "index t": {@link #addTo(WorkArrays,
+ * int, NativeArray, int, int)} takes an array in <em>state layout</em> {@code [H, T + 1, B]}
+ * ({@code s.h}, {@code s.state(name)}), whose index t is the state before step t; {@link
+ * #addTo(WorkArrays, int, NativeArray, long, int, int, int)} takes any operand with its offset and
+ * leading dimension, e.g. a {@link WorkArrays#sequenceBuffer} ({@code s.sequenceAt(0, t)}, {@code
+ * s.sequenceStride()}) holding what step t computed before its product. {@link #accumulate} takes
+ * the operand's leading dimension for the same reason.
+ *
+ * <pre>{@code
+ * RecurrentProduct whh = RecurrentProduct.of(params, CellKeys.RECURRENT_WEIGHT, s);   // in begin()
+ * whh.addTo(s, t);                       // forward:  a_t += W_hh h_{t−1}
+ * whh.backprop(s, t);                    // backward: s.dhPrev = W_hh^T ∂L/∂a_t
+ * RecurrentProduct.accumulate(s, from, s.gatesAndGradients, 0, rows, s.h, s.stateStride(),
+ *         s.gradient(CellKeys.RECURRENT_WEIGHT));   // parameterGradients: ∂L/∂W_hh
+ * }</pre>
  */
 public final class RecurrentProduct {
 
@@ -25,7 +47,7 @@ public final class RecurrentProduct {
      * The product with the parameter {@code key} ({@code [rows, H]}), copied into a buffer reused
      * across passes.
      */
-    public static RecurrentProduct of(Map<String, INDArray> params, String key, SequenceState s) {
+    public static RecurrentProduct of(Map<String, INDArray> params, String key, WorkArrays s) {
         INDArray w = params.get(key);
         NativeArray dense = s.buffer("weights." + key, w.shape());
         dense.array().assign(w);
@@ -38,11 +60,20 @@ public final class RecurrentProduct {
     }
 
     /**
-     * {@code gates_t[first : first + count] += W[first : first + count] · state_t}: the product of
-     * step {@code t} on the state before it (index {@code t} of {@code state}, a {@code [H, T+1,
-     * B]} array, usually {@code s.h}).
+     * {@code a_t[first : first + count] += W[first : first + count] · state_t}: the product of step
+     * {@code t} on the state before it (index {@code t} of {@code state}, an array in state layout
+     * {@code [H, T + 1, B]}, usually {@code s.h}).
      */
-    public void addTo(SequenceState s, int t, NativeArray state, int first, int count) {
+    public void addTo(WorkArrays s, int t, NativeArray state, int first, int count) {
+        addTo(s, t, state, s.stateAt(0, t), s.stateStride(), first, count);
+    }
+
+    /**
+     * {@code a_t[first : first + count] += W[first : first + count] · v}, with {@code v} the
+     * {@code [H, B]} matrix of {@code operand} at {@code offset} with leading dimension {@code ld}:
+     * for a sequence buffer's step t, {@code s.sequenceAt(0, t)} and {@code s.sequenceStride()}.
+     */
+    public void addTo(WorkArrays s, int t, NativeArray operand, long offset, int ld, int first, int count) {
         int h = s.hidden;
         Blas.gemm(
                 false,
@@ -54,26 +85,26 @@ public final class RecurrentProduct {
                 weights,
                 (long) first * h,
                 h,
-                state,
-                s.stateAt(0, t),
-                s.stateStride(),
+                operand,
+                offset,
+                ld,
                 1.0,
-                s.gates,
-                s.gatesAt(first, t),
-                s.gatesStride());
+                s.gatesAndGradients,
+                s.sequenceAt(first, t),
+                s.sequenceStride());
     }
 
-    /** {@link #addTo} for all rows, on {@code s.h}. */
-    public void addTo(SequenceState s, int t) {
+    /** {@code a_t += W_hh · h_{t−1}}, all rows, on {@code s.h}. */
+    public void addTo(WorkArrays s, int t) {
         addTo(s, t, s.h, 0, rows);
     }
 
     /**
      * {@code out = beta · out + W[first : first + count]^T · grad_t[first : first + count]}, with
-     * {@code grad} a {@code [rows, T, B]} array (usually {@code s.gates} holding {@code ∂L/∂a}) and
+     * {@code grad} a {@code [rows, T, B]} array (usually {@code s.gatesAndGradients} holding {@code ∂L/∂a}) and
      * {@code out} an {@code [H, B]} array (usually {@code s.dhPrev}).
      */
-    public void backprop(SequenceState s, int t, NativeArray grad, int first, int count, double beta, NativeArray out) {
+    public void backprop(WorkArrays s, int t, NativeArray grad, int first, int count, double beta, NativeArray out) {
         int h = s.hidden;
         Blas.gemm(
                 true,
@@ -86,8 +117,8 @@ public final class RecurrentProduct {
                 (long) first * h,
                 h,
                 grad,
-                s.gatesAt(first, t),
-                s.gatesStride(),
+                s.sequenceAt(first, t),
+                s.sequenceStride(),
                 beta,
                 out,
                 0,
@@ -95,8 +126,8 @@ public final class RecurrentProduct {
     }
 
     /** {@code s.dhPrev = W^T · ∂L/∂a_t}, all rows. */
-    public void backprop(SequenceState s, int t) {
-        backprop(s, t, s.gates, 0, rows, 0.0, s.dhPrev);
+    public void backprop(WorkArrays s, int t) {
+        backprop(s, t, s.gatesAndGradients, 0, rows, 0.0, s.dhPrev);
     }
 
     /**
@@ -106,7 +137,7 @@ public final class RecurrentProduct {
      * step t (index t of {@code s.h}: {@code h_{t−1}}).
      */
     public static void accumulate(
-            SequenceState s,
+            WorkArrays s,
             int from,
             NativeArray grad,
             int first,
@@ -127,8 +158,8 @@ public final class RecurrentProduct {
                 columns,
                 1.0,
                 grad,
-                s.gatesAt(first, from),
-                s.gatesStride(),
+                s.sequenceAt(first, from),
+                s.sequenceStride(),
                 state,
                 (long) from * s.batch,
                 ld,

@@ -50,27 +50,28 @@ public final class RnnCell implements Cell {
     }
 
     @Override
-    public Cell.Pass begin(Map<String, INDArray> params, SequenceState s) {
-        return new Pass(RecurrentProduct.of(params, CellKeys.RECURRENT_WEIGHT, s), ScalarActivation.of(activation, ""));
+    public Cell.Steps begin(Map<String, INDArray> params, WorkArrays s) {
+        return new RnnSteps(
+                RecurrentProduct.of(params, CellKeys.RECURRENT_WEIGHT, s), ScalarActivation.of(activation, ""));
     }
 
-    private static final class Pass implements Cell.Pass {
+    private static final class RnnSteps implements Cell.Steps {
         private final RecurrentProduct whh;
         private final ScalarActivation act;
 
-        Pass(RecurrentProduct whh, ScalarActivation act) {
+        RnnSteps(RecurrentProduct whh, ScalarActivation act) {
             this.whh = whh;
             this.act = act;
         }
 
         @Override
-        public void forward(int t, SequenceState s) {
+        public void forward(int t, WorkArrays s) {
             int b = s.batch;
             whh.addTo(s, t);
-            NativeArray a = s.gates;
+            NativeArray a = s.gatesAndGradients;
             RowParallel.run(s.hidden, b, (from, to) -> {
                 for (int j = from; j < to; j++) {
-                    int at = s.gatesAt(j, t);
+                    int at = s.sequenceAt(j, t);
                     int out = s.stateAt(j, t + 1);
                     for (int k = 0; k < b; k++) {
                         double h = act.apply(a.get(at + k));
@@ -82,12 +83,12 @@ public final class RnnCell implements Cell {
         }
 
         @Override
-        public void backward(int t, SequenceState s) {
+        public void backward(int t, WorkArrays s) {
             int b = s.batch;
-            NativeArray a = s.gates;
+            NativeArray a = s.gatesAndGradients;
             RowParallel.run(s.hidden, b, (from, to) -> {
                 for (int j = from; j < to; j++) {
-                    int at = s.gatesAt(j, t);
+                    int at = s.sequenceAt(j, t);
                     for (int k = 0; k < b; k++) {
                         a.set(at + k, s.dh.get(j * b + k) * act.derivativeFromOutput(a.get(at + k)));
                     }
@@ -97,9 +98,16 @@ public final class RnnCell implements Cell {
         }
 
         @Override
-        public void parameterGradients(int from, SequenceState s) {
+        public void parameterGradients(int from, WorkArrays s) {
             RecurrentProduct.accumulate(
-                    s, from, s.gates, 0, s.hidden, s.h, s.stateStride(), s.gradient(CellKeys.RECURRENT_WEIGHT));
+                    s,
+                    from,
+                    s.gatesAndGradients,
+                    0,
+                    s.hidden,
+                    s.h,
+                    s.stateStride(),
+                    s.gradient(CellKeys.RECURRENT_WEIGHT));
         }
     }
 }

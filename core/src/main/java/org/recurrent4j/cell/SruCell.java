@@ -147,11 +147,11 @@ public final class SruCell implements Cell {
     }
 
     @Override
-    public Cell.Pass begin(Map<String, INDArray> params, SequenceState s) {
-        return new Pass(params, s);
+    public Cell.Steps begin(Map<String, INDArray> params, WorkArrays s) {
+        return new SruSteps(params, s);
     }
 
-    private final class Pass implements Cell.SequencePass {
+    private final class SruSteps implements Cell.WholeSequenceSteps {
         private final ScalarActivation gate = ScalarActivation.of(gateActivation, "");
         private final ScalarActivation g = ScalarActivation.of(activation, "");
         private final boolean identity;
@@ -162,7 +162,7 @@ public final class SruCell implements Cell {
         /** With the identity highway: {@code s·∂L/∂h_t ⊙ (1 − r_t)}, the direct input gradient {@code [H, T, B]}. */
         private final NativeArray dxDirect;
 
-        Pass(Map<String, INDArray> params, SequenceState s) {
+        SruSteps(Map<String, INDArray> params, WorkArrays s) {
             int h = s.hidden;
             identity = identityHighway(s.nIn, h);
             scale = identity ? highwayScale() : 1.0;
@@ -178,7 +178,7 @@ public final class SruCell implements Cell {
         }
 
         @Override
-        public void forward(int t, SequenceState s) {
+        public void forward(int t, WorkArrays s) {
             RowParallel.run(s.hidden, s.batch, (from, to) -> {
                 for (int j = from; j < to; j++) {
                     forwardStep(j, t, s);
@@ -187,13 +187,13 @@ public final class SruCell implements Cell {
         }
 
         /** Step t of unit j: f and r replace their pre-activations; x̃ (and x̂) stay. */
-        private void forwardStep(int j, int t, SequenceState s) {
+        private void forwardStep(int j, int t, WorkArrays s) {
             int h = s.hidden;
-            NativeArray a = s.gates;
-            int xAt = s.gatesAt(j, t);
-            int fAt = s.gatesAt(h + j, t);
-            int rAt = s.gatesAt(2 * h + j, t);
-            int kAt = identity ? s.xAt(j, t) : s.gatesAt(3 * h + j, t);
+            NativeArray a = s.gatesAndGradients;
+            int xAt = s.sequenceAt(j, t);
+            int fAt = s.sequenceAt(h + j, t);
+            int rAt = s.sequenceAt(2 * h + j, t);
+            int kAt = identity ? s.xAt(j, t) : s.sequenceAt(3 * h + j, t);
             NativeArray k = identity ? s.x : a;
             int prev = s.stateAt(j, t);
             for (int b = 0; b < s.batch; b++) {
@@ -211,18 +211,18 @@ public final class SruCell implements Cell {
         }
 
         /** Back through step t of unit j for example b; returns {@code ∂L/∂c_{t-1}}. */
-        private double backwardStep(int j, int t, int b, double dh, double dcNext, SequenceState s) {
+        private double backwardStep(int j, int t, int b, double dh, double dcNext, WorkArrays s) {
             int h = s.hidden;
-            NativeArray a = s.gates;
-            int xAt = s.gatesAt(j, t) + b;
-            int fAt = s.gatesAt(h + j, t) + b;
-            int rAt = s.gatesAt(2 * h + j, t) + b;
+            NativeArray a = s.gatesAndGradients;
+            int xAt = s.sequenceAt(j, t) + b;
+            int fAt = s.sequenceAt(h + j, t) + b;
+            int rAt = s.sequenceAt(2 * h + j, t) + b;
             double cPrev = c.get(s.stateAt(j, t) + b);
             double gc = g.apply(c.get(s.stateAt(j, t + 1) + b));
             double f = a.get(fAt);
             double r = a.get(rAt);
             double xt = a.get(xAt);
-            double highwayIn = identity ? scale * s.x.get(s.xAt(j, t) + b) : a.get(s.gatesAt(3 * h + j, t) + b);
+            double highwayIn = identity ? scale * s.x.get(s.xAt(j, t) + b) : a.get(s.sequenceAt(3 * h + j, t) + b);
             double dR = dh * (gc - highwayIn) * gate.derivativeFromOutput(r);
             double dc = dcNext + dh * r * g.derivativeFromOutput(gc);
             double dF = dc * (cPrev - xt) * gate.derivativeFromOutput(f);
@@ -233,13 +233,13 @@ public final class SruCell implements Cell {
             if (identity) {
                 dxDirect.set(xAt, scale * dHighway);
             } else {
-                a.set(s.gatesAt(3 * h + j, t) + b, dHighway);
+                a.set(s.sequenceAt(3 * h + j, t) + b, dHighway);
             }
             return dc * f + dF * vf[j] + dR * vr[j];
         }
 
         @Override
-        public void backward(int t, SequenceState s) {
+        public void backward(int t, WorkArrays s) {
             NativeArray dc = s.dState(StateEntry.C);
             NativeArray dcPrev = s.dStatePrev(StateEntry.C);
             RowParallel.run(s.hidden, s.batch, (from, to) -> {
@@ -253,7 +253,7 @@ public final class SruCell implements Cell {
         }
 
         @Override
-        public void forwardRows(int from, int to, SequenceState s) {
+        public void forwardRows(int from, int to, WorkArrays s) {
             for (int j = from; j < to; j++) {
                 for (int t = 0; t < s.steps; t++) {
                     forwardStep(j, t, s);
@@ -270,7 +270,7 @@ public final class SruCell implements Cell {
         }
 
         @Override
-        public void backwardRows(int from, int to, int firstStep, SequenceState s) {
+        public void backwardRows(int from, int to, int firstStep, WorkArrays s) {
             NativeArray epsilon = s.epsilon();
             NativeArray initial = s.initialGradient(StateEntry.C);
             int rows = identity ? 3 : 4;
@@ -278,13 +278,13 @@ public final class SruCell implements Cell {
             for (int j = from; j < to; j++) {
                 Arrays.fill(dc, 0.0);
                 for (int t = s.steps - 1; t >= firstStep; t--) {
-                    int at = s.gatesAt(j, t);
+                    int at = s.sequenceAt(j, t);
                     for (int b = 0; b < s.batch; b++) {
                         if (s.real(t, b)) {
                             dc[b] = backwardStep(j, t, b, epsilon.get(at + b), dc[b], s);
                         } else {
                             for (int r = 0; r < rows; r++) {
-                                s.gates.set(s.gatesAt(r * s.hidden + j, t) + b, 0.0);
+                                s.gatesAndGradients.set(s.sequenceAt(r * s.hidden + j, t) + b, 0.0);
                             }
                             if (identity) {
                                 dxDirect.set(at + b, 0.0);
@@ -299,7 +299,7 @@ public final class SruCell implements Cell {
         }
 
         @Override
-        public void parameterGradients(int from, SequenceState s) {
+        public void parameterGradients(int from, WorkArrays s) {
             if (!feedback) {
                 return;
             }
@@ -309,13 +309,13 @@ public final class SruCell implements Cell {
                 double df = 0;
                 double dr = 0;
                 for (int t = from; t < s.steps; t++) {
-                    int fAt = s.gatesAt(h + j, t);
-                    int rAt = s.gatesAt(2 * h + j, t);
+                    int fAt = s.sequenceAt(h + j, t);
+                    int rAt = s.sequenceAt(2 * h + j, t);
                     int prev = s.stateAt(j, t);
                     for (int b = 0; b < s.batch; b++) {
                         double cPrev = c.get(prev + b);
-                        df += s.gates.get(fAt + b) * cPrev;
-                        dr += s.gates.get(rAt + b) * cPrev;
+                        df += s.gatesAndGradients.get(fAt + b) * cPrev;
+                        dr += s.gatesAndGradients.get(rAt + b) * cPrev;
                     }
                 }
                 dv.set(j, df);
@@ -324,14 +324,14 @@ public final class SruCell implements Cell {
         }
 
         @Override
-        public void inputGradient(int from, SequenceState s) {
+        public void inputGradient(int from, WorkArrays s) {
             if (!identity) {
                 return;
             }
             NativeArray dx = s.dx();
             for (int j = 0; j < s.hidden; j++) {
                 for (int t = from; t < s.steps; t++) {
-                    int at = s.gatesAt(j, t);
+                    int at = s.sequenceAt(j, t);
                     int to = s.xAt(j, t);
                     for (int b = 0; b < s.batch; b++) {
                         dx.add(to + b, dxDirect.get(at + b));

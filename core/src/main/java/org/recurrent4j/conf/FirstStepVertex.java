@@ -25,6 +25,7 @@ import org.recurrent4j.layer.FirstStepVertexImpl;
  * }</pre>
  */
 public class FirstStepVertex extends GraphVertex {
+    private static final long serialVersionUID = 1L;
 
     @Override
     public FirstStepVertex clone() {

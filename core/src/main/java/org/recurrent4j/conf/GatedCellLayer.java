@@ -10,6 +10,7 @@ import org.nd4j.linalg.activations.impl.ActivationSigmoid;
  * by default, to the layer's own activation.
  */
 public abstract class GatedCellLayer extends RecurrentCellLayer {
+    private static final long serialVersionUID = 1L;
 
     private IActivation gateActivationFn = new ActivationSigmoid();
 

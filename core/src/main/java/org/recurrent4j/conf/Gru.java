@@ -25,6 +25,7 @@ import org.recurrent4j.cell.GruCell;
  * }</pre>
  */
 public class Gru extends GatedCellLayer {
+    private static final long serialVersionUID = 1L;
 
     private boolean resetAfter = true;
 
@@ -66,6 +67,8 @@ public class Gru extends GatedCellLayer {
     }
 
     /** Builds a {@link Gru}. */
+    // build() narrows DL4J\'s generic <E extends Layer> E build() to this layer\'s type.
+    @SuppressWarnings("unchecked")
     public static class Builder extends GatedCellLayer.Builder<Builder> {
         private boolean resetAfter = true;
 

@@ -29,6 +29,7 @@ import org.recurrent4j.cell.LstmCell;
  * }</pre>
  */
 public class Lstm extends GatedCellLayer {
+    private static final long serialVersionUID = 1L;
 
     private boolean peephole;
     private boolean coupledInputForget;
@@ -92,6 +93,8 @@ public class Lstm extends GatedCellLayer {
     }
 
     /** Builds an {@link Lstm}. */
+    // build() narrows DL4J\'s generic <E extends Layer> E build() to this layer\'s type.
+    @SuppressWarnings("unchecked")
     public static class Builder extends GatedCellLayer.Builder<Builder> {
         private boolean peephole;
         private boolean coupledInputForget;

@@ -43,6 +43,7 @@ import org.recurrent4j.layer.LuongAttentionVertexImpl;
  * }</pre>
  */
 public class LuongAttentionVertex extends GraphVertex implements TrainingConfig {
+    private static final long serialVersionUID = 1L;
 
     /** The name of the parameter W in the vertex's parameter table. */
     public static final String WEIGHT = "W";

@@ -26,6 +26,7 @@ import org.recurrent4j.cell.OnLstmCell;
  * }</pre>
  */
 public class OnLstm extends RecurrentCellLayer {
+    private static final long serialVersionUID = 1L;
 
     private int chunkSize = 16;
     private double dropConnect;
@@ -84,6 +85,8 @@ public class OnLstm extends RecurrentCellLayer {
     }
 
     /** Builds an {@link OnLstm}. */
+    // build() narrows DL4J\'s generic <E extends Layer> E build() to this layer\'s type.
+    @SuppressWarnings("unchecked")
     public static class Builder extends RecurrentCellLayer.Builder<Builder> {
         private int chunkSize = 16;
         private double dropConnect;

@@ -30,6 +30,7 @@ import org.recurrent4j.cell.QrnnCell;
  * }</pre>
  */
 public class Qrnn extends GatedCellLayer {
+    private static final long serialVersionUID = 1L;
 
     private QrnnCell.Pooling pooling = QrnnCell.Pooling.FO;
     private int window = 1;
@@ -91,6 +92,8 @@ public class Qrnn extends GatedCellLayer {
     }
 
     /** Builds a {@link Qrnn}. */
+    // build() narrows DL4J\'s generic <E extends Layer> E build() to this layer\'s type.
+    @SuppressWarnings("unchecked")
     public static class Builder extends GatedCellLayer.Builder<Builder> {
         private QrnnCell.Pooling pooling = QrnnCell.Pooling.FO;
         private int window = 1;

@@ -524,6 +524,8 @@ public class Recurrent2d extends BaseWrapperLayer {
     }
 
     /** Builds a {@link Recurrent2d} around a cell configuration. */
+    // build() narrows DL4J\'s generic <E extends Layer> E build() to this layer\'s type.
+    @SuppressWarnings("unchecked")
     public static class Builder extends Layer.Builder<Builder> {
         private final RecurrentCellLayer cell;
         private Composition composition = Composition.FOUR_SWEEPS;

@@ -36,6 +36,7 @@ import org.recurrent4j.params.CellParamInitializer;
  * time, size]} (NWC).
  */
 public abstract class RecurrentCellLayer extends BaseRecurrentLayer {
+    private static final long serialVersionUID = 1L;
 
     protected RecurrentCellLayer() {}
 

@@ -21,6 +21,7 @@ import org.recurrent4j.cell.RnnCell;
  * }</pre>
  */
 public class Rnn extends RecurrentCellLayer {
+    private static final long serialVersionUID = 1L;
 
     private Rnn() {}
 
@@ -35,6 +36,8 @@ public class Rnn extends RecurrentCellLayer {
     }
 
     /** Builds an {@link Rnn}. */
+    // build() narrows DL4J\'s generic <E extends Layer> E build() to this layer\'s type.
+    @SuppressWarnings("unchecked")
     public static class Builder extends RecurrentCellLayer.Builder<Builder> {
         @Override
         @SuppressWarnings("unchecked")

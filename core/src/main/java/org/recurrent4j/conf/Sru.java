@@ -34,6 +34,7 @@ import org.recurrent4j.cell.SruCell;
  * }</pre>
  */
 public class Sru extends GatedCellLayer {
+    private static final long serialVersionUID = 1L;
 
     private SruCell.Highway highway = SruCell.Highway.AUTO;
     private boolean cellFeedback;
@@ -112,6 +113,8 @@ public class Sru extends GatedCellLayer {
     }
 
     /** Builds an {@link Sru}. */
+    // build() narrows DL4J\'s generic <E extends Layer> E build() to this layer\'s type.
+    @SuppressWarnings("unchecked")
     public static class Builder extends GatedCellLayer.Builder<Builder> {
         private SruCell.Highway highway = SruCell.Highway.AUTO;
         private boolean cellFeedback;

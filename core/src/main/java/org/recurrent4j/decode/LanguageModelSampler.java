@@ -83,6 +83,16 @@ public final class LanguageModelSampler {
         return vocabulary;
     }
 
+    /** Receives each token as it is drawn, before the next one is computed. */
+    @FunctionalInterface
+    public interface TokenListener {
+        /**
+         * @param token the token just drawn
+         * @return {@code true} to go on, {@code false} to stop generating (the client has gone)
+         */
+        boolean accept(int token);
+    }
+
     /**
      * Runs the prime, then draws up to {@code length} tokens (fewer if the end token comes first).
      * Clears the network's stored {@code rnnTimeStep} state before and after.
@@ -91,6 +101,20 @@ public final class LanguageModelSampler {
      * @return the generated tokens, without the prime
      */
     public int[] generate(int[] prime, int length, TokenSampler sampler, Random random) {
+        return generate(prime, length, sampler, random, token -> true);
+    }
+
+    /**
+     * {@link #generate(int[], int, TokenSampler, Random)}, giving each token to {@code listener} as
+     * soon as it is drawn (to stream it), and stopping early when the listener says so.
+     *
+     * <pre>{@code
+     * lm.generate(prime, 500, sampler, random, token -> stream.emit(vocabulary.character(token)));
+     * }</pre>
+     *
+     * @return the generated tokens, without the prime: those the listener was given
+     */
+    public int[] generate(int[] prime, int length, TokenSampler sampler, Random random, TokenListener listener) {
         if (prime.length == 0) {
             throw new IllegalArgumentException("the prime must hold at least one token: the model predicts the"
                     + " next token from what it has read");
@@ -112,7 +136,7 @@ public final class LanguageModelSampler {
                         .toDoubleVector();
                 int next = sampler.draw(p, random);
                 out[n++] = next;
-                if (next == endToken || n == length) {
+                if (!listener.accept(next) || next == endToken || n == length) {
                     break;
                 }
                 probabilities = step(encode(new int[] {next}));

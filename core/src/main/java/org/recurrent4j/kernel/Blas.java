@@ -1,23 +1,26 @@
 package org.recurrent4j.kernel;
 
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
-import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemm;
-import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
-
 /**
- * Row-major GEMM at element offsets into {@link NativeArray}s, straight into OpenBLAS (the BLAS
- * that ND4J's CPU backend itself calls), so a recurrent step's product costs the product and not
- * the creation of ND4J views and ops around it.
+ * Row-major GEMM at element offsets into {@link NativeArray}s: the matrix product a cell calls for
+ * its step (directly, or through {@link org.recurrent4j.cell.RecurrentProduct}).
  *
  * <p>{@code C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C}, each matrix stored row-major from
- * its offset with the given leading dimension (row stride).
+ * its offset with the given leading dimension (row stride). It runs on the {@link KernelPath}
+ * chosen for the process: OpenBLAS at pointers into host memory (the direct path, ND4J's CPU
+ * backend), or ND4J's own {@code Nd4j.gemm} on views (the portable path, any backend). A call costs
+ * one field read on top of the product.
+ *
+ * <pre>{@code
+ * // a_t[rows, B] += W[rows, H] · h_{t−1}[H, B], both steps of [·, T(+1), B] arrays
+ * Blas.gemm(false, false, rows, s.batch, s.hidden, 1.0, w, 0, s.hidden,
+ *         s.h, s.stateAt(0, t), s.stateStride(), 1.0, s.gatesAndGradients, s.sequenceAt(0, t), s.sequenceStride());
+ * }</pre>
  */
 public final class Blas {
 
     private Blas() {}
 
+    /** {@code C = alpha · op(A) · op(B) + beta · C}; {@code op(X)} is {@code X} or its transpose. */
     public static void gemm(
             boolean transA,
             boolean transB,
@@ -35,40 +38,6 @@ public final class Blas {
             NativeArray c,
             long cOffset,
             int ldc) {
-        int ta = transA ? CblasTrans : CblasNoTrans;
-        int tb = transB ? CblasTrans : CblasNoTrans;
-        if (c instanceof NativeArray.Floats fc) {
-            cblas_sgemm(
-                    CblasRowMajor,
-                    ta,
-                    tb,
-                    m,
-                    n,
-                    k,
-                    (float) alpha,
-                    ((NativeArray.Floats) a).at(aOffset),
-                    lda,
-                    ((NativeArray.Floats) b).at(bOffset),
-                    ldb,
-                    (float) beta,
-                    fc.at(cOffset),
-                    ldc);
-        } else {
-            cblas_dgemm(
-                    CblasRowMajor,
-                    ta,
-                    tb,
-                    m,
-                    n,
-                    k,
-                    alpha,
-                    ((NativeArray.Doubles) a).at(aOffset),
-                    lda,
-                    ((NativeArray.Doubles) b).at(bOffset),
-                    ldb,
-                    beta,
-                    ((NativeArray.Doubles) c).at(cOffset),
-                    ldc);
-        }
+        KernelPath.gemm().gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
     }
 }

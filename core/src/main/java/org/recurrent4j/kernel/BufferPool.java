@@ -66,6 +66,7 @@ public final class BufferPool {
     }
 
     /** A block of at least {@code elements} values of that type, with unspecified contents. */
+    @SuppressWarnings("try") // the resource is a scope, opened for its effect on the code inside
     synchronized Block acquire(DataType type, long elements) {
         long now = System.nanoTime();
         freeExpired(now);

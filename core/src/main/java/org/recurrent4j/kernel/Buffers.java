@@ -56,7 +56,7 @@ public final class Buffers {
         checkSize(name, type, shape, elements);
         Held h = held.get(name);
         if (h != null && h.block.type == type && h.block.capacity >= elements) {
-            if (!Arrays.equals(h.view.array().shape(), shape)) {
+            if (!Arrays.equals(h.view.array().shape(), shape) || !h.view.accessFor(KernelPath.active())) {
                 h.view = NativeArray.over(h.block.data, shape);
             }
             return h.view;

@@ -10,19 +10,22 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Direct element access to the off-heap memory of a dense C-order ND4J array, for the per-step
- * loops of the cells.
+ * Element access to the memory of a dense C-order ND4J array, for the per-step loops of the cells.
  *
  * <p>Why: on the CPU backend every ND4J operation costs tens of microseconds of fixed overhead
  * (and creating a view about as much), which dwarfs the work of one recurrent step on a
  * mini-batch. The cells therefore do each step's element-wise math in one plain Java loop over the
- * memory, and call BLAS ({@link Blas}) at offsets into it, with no per-step ND4J objects.
+ * memory, and call {@link Blas} at offsets into it, with no per-step ND4J objects.
  *
- * <p>Values are read and written as {@code double} for float32 and float64 arrays alike; the two
- * subclasses keep every call site at most bimorphic, so the JIT inlines them. Indices are {@code
- * int}: an array holds at most {@code 2^31 − 1} bytes (see {@link Buffers}, which checks it).
+ * <p>Values are read and written as {@code double} for float32 and float64 arrays alike. On the
+ * {@linkplain KernelPath#DIRECT direct path} an array reads its host memory through an NIO view
+ * (one subclass per data type, so every call site stays at most bimorphic and the JIT inlines it);
+ * on the {@linkplain KernelPath#PORTABLE portable path} through ND4J's {@link DataBuffer} element
+ * access, which every backend implements. Which one {@link #of} and the work buffers hand out
+ * follows {@link KernelPath#active()}. Indices are {@code int}: an array holds at most {@code 2^31
+ * − 1} bytes (see {@link Buffers}, which checks it).
  */
-public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray.Doubles {
+public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray.Doubles, NativeArray.Portable {
 
     private final INDArray array;
 
@@ -61,12 +64,18 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
     }
 
     private static NativeArray over(DataBuffer data, INDArray shaped) {
+        boolean direct = KernelPath.active() == KernelPath.DIRECT;
         return switch (data.dataType()) {
-            case FLOAT -> new Floats(shaped, data);
-            case DOUBLE -> new Doubles(shaped, data);
+            case FLOAT -> direct ? new Floats(shaped, data) : new Portable(shaped, data);
+            case DOUBLE -> direct ? new Doubles(shaped, data) : new Portable(shaped, data);
             default -> throw new IllegalArgumentException("recurrent4j cells compute in FLOAT or DOUBLE, got "
                     + data.dataType() + ": set the network's dataType(DataType.FLOAT or DOUBLE)");
         };
+    }
+
+    /** Whether this array's element access is the one of {@code path}. */
+    boolean accessFor(KernelPath path) {
+        return (this instanceof Portable) == (path == KernelPath.PORTABLE);
     }
 
     /**
@@ -161,6 +170,35 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
 
         DoublePointer at(long offset) {
             return new DoublePointer(pointer).position(pointer.position() + offset);
+        }
+    }
+
+    /**
+     * The portable path's element access: ND4J's {@link DataBuffer#getDouble(long)} and {@link
+     * DataBuffer#put(long, double)}, which every backend implements and keeps coherent with device
+     * memory.
+     */
+    static final class Portable extends NativeArray {
+        private final DataBuffer data;
+
+        private Portable(INDArray array, DataBuffer data) {
+            super(array);
+            this.data = data;
+        }
+
+        @Override
+        public double get(int i) {
+            return data.getDouble(i);
+        }
+
+        @Override
+        public void set(int i, double value) {
+            data.put(i, value);
+        }
+
+        @Override
+        public void add(int i, double value) {
+            data.put(i, data.getDouble(i) + value);
         }
     }
 }

@@ -1,13 +1,31 @@
 /**
- * The compute kernels under the recurrent layers: direct access to ND4J's off-heap memory ({@link
- * org.recurrent4j.kernel.NativeArray}), row-major GEMM straight into OpenBLAS at element offsets
- * ({@link org.recurrent4j.kernel.Blas}), a row loop split over the cores ({@link
- * org.recurrent4j.kernel.RowParallel}) and reusable work memory ({@link
- * org.recurrent4j.kernel.Buffers}, {@link org.recurrent4j.kernel.BufferPool}).
+ * The compute kernels under the recurrent layers: element access to ND4J's memory ({@link
+ * org.recurrent4j.kernel.NativeArray}), row-major GEMM at element offsets ({@link
+ * org.recurrent4j.kernel.Blas}), a row loop split over the cores ({@link
+ * org.recurrent4j.kernel.RowParallel}), reusable work memory ({@link
+ * org.recurrent4j.kernel.Buffers}, {@link org.recurrent4j.kernel.BufferPool}) and the choice
+ * between the direct (CPU, OpenBLAS) and the portable (any ND4J backend) kernels ({@link
+ * org.recurrent4j.kernel.KernelPath}).
  *
- * <p>This package is internal: cells (in {@code org.recurrent4j.cell}) and the loop (in {@code
- * org.recurrent4j.layer}) use it, and it may change between versions without notice. A cell author
- * reads and writes the arrays a {@link org.recurrent4j.cell.SequenceState} hands out and may call
- * {@code Blas} and {@code RowParallel}; nothing else here is meant for users.
+ * <p>What is API here, and for whom:
+ *
+ * <ul>
+ *   <li><b>For cell authors</b> (kept compatible; a change is announced in the release notes):
+ *       {@link org.recurrent4j.kernel.NativeArray}'s element access ({@code get}, {@code set},
+ *       {@code add}, {@code clear}, {@code length}, {@code dataType}, and {@code array()} for a
+ *       whole-array ND4J operation such as a random mask), {@link
+ *       org.recurrent4j.kernel.Blas#gemm}, and {@link org.recurrent4j.kernel.RowParallel#run}. A
+ *       cell gets its arrays from {@link org.recurrent4j.cell.WorkArrays} and never allocates
+ *       memory itself; the same code then runs on both kernel paths.
+ *   <li><b>For every user</b>: {@link org.recurrent4j.kernel.KernelPath} (which path runs, and a
+ *       switch) and {@link org.recurrent4j.kernel.BufferPool#SHARED}'s {@code releaseIdle} and
+ *       statistics.
+ *   <li><b>Internal</b> (used by the loop, {@code org.recurrent4j.layer}; may change without
+ *       notice): {@link org.recurrent4j.kernel.Buffers}, {@code NativeArray.of} and {@code
+ *       NativeArray.view}, and the GEMM implementations behind {@code Blas}.
+ * </ul>
+ *
+ * <p>Direct access to memory (NIO views, pointers, OpenBLAS) belongs to the direct path's classes
+ * only: a cell that reached for it would not run on the portable path.
  */
 package org.recurrent4j.kernel;

@@ -23,8 +23,8 @@ import org.recurrent4j.cell.Cell;
 import org.recurrent4j.cell.CellKeys;
 import org.recurrent4j.cell.CellParameter;
 import org.recurrent4j.cell.InputProjection;
-import org.recurrent4j.cell.SequenceState;
 import org.recurrent4j.cell.StateEntry;
+import org.recurrent4j.cell.WorkArrays;
 import org.recurrent4j.conf.RecurrentCellLayer;
 import org.recurrent4j.kernel.BufferPool;
 import org.recurrent4j.kernel.Buffers;
@@ -42,8 +42,8 @@ import org.recurrent4j.kernel.RowParallel;
  *       plus every declared bias term;
  *   <li>the initial states: the external initial state ({@link #setInitialState}), the state
  *       stored by {@code rnnTimeStep} or truncated BPTT, or zeros;
- *   <li>the steps: the cell's {@link Cell.Pass#forward} for t = 0 … T−1, or, for a cell whose
- *       recurrence is element-wise, its {@link Cell.SequencePass} once over all steps with the
+ *   <li>the steps: the cell's {@link Cell.Steps#forward} for t = 0 … T−1, or, for a cell whose
+ *       recurrence is element-wise, its {@link Cell.WholeSequenceSteps} once over all steps with the
  *       hidden units split over the cores;
  *   <li>masks: a padded step leaves no trace: its output is 0, every declared state after it is
  *       the state before it, and it sends no gradient. Masks must be 0/1 (anything else is an
@@ -68,6 +68,7 @@ import org.recurrent4j.kernel.RowParallel;
  * {@link #clear()}.
  */
 public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
+    private static final long serialVersionUID = 1L;
 
     /** State map key of the hidden state {@code [B, H]}. */
     public static final String STATE_H = StateEntry.H;
@@ -95,12 +96,12 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
     private record Start(INDArray input, Map<String, INDArray> states, boolean external) {}
 
     /** Everything one forward pass computed that its backward pass needs. */
-    private static final class Pass {
+    private static final class ForwardRecord {
         INDArray input;
-        SequenceState state;
+        WorkArrays arrays;
         InputProjector projector;
         NativeArray wIh;
-        Cell.Pass cell;
+        Cell.Steps cellSteps;
         boolean external;
         boolean wholeSequence;
         INDArray output;
@@ -108,7 +109,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
 
     private transient Layout layout;
     private transient Buffers buffers;
-    private transient Pass lastPass;
+    private transient ForwardRecord lastForward;
     private transient Start lastStart;
     private transient AtomicReference<Thread> user;
     private Map<String, INDArray> initialState;
@@ -116,6 +117,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
     private boolean recordStateGradients;
     private double[] stateGradientNorms;
     private boolean wholeSequencePath = true;
+    private boolean wholeSequencePathTaken;
 
     public CellLoopLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -224,11 +226,20 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
     }
 
     /**
-     * Whether a cell with a {@link Cell.SequencePass} runs it (the default) rather than step by
+     * Whether a cell with a {@link Cell.WholeSequenceSteps} runs it (the default) rather than step by
      * step. Both compute the same; the switch exists to measure and test the difference.
      */
     public void setWholeSequencePath(boolean enabled) {
         this.wholeSequencePath = enabled;
+    }
+
+    /**
+     * Whether the last forward pass ran the cell's whole-sequence path ({@link
+     * Cell.WholeSequenceSteps}) rather than step by step: false for a cell without one, or with the
+     * path switched off.
+     */
+    public boolean wholeSequencePathTaken() {
+        return wholeSequencePathTaken;
     }
 
     @Override
@@ -239,7 +250,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
     @Override
     public INDArray rnnTimeStep(INDArray input, LayerWorkspaceMgr workspaceMgr) {
         setInput(input, workspaceMgr);
-        Pass pass = forward(false, stateMap, false, workspaceMgr);
+        ForwardRecord pass = forward(false, stateMap, false, workspaceMgr);
         storeFinalState(pass, stateMap);
         return pass.output;
     }
@@ -251,7 +262,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         // The first segment starts from the external initial state, if any; later ones carry on.
         boolean carried = !tBpttStateMap.isEmpty();
         Map<String, INDArray> start = carried ? tBpttStateMap : initialState;
-        Pass pass = forward(training, start, !carried && initialState != null, workspaceMgr);
+        ForwardRecord pass = forward(training, start, !carried && initialState != null, workspaceMgr);
         if (storeLastForTBPTT) {
             storeFinalState(pass, tBpttStateMap);
         }
@@ -261,7 +272,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
     @Override
     public void clear() {
         super.clear();
-        lastPass = null;
+        lastForward = null;
         lastStart = null;
         if (buffers != null) {
             buffers.release();
@@ -274,10 +285,11 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
     }
 
     @Override
+    @SuppressWarnings("try") // the resource is a scope, opened for its effect on the code inside
     public Pair<Gradient, INDArray> tbpttBackpropGradient(
             INDArray epsilon, int tbpttBackLength, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
-        Pass pass = lastPass;
+        ForwardRecord pass = lastForward;
         if (pass == null || pass.input != input) {
             // No training pass on this input is stored (e.g. activate(false) came last): redo one
             // from where the last pass on this input started (a carried truncated-BPTT state).
@@ -286,7 +298,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
                     : new Start(input, initialState, initialState != null);
             pass = forward(true, start.states(), start.external(), workspaceMgr);
         }
-        lastPass = null;
+        lastForward = null;
         INDArray epsilonOut;
         enter();
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
@@ -325,14 +337,15 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         user.set(null);
     }
 
-    private Pass forward(
+    @SuppressWarnings("try") // the resource is a scope, opened for its effect on the code inside
+    private ForwardRecord forward(
             boolean training, Map<String, INDArray> start, boolean external, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         validateInput();
         applyDropOutIfNecessary(training, workspaceMgr);
         Layout l = layout();
         lastStart = new Start(input, start == null ? null : new HashMap<>(start), external);
-        Pass pass = new Pass();
+        ForwardRecord pass = new ForwardRecord();
         pass.input = input;
         pass.external = external;
         INDArray output;
@@ -342,7 +355,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
             int steps = (int) (format() == RNNFormat.NCW ? input.size(2) : input.size(1));
             validateStart(start, batch);
             Buffers buffers = buffers();
-            SequenceState s = new SequenceState(
+            WorkArrays s = new WorkArrays(
                     buffers,
                     dataType,
                     l.nIn(),
@@ -354,7 +367,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
                     batch,
                     maskArray != null,
                     training);
-            pass.state = s;
+            pass.arrays = s;
             copyInput(s, start);
             if (s.mask != null) {
                 copyMask(s);
@@ -371,15 +384,17 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
             pass.projector.forward(s, params, pass.wIh);
             setInitialStates(s, start);
 
-            Cell.Pass cellPass = l.cell().begin(params, s);
-            pass.cell = cellPass;
-            pass.wholeSequence = cellPass instanceof Cell.SequencePass && wholeSequencePath && !recordStateGradients;
+            Cell.Steps cellSteps = l.cell().begin(params, s);
+            pass.cellSteps = cellSteps;
+            pass.wholeSequence =
+                    cellSteps instanceof Cell.WholeSequenceSteps && wholeSequencePath && !recordStateGradients;
+            wholeSequencePathTaken = pass.wholeSequence;
             if (pass.wholeSequence) {
-                Cell.SequencePass sequencePass = (Cell.SequencePass) cellPass;
-                RowParallel.run(l.hidden(), (long) steps * batch, (from, to) -> sequencePass.forwardRows(from, to, s));
+                Cell.WholeSequenceSteps wholeSequence = (Cell.WholeSequenceSteps) cellSteps;
+                RowParallel.run(l.hidden(), (long) steps * batch, (from, to) -> wholeSequence.forwardRows(from, to, s));
             } else {
                 for (int t = 0; t < steps; t++) {
-                    cellPass.forward(t, s);
+                    cellSteps.forward(t, s);
                     if (s.mask != null) {
                         carryOverMasked(s, t);
                     }
@@ -390,12 +405,12 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
             leave();
         }
         pass.output = workspaceMgr.dup(ArrayType.ACTIVATIONS, output, 'c');
-        lastPass = training ? pass : null;
+        lastForward = training ? pass : null;
         return pass;
     }
 
     /** Input {@code [B, nIn, T]} (or NWC) into {@code x [nIn, W + T, B]}, the window's history first. */
-    private void copyInput(SequenceState s, Map<String, INDArray> start) {
+    private void copyInput(WorkArrays s, Map<String, INDArray> start) {
         INDArray in = input.castTo(dataType);
         INDArray featureMajor = format() == RNNFormat.NCW ? in.permute(1, 2, 0) : in.permute(2, 1, 0);
         if (s.history == 0) {
@@ -425,7 +440,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         }
     }
 
-    private void copyMask(SequenceState s) {
+    private void copyMask(WorkArrays s) {
         s.mask.array().assign(maskArray.castTo(dataType).transpose());
         int n = s.steps * s.batch;
         for (int i = 0; i < n; i++) {
@@ -441,7 +456,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
     }
 
     /** Index 0 of every declared state: from {@code start} (a {@code [B, size]} array) or zero. */
-    private void setInitialStates(SequenceState s, Map<String, INDArray> start) {
+    private void setInitialStates(WorkArrays s, Map<String, INDArray> start) {
         for (StateEntry e : layout().cellState()) {
             NativeArray target = s.state(e.name());
             INDArray given = start == null ? null : start.get(e.name());
@@ -464,7 +479,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
     }
 
     /** After step t: every declared state {@code s_{t+1} = s_t} where the step is padding. */
-    private void carryOverMasked(SequenceState s, int t) {
+    private void carryOverMasked(WorkArrays s, int t) {
         int b = s.batch;
         for (int k = 0; k < b; k++) {
             if (s.real(t, k)) {
@@ -480,7 +495,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
     }
 
     /** The output {@code h_1 … h_T} as {@code [B, H, T]} (NCW) or {@code [B, T, H]}, zero on padded steps. */
-    private INDArray outputSequence(SequenceState s) {
+    private INDArray outputSequence(WorkArrays s) {
         int h = s.hidden;
         int steps = s.steps;
         int b = s.batch;
@@ -492,7 +507,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
             for (int j = 0; j < h; j++) {
                 for (int t = 0; t < steps; t++) {
                     int from = s.stateAt(j, t + 1);
-                    int to = s.gatesAt(j, t);
+                    int to = s.sequenceAt(j, t);
                     for (int k = 0; k < b; k++) {
                         masked.set(to + k, s.real(t, k) ? s.h.get(from + k) : 0.0);
                     }
@@ -503,8 +518,9 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         return format() == RNNFormat.NCW ? states.permute(2, 0, 1) : states.permute(2, 1, 0);
     }
 
-    private void storeFinalState(Pass pass, Map<String, INDArray> target) {
-        SequenceState s = pass.state;
+    @SuppressWarnings("try") // the resource is a scope, opened for its effect on the code inside
+    private void storeFinalState(ForwardRecord pass, Map<String, INDArray> target) {
+        WorkArrays s = pass.arrays;
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             for (StateEntry e : layout().cellState()) {
                 NativeArray state = s.state(e.name());
@@ -536,8 +552,8 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         }
     }
 
-    private INDArray backward(Pass pass, INDArray epsilon, int tbpttBackLength) {
-        SequenceState s = pass.state;
+    private INDArray backward(ForwardRecord pass, INDArray epsilon, int tbpttBackLength) {
+        WorkArrays s = pass.arrays;
         int steps = s.steps;
         int batch = s.batch;
         validateEpsilon(epsilon, steps, batch);
@@ -547,7 +563,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         if (s.mask != null) {
             for (int j = 0; j < s.hidden; j++) {
                 for (int t = 0; t < steps; t++) {
-                    int at = s.gatesAt(j, t);
+                    int at = s.sequenceAt(j, t);
                     for (int k = 0; k < batch; k++) {
                         if (!s.real(t, k)) {
                             eps.set(at + k, 0.0);
@@ -562,17 +578,17 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
                 pass.wholeSequence ? backwardWholeSequence(pass, s, end) : backwardStepByStep(pass, s, end);
         // Steps before the truncation point send no gradient.
         for (int r = 0; end > 0 && r < s.rows; r++) {
-            int at = s.gatesAt(r, 0);
+            int at = s.sequenceAt(r, 0);
             for (int k = 0; k < end * batch; k++) {
-                s.gates.set(at + k, 0.0);
+                s.gatesAndGradients.set(at + k, 0.0);
             }
         }
         initialStateGradient = pass.external && end == 0 ? toBatchMajor(s, initialGradients) : null;
 
         pass.projector.parameterGradients(s, end);
-        pass.cell.parameterGradients(end, s);
+        pass.cellSteps.parameterGradients(end, s);
         NativeArray dx = pass.projector.inputGradient(s, pass.wIh);
-        pass.cell.inputGradient(end, s);
+        pass.cellSteps.inputGradient(end, s);
         // Steps before the truncation point receive no gradient either (a window reaches back into them).
         for (int f = 0; end > 0 && f < s.nIn; f++) {
             int at = s.xAt(f, 0);
@@ -594,17 +610,17 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         return format() == RNNFormat.NCW ? real.permute(2, 0, 1) : real.permute(2, 1, 0);
     }
 
-    private Map<String, NativeArray> backwardWholeSequence(Pass pass, SequenceState s, int end) {
-        Cell.SequencePass sequencePass = (Cell.SequencePass) pass.cell;
+    private Map<String, NativeArray> backwardWholeSequence(ForwardRecord pass, WorkArrays s, int end) {
+        Cell.WholeSequenceSteps wholeSequence = (Cell.WholeSequenceSteps) pass.cellSteps;
         Map<String, NativeArray> initial = new LinkedHashMap<>();
         for (String name : s.stateSizes().keySet()) {
             initial.put(name, s.initialGradient(name));
         }
-        RowParallel.run(s.hidden, (long) s.steps * s.batch, (from, to) -> sequencePass.backwardRows(from, to, end, s));
+        RowParallel.run(s.hidden, (long) s.steps * s.batch, (from, to) -> wholeSequence.backwardRows(from, to, end, s));
         return initial;
     }
 
-    private Map<String, NativeArray> backwardStepByStep(Pass pass, SequenceState s, int end) {
+    private Map<String, NativeArray> backwardStepByStep(ForwardRecord pass, WorkArrays s, int end) {
         int batch = s.batch;
         int steps = s.steps;
         NativeArray eps = s.epsilon();
@@ -625,7 +641,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
                 NativeArray d = s.dState(e.getKey());
                 NativeArray g = carried.get(e.getKey());
                 for (int j = 0; j < e.getValue(); j++) {
-                    int at = s.gatesAt(j, t);
+                    int at = s.sequenceAt(j, t);
                     for (int k = 0; k < batch; k++) {
                         int i = j * batch + k;
                         double m = s.real(t, k) ? 1.0 : 0.0;
@@ -635,7 +651,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
             }
             if (!s.hIsState()) {
                 for (int j = 0; j < s.hidden; j++) {
-                    int at = s.gatesAt(j, t);
+                    int at = s.sequenceAt(j, t);
                     for (int k = 0; k < batch; k++) {
                         s.dh.set(j * batch + k, eps.get(at + k));
                     }
@@ -649,7 +665,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
                 }
                 norms[t] = Math.sqrt(sum);
             }
-            pass.cell.backward(t, s);
+            pass.cellSteps.backward(t, s);
             for (Map.Entry<String, Integer> e : s.stateSizes().entrySet()) {
                 NativeArray prev = s.dStatePrev(e.getKey());
                 NativeArray g = carried.get(e.getKey());
@@ -666,7 +682,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
     }
 
     /** The state gradients {@code [size, B]} as {@code [B, size]} arrays of the layer's type, for the initial inputs. */
-    private Map<String, INDArray> toBatchMajor(SequenceState s, Map<String, NativeArray> gradients) {
+    private Map<String, INDArray> toBatchMajor(WorkArrays s, Map<String, NativeArray> gradients) {
         Map<String, INDArray> out = new LinkedHashMap<>();
         for (StateEntry e : layout().cellState()) {
             if (!e.initialInput()) {

@@ -13,7 +13,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** The runtime vertex of {@link org.recurrent4j.conf.FirstStepVertex}: the vector at step 0, zeros after. */
+// DL4J\'s BaseGraphVertex declares setInputs(INDArray[]) for GraphVertex\'s setInputs(INDArray...).
+@SuppressWarnings("overrides")
 public class FirstStepVertexImpl extends BaseGraphVertex {
+    private static final long serialVersionUID = 1L;
 
     public FirstStepVertexImpl(ComputationGraph graph, String name, int vertexIndex, DataType dataType) {
         super(graph, name, vertexIndex, null, null, dataType);

@@ -4,7 +4,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.recurrent4j.cell.CellKeys;
 import org.recurrent4j.cell.InputProjection;
-import org.recurrent4j.cell.SequenceState;
+import org.recurrent4j.cell.WorkArrays;
 import org.recurrent4j.kernel.Blas;
 import org.recurrent4j.kernel.NativeArray;
 
@@ -35,8 +35,8 @@ final class InputProjector {
         this.history = width - 1;
     }
 
-    /** Computes {@code s.gates}: the window products and every bias term. */
-    void forward(SequenceState s, Map<String, INDArray> params, NativeArray wIh) {
+    /** Computes {@code s.gatesAndGradients}: the window products and every bias term. */
+    void forward(WorkArrays s, Map<String, INDArray> params, NativeArray wIh) {
         planWindows(s);
         int rows = s.rows;
         int nIn = s.nIn;
@@ -61,7 +61,7 @@ final class InputProjector {
                     inOffset,
                     ld,
                     j == 0 ? 0.0 : 1.0,
-                    s.gates,
+                    s.gatesAndGradients,
                     0,
                     columns);
         }
@@ -71,7 +71,7 @@ final class InputProjector {
                 int at = (term.firstRow() + i) * columns;
                 double v = bias[i];
                 for (int k = 0; k < columns; k++) {
-                    s.gates.add(at + k, v);
+                    s.gatesAndGradients.add(at + k, v);
                 }
             }
         }
@@ -82,7 +82,7 @@ final class InputProjector {
      * history counts as real). Gathers the lagged inputs when padding makes them differ from a
      * plain shift.
      */
-    private void planWindows(SequenceState s) {
+    private void planWindows(WorkArrays s) {
         int b = s.batch;
         int steps = s.steps;
         finalWindow = new int[b][history];
@@ -133,7 +133,7 @@ final class InputProjector {
         }
     }
 
-    private static NativeArray lagged(SequenceState s, int lag) {
+    private static NativeArray lagged(WorkArrays s, int lag) {
         return s.buffer("window.lag" + lag, s.nIn, s.steps, s.batch);
     }
 
@@ -142,8 +142,8 @@ final class InputProjector {
         return finalWindow[k][i];
     }
 
-    /** {@code ∂L/∂W_ih} and the bias gradients from {@code ∂L/∂a} in {@code s.gates}. */
-    void parameterGradients(SequenceState s, int from) {
+    /** {@code ∂L/∂W_ih} and the bias gradients from {@code ∂L/∂a} in {@code s.gatesAndGradients}. */
+    void parameterGradients(WorkArrays s, int from) {
         int nIn = s.nIn;
         int columns = s.steps * s.batch;
         NativeArray dW = s.gradient(CellKeys.INPUT_WEIGHT);
@@ -157,7 +157,7 @@ final class InputProjector {
                     nIn,
                     columns,
                     1.0,
-                    s.gates,
+                    s.gatesAndGradients,
                     0,
                     columns,
                     shifted ? s.x : lagged(s, lag),
@@ -169,7 +169,7 @@ final class InputProjector {
                     width * nIn);
         }
         for (InputProjection.BiasTerm term : projection.biases()) {
-            double[] sums = s.rowSums(s.gates, term.firstRow(), term.rows(), from);
+            double[] sums = s.rowSums(s.gatesAndGradients, term.firstRow(), term.rows(), from);
             NativeArray g = s.gradient(term.key());
             for (int i = 0; i < sums.length; i++) {
                 g.add(i, sums[i]);
@@ -178,7 +178,7 @@ final class InputProjector {
     }
 
     /** Writes {@code s.dx()}: {@code W_ih^T ∂L/∂a} placed at the steps each window block read. */
-    NativeArray inputGradient(SequenceState s, NativeArray wIh) {
+    NativeArray inputGradient(WorkArrays s, NativeArray wIh) {
         int nIn = s.nIn;
         int columns = s.steps * s.batch;
         NativeArray dx = s.dx();
@@ -198,7 +198,7 @@ final class InputProjector {
                         wIh,
                         (long) j * nIn,
                         width * nIn,
-                        s.gates,
+                        s.gatesAndGradients,
                         0,
                         columns,
                         width > 1 ? 1.0 : 0.0,
@@ -217,7 +217,7 @@ final class InputProjector {
                         wIh,
                         (long) j * nIn,
                         width * nIn,
-                        s.gates,
+                        s.gatesAndGradients,
                         0,
                         columns,
                         0.0,

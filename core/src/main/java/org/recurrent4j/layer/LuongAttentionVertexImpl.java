@@ -33,7 +33,10 @@ import org.recurrent4j.conf.LuongAttentionVertex;
  *   ∂Q = K ∂aᵀ               ∂K = Q ∂a            ∂W += ∂K Vᵀ
  * </pre>
  */
+// DL4J\'s BaseGraphVertex declares setInputs(INDArray[]) for GraphVertex\'s setInputs(INDArray...).
+@SuppressWarnings("overrides")
 public class LuongAttentionVertexImpl extends BaseGraphVertex {
+    private static final long serialVersionUID = 1L;
 
     /** What a padded step's score becomes before the softmax. */
     private static final double PADDED_SCORE = 1e9;
@@ -82,9 +85,26 @@ public class LuongAttentionVertexImpl extends BaseGraphVertex {
     public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
         checkShapes();
         INDArray memory = inputs[1];
-        INDArray weights = weights(inputs[0], keys(columns(memory), memory.shape()));
-        INDArray context = Nd4j.matmul(memory, weights, false, true, false);
+        INDArray context = attend(inputs[0], keys(memory), memory, memoryMask());
         return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, context);
+    }
+
+    /**
+     * The keys {@code K = W V} of a memory {@code [B, E, S]}: {@code [B, D, S]}. A decoder stepped
+     * one query at a time computes them once per source and passes them to {@link #attend}.
+     */
+    public INDArray keys(INDArray memory) {
+        return keys(columns(memory), memory.shape());
+    }
+
+    /**
+     * The attention context {@code C [B, E, M]} of queries {@code Q [B, D, M]} over a memory {@code
+     * V [B, E, S]} with its keys {@code K = W V} ({@link #keys}), as the forward pass computes it.
+     *
+     * @param memoryMask {@code [B, S]}, 1 at the real steps, or null if every step is real
+     */
+    public static INDArray attend(INDArray queries, INDArray keys, INDArray memory, INDArray memoryMask) {
+        return Nd4j.matmul(memory, weights(queries, keys, memoryMask), false, true, false);
     }
 
     @Override
@@ -94,7 +114,7 @@ public class LuongAttentionVertexImpl extends BaseGraphVertex {
         // The memory and ∂K as matrix columns once each: both the keys' products and ∂W read them.
         INDArray memoryColumns = columns(memory);
         INDArray keys = keys(memoryColumns, memory.shape());
-        INDArray weights = weights(queries, keys);
+        INDArray weights = weights(queries, keys, memoryMask());
         INDArray toWeights = Nd4j.matmul(epsilon, memory, true, false, false);
         INDArray toScores = softmaxBackward(weights, toWeights);
         INDArray toQueries = Nd4j.matmul(keys, toScores, false, true, false);
@@ -137,9 +157,8 @@ public class LuongAttentionVertexImpl extends BaseGraphVertex {
      * The attention weights {@code [B, M, S]}: a softmax of the scores over the real memory steps,
      * exactly 0 at padded ones (and everywhere for a sequence without a real step).
      */
-    private INDArray weights(INDArray queries, INDArray keys) {
+    private static INDArray weights(INDArray queries, INDArray keys, INDArray mask) {
         INDArray scores = Nd4j.matmul(queries, keys, true, false, false);
-        INDArray mask = memoryMask();
         INDArray steps = null;
         if (mask != null) {
             steps = mask.castTo(scores.dataType()).reshape(mask.size(0), 1, mask.size(1));

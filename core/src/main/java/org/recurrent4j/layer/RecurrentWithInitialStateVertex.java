@@ -22,7 +22,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the cell declares as an initial input), and whose backward pass returns the gradient with
  * respect to them. The layer may be wrapped, e.g. in a {@code FrozenLayer} by transfer learning.
  */
+// DL4J's BaseGraphVertex declares setInputs(INDArray[]) for GraphVertex's setInputs(INDArray...).
+@SuppressWarnings("overrides")
 public class RecurrentWithInitialStateVertex extends LayerVertex {
+    private static final long serialVersionUID = 1L;
 
     private final List<String> stateNames;
 
@@ -37,6 +40,11 @@ public class RecurrentWithInitialStateVertex extends LayerVertex {
             DataType dataType) {
         super(graph, name, vertexIndex, layer, layerPreProcessor, outputVertex, dataType);
         this.stateNames = List.copyOf(stateNames);
+    }
+
+    /** The names of the state entries its inputs after the first give, in input order ({@code h}, {@code c}, ...). */
+    public List<String> stateNames() {
+        return stateNames;
     }
 
     /** The cell loop inside the layer, however DL4J wrapped it. */

@@ -22,8 +22,8 @@ final class ExactMatch {
         int steps = (int) output.size(2);
         // Arg-max over the classes, read once as Java arrays: [batch, steps] each.
         long[] predicted =
-                output.argMax(1).castTo(DataType.LONG).dup('c').data().asLong();
-        long[] wanted = labels.argMax(1).castTo(DataType.LONG).dup('c').data().asLong();
+                output.argMax(1).castTo(DataType.INT64).dup('c').data().asLong();
+        long[] wanted = labels.argMax(1).castTo(DataType.INT64).dup('c').data().asLong();
         double[] real = mask == null
                 ? null
                 : mask.castTo(DataType.DOUBLE).dup('c').data().asDouble();

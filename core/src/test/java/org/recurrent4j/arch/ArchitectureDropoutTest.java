@@ -4,14 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.recurrent4j.conf.CellType;
+import org.recurrent4j.conf.CellTypes;
 
 /**
  * Dropout in the structures trains, not only passes gradient checks (which run without it): every
@@ -70,7 +74,7 @@ class ArchitectureDropoutTest {
             for (boolean bidirectional : new boolean[] {false, true}) {
                 SequenceClassifier classifier = new SequenceClassifier()
                         .features(4)
-                        .cell(CellType.GRU)
+                        .cell(CellTypes.GRU)
                         .hidden(hidden)
                         .pooling(pooling)
                         .dropout(0.3)
@@ -105,7 +109,7 @@ class ArchitectureDropoutTest {
         for (boolean bidirectional : new boolean[] {false, true}) {
             SequenceClassifier classifier = new SequenceClassifier()
                     .tokens(20, 8)
-                    .cell(CellType.LSTM)
+                    .cell(CellTypes.LSTM)
                     .hidden(5)
                     .pooling(pooling)
                     .inputDropout(0.4)
@@ -120,10 +124,12 @@ class ArchitectureDropoutTest {
         }
     }
 
+    static List<CellType> labelerCells() {
+        return List.of(CellTypes.LSTM, CellTypes.GRU);
+    }
+
     @ParameterizedTest(name = "{0}")
-    @EnumSource(
-            value = CellType.class,
-            names = {"LSTM", "GRU"})
+    @MethodSource("labelerCells")
     void labelerTrainsWithDropout(CellType cell) {
         ComputationGraph net = new ComputationGraph(new SequenceLabeler()
                 .features(4)

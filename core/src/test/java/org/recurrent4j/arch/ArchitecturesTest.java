@@ -29,6 +29,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
+import org.recurrent4j.conf.CellType;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.conf.Recurrent2d;
 import org.recurrent4j.conf.Rnn;
 import org.recurrent4j.testing.DoublePrecision;
@@ -91,7 +93,7 @@ class ArchitecturesTest {
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
-        for (CellType cell : List.of(CellType.RNN, CellType.LSTM, CellType.GRU, CellType.SRU)) {
+        for (CellType cell : List.of(CellTypes.RNN, CellTypes.LSTM, CellTypes.GRU, CellTypes.SRU)) {
             for (Case c : cases(cell)) {
                 out.add(Arguments.of(c));
             }
@@ -117,7 +119,7 @@ class ArchitecturesTest {
                                         .build(),
                                 new GlobalPoolingLayer(PoolingType.MAX))
                         .features(F)
-                        .cell(CellType.GRU)
+                        .cell(CellTypes.GRU)
                         .hidden(3)
                         .feed(OneToMany.Feed.INITIAL_STATE, OneToMany.Feed.EVERY_STEP)
                         .classes(CLASSES)
@@ -301,7 +303,7 @@ class ArchitecturesTest {
     void bidirectionalLastStepIgnoresPadding() {
         ComputationGraph net = new ComputationGraph(new SequenceClassifier()
                 .features(F)
-                .cell(CellType.GRU)
+                .cell(CellTypes.GRU)
                 .hidden(4)
                 .bidirectional(Bidirectional.Mode.CONCAT)
                 .classes(CLASSES)
@@ -333,7 +335,7 @@ class ArchitecturesTest {
      */
     @Test
     void attentionIgnoresPaddedSourceSteps() {
-        ComputationGraph net = new ComputationGraph(attention(CellType.GRU)
+        ComputationGraph net = new ComputationGraph(attention(CellTypes.GRU)
                 .hidden(3)
                 .bidirectional(Bidirectional.Mode.CONCAT)
                 .build());
@@ -445,7 +447,7 @@ class ArchitecturesTest {
                 () -> new OneToMany()
                         .vectorSize(2)
                         .features(1)
-                        .cell(CellType.DL4J_LSTM)
+                        .cell(CellTypes.DL4J_LSTM)
                         .feed(OneToMany.Feed.INITIAL_STATE)
                         .classes(3)
                         .build(),
@@ -459,7 +461,7 @@ class ArchitecturesTest {
                         .decoderHidden(4, 0)
                         .build(),
                 "decoderHidden: layer 1 has size 0");
-        assertMessage(() -> CellType.named("transformer"), "unknown cell 'transformer'");
+        assertMessage(() -> CellTypes.named("transformer"), "unknown cell 'transformer'");
     }
 
     private static void assertMessage(Supplier<?> build, String expected) {

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.SequenceClassifier;
+import org.recurrent4j.conf.CellTypes;
 
 class CheckpointStoreTest {
 
@@ -147,7 +147,7 @@ class CheckpointStoreTest {
     void graphsToo(@TempDir Path dir) throws IOException {
         ComputationGraph graph = new ComputationGraph(new SequenceClassifier()
                 .features(3)
-                .cell(CellType.GRU)
+                .cell(CellTypes.GRU)
                 .hidden(4)
                 .classes(2)
                 .build());

@@ -17,15 +17,15 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.EncoderDecoder;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.conf.Gru;
 
 /**
  * What DL4J 1.0.0-M2.1's stateful stepping does with the structures this project builds, pinned so
  * that a DL4J upgrade that changes it is noticed. These are the reasons {@link
- * LanguageModelSampler} rejects some networks and {@link SequenceDecoder} re-runs the graph
- * instead of stepping it.
+ * LanguageModelSampler} rejects some networks and {@link SequenceDecoder} steps the graph's layers
+ * itself instead of through the graph's {@code rnnTimeStep}.
  */
 class Dl4jSteppingBehaviourTest {
 
@@ -91,7 +91,7 @@ class Dl4jSteppingBehaviourTest {
         EncoderDecoder builder = new EncoderDecoder()
                 .features(F)
                 .targetOneHot(5)
-                .cell(CellType.GRU)
+                .cell(CellTypes.GRU)
                 .hidden(H)
                 .context(EncoderDecoder.Context.INITIAL_STATE)
                 .dataType(DataType.DOUBLE);

@@ -22,9 +22,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.SequenceLabeler;
 import org.recurrent4j.cell.QrnnCell;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.conf.Lstm;
 import org.recurrent4j.conf.Qrnn;
 
@@ -118,7 +118,7 @@ class LanguageModelSamplerTest {
     void aSequenceLabelerGraphSamplesDirectlyAsItsLayersDoInAMultiLayerNetwork() {
         for (boolean oneHot : new boolean[] {true, false}) {
             SequenceLabeler labeler = new SequenceLabeler()
-                    .cell(CellType.GRU)
+                    .cell(CellTypes.GRU)
                     .hidden(12)
                     .classes(V)
                     .languageModel(true)
@@ -191,6 +191,28 @@ class LanguageModelSamplerTest {
         int[] stopped = lm.endToken(end).generate(new int[] {2}, 40, sampler, new Random(9));
         assertArrayEquals(Arrays.copyOf(a, firstEnd + 1), stopped);
         assertEquals(0, lm.generate(new int[] {2}, 0, sampler, new Random(9)).length);
+    }
+
+    /** The listener sees each token as it is drawn, in order, and stops the generation when it answers false. */
+    @Test
+    void theListenerGetsEachTokenAsItIsDrawnAndCanStopTheGeneration() {
+        LanguageModelSampler lm = LanguageModelSampler.oneHot(oneHotLstm());
+        TokenSampler sampler = TokenSampler.withTemperature(1.5);
+        int[] whole = lm.generate(new int[] {2, 4}, 30, sampler, new Random(3));
+        java.util.List<Integer> seen = new java.util.ArrayList<>();
+        int[] streamed = lm.generate(new int[] {2, 4}, 30, sampler, new Random(3), token -> seen.add(token));
+        assertArrayEquals(whole, streamed);
+        assertArrayEquals(whole, seen.stream().mapToInt(Integer::intValue).toArray());
+
+        seen.clear();
+        int[] stopped = lm.generate(new int[] {2, 4}, 30, sampler, new Random(3), token -> {
+            seen.add(token);
+            return seen.size() < 7;
+        });
+        assertArrayEquals(Arrays.copyOf(whole, 7), stopped);
+        assertEquals(7, seen.size());
+        // The state is cleared after an early stop: the next generation is the same as the first.
+        assertArrayEquals(whole, lm.generate(new int[] {2, 4}, 30, sampler, new Random(3)));
     }
 
     @Test

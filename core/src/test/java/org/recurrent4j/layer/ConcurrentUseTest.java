@@ -23,8 +23,8 @@ import org.recurrent4j.cell.Cell;
 import org.recurrent4j.cell.CellParameter;
 import org.recurrent4j.cell.InputProjection;
 import org.recurrent4j.cell.RnnCell;
-import org.recurrent4j.cell.SequenceState;
 import org.recurrent4j.cell.StateEntry;
+import org.recurrent4j.cell.WorkArrays;
 import org.recurrent4j.conf.RecurrentCellLayer;
 
 /** One layer instance used by two threads at once is detected, with a message that says what to do. */
@@ -37,6 +37,8 @@ class ConcurrentUseTest {
 
     /** An RNN cell whose passes wait on the latches when they start. */
     private static final class WaitingCell implements Cell {
+        private static final long serialVersionUID = 1L;
+
         private final RnnCell rnn = new RnnCell(new ActivationTanH());
 
         @Override
@@ -55,18 +57,20 @@ class ConcurrentUseTest {
         }
 
         @Override
-        public Pass begin(Map<String, INDArray> params, SequenceState state) {
+        public Steps begin(Map<String, INDArray> params, WorkArrays arrays) {
             entered.countDown();
             try {
                 release.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return rnn.begin(params, state);
+            return rnn.begin(params, arrays);
         }
     }
 
     private static final class WaitingLayer extends RecurrentCellLayer {
+        private static final long serialVersionUID = 1L;
+
         WaitingLayer() {
             setNIn(2);
             setNOut(3);

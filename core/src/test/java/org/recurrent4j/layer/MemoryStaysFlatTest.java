@@ -12,8 +12,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.SequenceClassifier;
+import org.recurrent4j.conf.CellTypes;
 
 /**
  * Many epochs over batches of different lengths (each with its own padding mask) keep memory flat:
@@ -31,7 +31,7 @@ class MemoryStaysFlatTest {
     void manyEpochsOfVariableLengthBatchesKeepMemoryFlat() throws Exception {
         ComputationGraph net = new ComputationGraph(new SequenceClassifier()
                 .features(8)
-                .cell(CellType.LSTM)
+                .cell(CellTypes.LSTM)
                 .hidden(32, 32)
                 .pooling(SequenceClassifier.Pooling.MEAN)
                 .classes(2)

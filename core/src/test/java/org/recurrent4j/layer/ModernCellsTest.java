@@ -27,7 +27,7 @@ import org.recurrent4j.conf.OnLstm;
 import org.recurrent4j.conf.Qrnn;
 import org.recurrent4j.conf.RecurrentCellLayer;
 import org.recurrent4j.conf.Sru;
-import org.recurrent4j.layer.GradientCheckMultiLayerTest.Masking;
+import org.recurrent4j.layer.SmallBatches.Masking;
 import org.recurrent4j.testing.DoublePrecision;
 
 /**
@@ -106,18 +106,18 @@ class ModernCellsTest {
                         .build())
                 .build());
         net.init();
-        GradientCheckMultiLayerTest.randomizeBiases(net);
+        SmallBatches.randomizeBiases(net);
         return net;
     }
 
     private static boolean gradientCheck(MultiLayerNetwork net, int nIn, Masking masking, boolean reseed) {
         Nd4j.getRandom().setSeed(42);
         INDArray input = Nd4j.rand(DataType.DOUBLE, 3, nIn, 5).subi(0.5).muli(2);
-        INDArray mask = GradientCheckMultiLayerTest.mask(masking);
+        INDArray mask = SmallBatches.mask(masking);
         GradientCheckUtil.MLNConfig config = new GradientCheckUtil.MLNConfig()
                 .net(net)
                 .input(input)
-                .labels(GradientCheckMultiLayerTest.oneHotLabels())
+                .labels(SmallBatches.oneHotLabels())
                 .inputMask(mask)
                 .labelMask(mask)
                 .epsilon(1e-6)

@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.SequenceClassifier;
+import org.recurrent4j.conf.CellTypes;
 
 /**
  * A project model served by DL4J's {@code ParallelInference} from 8 threads at once returns exactly
@@ -37,7 +37,7 @@ class ParallelInferenceTest {
     void eightThreadsGetWhatOneThreadGets(InferenceMode mode) throws Exception {
         ComputationGraph net = new ComputationGraph(new SequenceClassifier()
                 .features(5)
-                .cell(CellType.GRU)
+                .cell(CellTypes.GRU)
                 .hidden(16, 16)
                 .bidirectional(Bidirectional.Mode.CONCAT)
                 .pooling(SequenceClassifier.Pooling.LAST)

@@ -185,6 +185,7 @@ public abstract class PublicDataSet<D extends PublicDataSet<D>> {
      * @throws IOException when it cannot be fetched (saying how to supply a copy), or does not
      *     match its checksum or structure (nothing of it is kept)
      */
+    @SuppressWarnings("try") // the resource is a scope, opened for its effect on the code inside
     protected final Path fetch() throws IOException {
         try (CacheLock lock = CacheLock.acquire(lockFile(), name, lockTimeout)) {
             removeLeftovers();
@@ -240,6 +241,7 @@ public abstract class PublicDataSet<D extends PublicDataSet<D>> {
      *
      * @return the file in the cache
      */
+    @SuppressWarnings("try") // the resource is a scope, opened for its effect on the code inside
     public Path useLocalCopy(Path copy) throws IOException {
         if (!Files.isRegularFile(copy)) {
             throw new IOException(copy + ": no such file (a local copy of " + name + "'s " + fileName + ")");

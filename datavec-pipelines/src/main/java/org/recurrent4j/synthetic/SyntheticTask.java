@@ -5,9 +5,9 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.recurrent4j.data.BatchIterator;
 
 /**
- * A generated task as a DL4J {@link org.nd4j.linalg.dataset.api.iterator.DataSetIterator}: {@code batches} mini-batches per epoch of
- * {@code batchSize} fresh examples, reproducible from a seed ({@link #reset()} replays the same
- * epoch). Subclasses say how to make one batch.
+ * A generated task as a DL4J {@link org.nd4j.linalg.dataset.api.iterator.DataSetIterator}:
+ * {@code batches} mini-batches per epoch of {@code batchSize} fresh examples, reproducible from a
+ * seed ({@link #reset()} replays the same epoch). Subclasses say how to make one batch.
  */
 public abstract class SyntheticTask extends BatchIterator {
 

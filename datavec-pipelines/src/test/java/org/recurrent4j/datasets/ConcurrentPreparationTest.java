@@ -115,6 +115,7 @@ class ConcurrentPreparationTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the resource is a scope, opened for its effect on the code inside
     void aLiveHolderMakesOthersWaitUntilTheirTimeout() throws Exception {
         Path lockFile = cache.resolve("imdb/.lock");
         Files.createDirectories(lockFile.getParent());

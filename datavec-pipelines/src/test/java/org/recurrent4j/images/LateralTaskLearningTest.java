@@ -16,8 +16,8 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.ImageClassifier;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.seq2seq.HeldOutSplit;
 
 /**
@@ -38,7 +38,7 @@ class LateralTaskLearningTest {
         HeldOutSplit split = HeldOutSplit.of(0.25);
         ComputationGraph rnn = new ComputationGraph(new ImageClassifier()
                 .image(HEIGHT, WIDTH, 1)
-                .cell(CellType.GRU)
+                .cell(CellTypes.GRU)
                 .hidden(6)
                 .classes(2)
                 .updater(new Adam(0.01))

@@ -140,7 +140,7 @@ class NetworksAcceptTheDataTest {
     void oneToManyNetworkFitsTheCountUpFromASeedVector() {
         CountUp task = new CountUp(7, 3, 6, 16, 2, 3);
         MultiLayerNetwork net = new MultiLayerNetwork(base().list()
-                .layer(new RepeatVector.Builder().repetitionFactor(6).build())
+                .layer(new RepeatVector.Builder<>().repetitionFactor(6).build())
                 .layer(new Gru.Builder().nOut(HIDDEN).build())
                 .layer(softmaxOutput(HIDDEN, 7))
                 .setInputType(InputType.feedForward(task.inputColumns()))

@@ -11,6 +11,7 @@ import org.recurrent4j.examples.jshell.NotebookCommand;
 import org.recurrent4j.examples.longrange.LongRangeStudyCommand;
 import org.recurrent4j.examples.sentiment.SentimentCommand;
 import org.recurrent4j.examples.seq2seq.Seq2SeqCommand;
+import org.recurrent4j.examples.serving.ServeCommand;
 import org.recurrent4j.examples.syntax.TreeInductionCommand;
 import org.recurrent4j.examples.timeseries.TimeSeriesCommand;
 import picocli.CommandLine;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Spec;
             TreeInductionCommand.class,
             LongRangeStudyCommand.class,
             ImportCommand.class,
+            ServeCommand.class,
             HelpCommand.class
         },
         footer = {

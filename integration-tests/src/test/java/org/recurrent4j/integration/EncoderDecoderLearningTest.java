@@ -13,8 +13,9 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.EncoderDecoder;
+import org.recurrent4j.conf.CellType;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.decode.SequenceDecoder;
 import org.recurrent4j.seq2seq.HeldOutSplit;
 import org.recurrent4j.seq2seq.SequencePair;
@@ -43,11 +44,12 @@ class EncoderDecoderLearningTest {
 
     static List<Arguments> setups() {
         return List.of(
-                Arguments.of(new Setup("reverse", CellType.LSTM, EncoderDecoder.Context.INITIAL_STATE, false, 64, 600)),
-                Arguments.of(new Setup("reverse", CellType.GRU, EncoderDecoder.Context.EVERY_STEP, false, 64, 600)),
                 Arguments.of(
-                        new Setup("reverse", CellType.ONLSTM, EncoderDecoder.Context.INITIAL_STATE, false, 64, 600)),
-                Arguments.of(new Setup("reverse", CellType.GRU, EncoderDecoder.Context.INITIAL_STATE, true, 64, 600)));
+                        new Setup("reverse", CellTypes.LSTM, EncoderDecoder.Context.INITIAL_STATE, false, 64, 600)),
+                Arguments.of(new Setup("reverse", CellTypes.GRU, EncoderDecoder.Context.EVERY_STEP, false, 64, 600)),
+                Arguments.of(
+                        new Setup("reverse", CellTypes.ONLSTM, EncoderDecoder.Context.INITIAL_STATE, false, 64, 600)),
+                Arguments.of(new Setup("reverse", CellTypes.GRU, EncoderDecoder.Context.INITIAL_STATE, true, 64, 600)));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
 import org.nd4j.linalg.learning.config.Adam;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.SequenceClassifier;
 import org.recurrent4j.checkpoint.CheckpointStore;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.io.ModelFile;
 import org.recurrent4j.synthetic.SyntheticControlCharts;
 import org.recurrent4j.training.EarlyStopping;
@@ -65,7 +65,7 @@ class ReadmeExampleTest {
 
         ComputationGraph net = new ComputationGraph(new SequenceClassifier()
                 .features(1)
-                .cell(CellType.GRU)
+                .cell(CellTypes.GRU)
                 .hidden(32)
                 .bidirectional(Bidirectional.Mode.CONCAT)
                 .classes(6)

@@ -14,10 +14,11 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.OneToMany;
 import org.recurrent4j.arch.SequenceClassifier;
 import org.recurrent4j.arch.SequenceLabeler;
+import org.recurrent4j.conf.CellType;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.synthetic.CountUp;
 import org.recurrent4j.synthetic.DelayedRecall;
 import org.recurrent4j.synthetic.SyntheticControlCharts;
@@ -40,7 +41,7 @@ class StructuresLearningTest {
     }
 
     static List<Arguments> echoCells() {
-        return List.of(Arguments.of(CellType.LSTM), Arguments.of(CellType.GRU), Arguments.of(CellType.ONLSTM));
+        return List.of(Arguments.of(CellTypes.LSTM), Arguments.of(CellTypes.GRU), Arguments.of(CellTypes.ONLSTM));
     }
 
     /** N→N: output the symbol seen 3 steps earlier (4 symbols; chance 25%), at least 90%. */
@@ -66,9 +67,9 @@ class StructuresLearningTest {
 
     static List<Arguments> chartSetups() {
         return List.of(
-                Arguments.of(CellType.GRU, SequenceClassifier.Pooling.LAST, Bidirectional.Mode.CONCAT),
-                Arguments.of(CellType.LSTM, SequenceClassifier.Pooling.MEAN, null),
-                Arguments.of(CellType.SRU, SequenceClassifier.Pooling.MAX, Bidirectional.Mode.ADD));
+                Arguments.of(CellTypes.GRU, SequenceClassifier.Pooling.LAST, Bidirectional.Mode.CONCAT),
+                Arguments.of(CellTypes.LSTM, SequenceClassifier.Pooling.MEAN, null),
+                Arguments.of(CellTypes.SRU, SequenceClassifier.Pooling.MAX, Bidirectional.Mode.ADD));
     }
 
     /** Series centred and scaled: the generator's mean 30, values within about ±30 of it. */
@@ -107,9 +108,9 @@ class StructuresLearningTest {
 
     static List<Arguments> countSetups() {
         return List.of(
-                Arguments.of(CellType.GRU, OneToMany.Feed.INITIAL_STATE),
-                Arguments.of(CellType.LSTM, OneToMany.Feed.FIRST_STEP),
-                Arguments.of(CellType.RNN, OneToMany.Feed.EVERY_STEP));
+                Arguments.of(CellTypes.GRU, OneToMany.Feed.INITIAL_STATE),
+                Arguments.of(CellTypes.LSTM, OneToMany.Feed.FIRST_STEP),
+                Arguments.of(CellTypes.RNN, OneToMany.Feed.EVERY_STEP));
     }
 
     /**

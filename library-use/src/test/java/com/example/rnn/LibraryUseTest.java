@@ -21,8 +21,8 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.SequenceClassifier;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.conf.Gru;
 import org.recurrent4j.conf.Lstm;
 import org.recurrent4j.synthetic.SyntheticControlCharts;
@@ -90,7 +90,7 @@ class LibraryUseTest {
     void sequenceClassifierLearnsControlCharts() {
         ComputationGraph net = new ComputationGraph(new SequenceClassifier()
                 .features(1)
-                .cell(CellType.LSTM)
+                .cell(CellTypes.LSTM)
                 .hidden(24)
                 .pooling(SequenceClassifier.Pooling.MEAN)
                 .classes(SyntheticControlCharts.CLASSES.length)

@@ -37,11 +37,12 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.EncoderDecoder;
 import org.recurrent4j.arch.OneToMany;
 import org.recurrent4j.arch.SequenceClassifier;
 import org.recurrent4j.arch.SequenceLabeler;
+import org.recurrent4j.conf.CellType;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.conf.Gru;
 import org.recurrent4j.conf.Lstm;
 import org.recurrent4j.conf.OnLstm;
@@ -79,7 +80,7 @@ class ConfigurationSerializationTest {
     /** Graphs that together hold every configuration class of recurrent4j. */
     private static List<ComputationGraphConfiguration> graphs() {
         List<ComputationGraphConfiguration> graphs = new ArrayList<>();
-        for (CellType cell : List.of(CellType.RNN, CellType.LSTM, CellType.GRU, CellType.QRNN, CellType.SRU)) {
+        for (CellType cell : List.of(CellTypes.RNN, CellTypes.LSTM, CellTypes.GRU, CellTypes.QRNN, CellTypes.SRU)) {
             graphs.add(new SequenceClassifier()
                     .features(3)
                     .cell(cell)
@@ -90,7 +91,7 @@ class ConfigurationSerializationTest {
         }
         graphs.add(new SequenceLabeler()
                 .tokens(10, 4)
-                .cell(CellType.ONLSTM)
+                .cell(CellTypes.ONLSTM)
                 .hidden(8)
                 .classes(10)
                 .languageModel(true)
@@ -99,7 +100,7 @@ class ConfigurationSerializationTest {
             graphs.add(new OneToMany()
                     .vectorSize(3)
                     .features(2)
-                    .cell(CellType.LSTM)
+                    .cell(CellTypes.LSTM)
                     .hidden(4)
                     .feed(feed)
                     .classes(2)
@@ -108,7 +109,7 @@ class ConfigurationSerializationTest {
         graphs.add(new EncoderDecoder()
                 .features(5)
                 .targetOneHot(6)
-                .cell(CellType.GRU)
+                .cell(CellTypes.GRU)
                 .hidden(4)
                 .bidirectional(Bidirectional.Mode.CONCAT)
                 .context(EncoderDecoder.Context.INITIAL_STATE)

@@ -13,8 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Adam;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.SequenceClassifier;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.synthetic.SyntheticControlCharts;
 
 /**
@@ -32,7 +32,7 @@ class ParallelWrapperTrainingTest {
     void twoWorkersLearnTheControlCharts(ParallelWrapper.TrainingMode mode) {
         ComputationGraph net = new ComputationGraph(new SequenceClassifier()
                 .features(1)
-                .cell(CellType.GRU)
+                .cell(CellTypes.GRU)
                 .hidden(16)
                 .bidirectional(Bidirectional.Mode.CONCAT)
                 .classes(6)

@@ -28,8 +28,8 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.SequenceClassifier;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.conf.Gru;
 
 /**
@@ -148,7 +148,7 @@ class ParameterAveragingProtocolTest {
     void bidirectionalGruClassifierRoundIsTheAverageOfTheWorkersFits() {
         ComputationGraph start = new ComputationGraph(new SequenceClassifier()
                 .features(3)
-                .cell(CellType.GRU)
+                .cell(CellTypes.GRU)
                 .hidden(6, 6)
                 .bidirectional(Bidirectional.Mode.CONCAT)
                 .classes(2)

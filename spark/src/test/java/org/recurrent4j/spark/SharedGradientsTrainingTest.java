@@ -10,8 +10,8 @@ import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Adam;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.SequenceClassifier;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.spark.training.TrainingMasters;
 import org.recurrent4j.synthetic.SyntheticControlCharts;
 
@@ -27,7 +27,7 @@ class SharedGradientsTrainingTest {
     void sharedGradientsTrainsTheControlChartClassifier() {
         ComputationGraph net = new ComputationGraph(new SequenceClassifier()
                 .features(1)
-                .cell(CellType.GRU)
+                .cell(CellTypes.GRU)
                 .hidden(16)
                 .bidirectional(Bidirectional.Mode.CONCAT)
                 .classes(6)

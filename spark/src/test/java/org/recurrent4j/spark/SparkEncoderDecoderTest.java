@@ -10,8 +10,8 @@ import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.EncoderDecoder;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.decode.SequenceDecoder;
 import org.recurrent4j.seq2seq.HeldOutSplit;
 import org.recurrent4j.seq2seq.SequencePair;
@@ -37,7 +37,7 @@ class SparkEncoderDecoderTest {
         ComputationGraph net = new ComputationGraph(new EncoderDecoder()
                 .features(sourceSize)
                 .targetOneHot(targetSize)
-                .cell(CellType.GRU)
+                .cell(CellTypes.GRU)
                 .hidden(48)
                 .context(EncoderDecoder.Context.INITIAL_STATE)
                 .attention(true)

@@ -27,8 +27,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.config.Adam;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.SequenceClassifier;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.spark.data.LabelLayout;
 import org.recurrent4j.spark.data.SparkLabelledText;
 import org.recurrent4j.spark.training.TrainingMasters;
@@ -153,7 +153,7 @@ class SparkTextTest {
 
         ComputationGraph net = new ComputationGraph(new SequenceClassifier()
                 .tokens(vocabulary.size(), 8)
-                .cell(CellType.GRU)
+                .cell(CellTypes.GRU)
                 .hidden(12, 12)
                 .bidirectional(Bidirectional.Mode.CONCAT)
                 .classes(2)

@@ -25,8 +25,8 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
 import org.nd4j.linalg.learning.config.Adam;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.SequenceClassifier;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.spark.data.LabelLayout;
 import org.recurrent4j.spark.data.SparkSeries;
 import org.recurrent4j.spark.training.TrainingMasters;
@@ -139,7 +139,7 @@ class SparkTimeSeriesTest {
     private static ComputationGraph classifier() {
         ComputationGraph net = new ComputationGraph(new SequenceClassifier()
                 .features(1)
-                .cell(CellType.GRU)
+                .cell(CellTypes.GRU)
                 .hidden(16)
                 .bidirectional(Bidirectional.Mode.CONCAT)
                 .classes(CLASSES.length)

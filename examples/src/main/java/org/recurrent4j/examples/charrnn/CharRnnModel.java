@@ -11,12 +11,12 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.recurrent4j.conf.CellType;
 import org.recurrent4j.conf.Lstm;
-import org.recurrent4j.examples.cell.CellChoice;
 
 /**
  * The char-RNN network: stacked recurrent layers (recurrent4j's {@link Lstm} by default, several
- * times faster than DL4J's; any {@link CellChoice}) over one-hot characters, optional dropout after
+ * times faster than DL4J's; any {@link CellType}) over one-hot characters, optional dropout after
  * each of them, a softmax over the vocabulary at every step, trained with truncated BPTT.
  *
  * <p>Shapes: input {@code [batch, vocabulary, time]} one-hot, output {@code [batch, vocabulary,
@@ -34,7 +34,7 @@ public final class CharRnnModel {
      *     (between layers and before the softmax, not on the recurrent connections); 0 for none
      */
     public record Settings(
-            CellChoice cell,
+            CellType cell,
             int hidden,
             int layers,
             int tbptt,
@@ -47,7 +47,7 @@ public final class CharRnnModel {
         public static final double DEFAULT_CLIP = 5.0;
 
         /** Settings with the default clipping and no dropout. */
-        public Settings(CellChoice cell, int hidden, int layers, int tbptt, double learningRate, long seed) {
+        public Settings(CellType cell, int hidden, int layers, int tbptt, double learningRate, long seed) {
             this(cell, hidden, layers, tbptt, learningRate, seed, DEFAULT_CLIP, 0);
         }
     }

@@ -2,8 +2,9 @@ package org.recurrent4j.examples.charrnn;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.examples.cli.CheckpointOptions;
+import org.recurrent4j.examples.cli.DashboardOption;
 import org.recurrent4j.examples.cli.NetworkOptions;
 import org.recurrent4j.examples.cli.OutOption;
 import org.recurrent4j.examples.cli.Range;
@@ -37,7 +38,7 @@ public final class CharRnnOptions {
     private String dataset;
 
     @Mixin
-    private NetworkOptions network = new NetworkOptions(CellChoice.LSTM, 256);
+    private NetworkOptions network = new NetworkOptions(CellTypes.LSTM, 256);
 
     @Option(names = "--layers", paramLabel = "L", description = "stacked recurrent layers (default: ${DEFAULT-VALUE})")
     @Range(min = 1, max = 16)
@@ -88,6 +89,9 @@ public final class CharRnnOptions {
 
     @Mixin
     private CheckpointOptions checkpoints = new CheckpointOptions();
+
+    @Mixin
+    private DashboardOption dashboard = new DashboardOption();
 
     /** The text to train on: {@code --text}, {@code --dataset} or the embedded corpus. */
     public TextCorpus corpus() throws UsageException {

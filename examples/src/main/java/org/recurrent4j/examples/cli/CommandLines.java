@@ -3,7 +3,8 @@ package org.recurrent4j.examples.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.conf.CellType;
+import org.recurrent4j.conf.CellTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -14,8 +15,8 @@ import picocli.CommandLine.TypeConversionException;
  * and one line {@code recurrent4j: error: ...} on standard error for a user error (a bad option
  * or value, an out-of-range number, a {@link UsageException}), exit code 1 and one line for a run
  * that stopped for a reason it explains ({@link RunFailedException}), exit code 1 and the stack
- * trace in the log for a failure of the program, 0 for success; {@link Range}s checked; cells named as in {@link
- * CellChoice}.
+ * trace in the log for a failure of the program, 0 for success; {@link Range}s checked; a {@link CellType}
+ * option takes any name {@link CellTypes} knows (registered cells included).
  */
 public final class CommandLines {
 
@@ -43,7 +44,7 @@ public final class CommandLines {
         line.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         line.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         line.setCaseInsensitiveEnumValuesAllowed(true);
-        line.registerConverter(CellChoice.class, CommandLines::cell);
+        line.registerConverter(CellType.class, CommandLines::cell);
         line.setParameterExceptionHandler((e, args) -> userError(e.getCommandLine(), program, e.getMessage()));
         line.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             if (e instanceof UsageException) {
@@ -74,9 +75,9 @@ public final class CommandLines {
         return USAGE;
     }
 
-    private static CellChoice cell(String name) {
+    private static CellType cell(String name) {
         try {
-            return CellChoice.named(name);
+            return CellTypes.named(name);
         } catch (IllegalArgumentException e) {
             throw new TypeConversionException(e.getMessage());
         }

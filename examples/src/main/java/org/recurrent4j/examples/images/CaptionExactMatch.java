@@ -44,11 +44,19 @@ public final class CaptionExactMatch {
                 .assign(Double.NEGATIVE_INFINITY);
         int examples = (int) output.size(0);
         int steps = (int) output.size(2);
-        long[] predicted = output.argMax(1).castTo(DataType.LONG).dup('c').data().asLong();
-        long[] wanted =
-                batch.getLabels(0).argMax(1).castTo(DataType.LONG).dup('c').data().asLong();
-        double[] real =
-                batch.getLabelsMaskArray(0).castTo(DataType.DOUBLE).dup('c').data().asDouble();
+        long[] predicted =
+                output.argMax(1).castTo(DataType.INT64).dup('c').data().asLong();
+        long[] wanted = batch.getLabels(0)
+                .argMax(1)
+                .castTo(DataType.INT64)
+                .dup('c')
+                .data()
+                .asLong();
+        double[] real = batch.getLabelsMaskArray(0)
+                .castTo(DataType.DOUBLE)
+                .dup('c')
+                .data()
+                .asDouble();
         int right = 0;
         for (int b = 0; b < examples; b++) {
             boolean all = true;

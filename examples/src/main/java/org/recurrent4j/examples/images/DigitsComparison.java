@@ -28,8 +28,8 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.ImageClassifier;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.images.LabelledImages;
 
 /**
@@ -64,7 +64,7 @@ public final class DigitsComparison {
         LabelledImages test = pick(all, order.subList(trainSize, order.size()));
         ComputationGraph rnn = new ComputationGraph(new ImageClassifier()
                 .image(8, 8, 1)
-                .cell(CellType.GRU)
+                .cell(CellTypes.GRU)
                 .hidden(16)
                 .classes(10)
                 .updater(new Adam(3e-3))

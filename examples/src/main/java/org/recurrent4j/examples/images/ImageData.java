@@ -47,8 +47,8 @@ final class ImageData {
                             + MNIST);
         }
         if (o.testImages != null && o.images == null) {
-            throw new UsageException("--test-images goes with --images (the IDX files and MNIST have their own test"
-                    + " part)");
+            throw new UsageException(
+                    "--test-images goes with --images (the IDX files and MNIST have their own test" + " part)");
         }
         if (o.channels != ImageFolder.Channels.GREY && o.images == null) {
             throw new UsageException("--channels applies to --images; IDX files and MNIST have one grey channel");
@@ -153,8 +153,8 @@ final class ImageData {
 
     private static Split mnist(String dataset) throws UsageException {
         if (!dataset.equals(MNIST)) {
-            throw new UsageException("unknown data set \"" + dataset + "\" (known: " + MNIST
-                    + "; or give --images DIR or --idx DIR)");
+            throw new UsageException(
+                    "unknown data set \"" + dataset + "\" (known: " + MNIST + "; or give --images DIR or --idx DIR)");
         }
         Mnist mnist = new Mnist().progress(ImageData::downloadProgress);
         try {

@@ -3,8 +3,8 @@ package org.recurrent4j.examples.images;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.conf.Recurrent2d;
-import org.recurrent4j.examples.cell.CellChoice;
 import org.recurrent4j.examples.cli.CheckpointOptions;
 import org.recurrent4j.examples.cli.HelpOption;
 import org.recurrent4j.examples.cli.NetworkOptions;
@@ -112,7 +112,7 @@ public final class ImageTrainCommand implements Callable<Integer> {
     int testLimit;
 
     @Mixin
-    NetworkOptions network = new NetworkOptions(CellChoice.GRU, 16);
+    NetworkOptions network = new NetworkOptions(CellTypes.GRU, 16);
 
     @Option(
             names = "--layers",
@@ -147,8 +147,8 @@ public final class ImageTrainCommand implements Callable<Integer> {
     @Option(
             names = "--conv",
             paramLabel = "K",
-            description = "compute the first sweeps' input with a K×K convolution (0: none) (default:"
-                    + " ${DEFAULT-VALUE})")
+            description =
+                    "compute the first sweeps' input with a K×K convolution (0: none) (default:" + " ${DEFAULT-VALUE})")
     @Range(min = 0, max = 31)
     int convolutionKernel;
 

@@ -18,8 +18,8 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.ImageClassifier;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.examples.cli.ProgressBarListener;
 import org.recurrent4j.examples.cli.RunFailedException;
 import org.recurrent4j.examples.cli.UsageException;
@@ -140,8 +140,7 @@ final class ImageTraining {
                 net.numParams());
         double untrained = Double.NaN;
         if (command.resumed()) {
-            out.printf(
-                    "resuming from %s at step %,d%n", command.resume().get().directory(), run.startStep());
+            out.printf("resuming from %s at step %,d%n", command.resume().get().directory(), run.startStep());
         } else {
             untrained = evaluate(net, test, trainImages).accuracy();
             out.printf(
@@ -175,7 +174,7 @@ final class ImageTraining {
         Arrays.fill(hidden, o.network.hidden());
         ImageClassifier classifier = new ImageClassifier()
                 .image(height, width, channels)
-                .cell(CellType.named(o.network.cell().id()))
+                .cell(CellTypes.named(o.network.cell().id()))
                 .hidden(hidden)
                 .composition(o.composition)
                 .merge(o.merge)
@@ -202,8 +201,8 @@ final class ImageTraining {
     /** DL4J's evaluation of the classifier on every test image, in batches. */
     static Evaluation evaluate(ComputationGraph net, DataSet test, LabelledImages train) {
         Evaluation evaluation = new Evaluation(train.classes());
-        DataSetIterator batches = new org.deeplearning4j.datasets.iterator.ExistingDataSetIterator(
-                test.batchBy(EVALUATION_BATCH));
+        DataSetIterator batches =
+                new org.deeplearning4j.datasets.iterator.ExistingDataSetIterator(test.batchBy(EVALUATION_BATCH));
         while (batches.hasNext()) {
             DataSet b = batches.next();
             evaluation.eval(b.getLabels(), net.outputSingle(false, b.getFeatures()));

@@ -15,8 +15,8 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.ImageClassifier;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.images.MatchingRowEnds;
 import org.recurrent4j.seq2seq.HeldOutSplit;
 
@@ -85,7 +85,7 @@ public final class RowEndsComparison {
     static ComputationGraphConfiguration recurrent(int height, int width, int hidden) {
         return new ImageClassifier()
                 .image(height, width, 1)
-                .cell(CellType.GRU)
+                .cell(CellTypes.GRU)
                 .hidden(hidden)
                 .classes(2)
                 .updater(new Adam(3e-3))

@@ -10,8 +10,8 @@ import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.OneToMany;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.conf.Gru;
 import org.recurrent4j.conf.Recurrent2d;
 import org.recurrent4j.decode.SequenceDecoder;
@@ -82,7 +82,7 @@ public final class ShapeCaptioning {
                                 .build(),
                         new GlobalPoolingLayer(PoolingType.MAX))
                 .features(vocabulary)
-                .cell(CellType.GRU)
+                .cell(CellTypes.GRU)
                 .hidden(decoderHidden)
                 .feed(OneToMany.Feed.INITIAL_STATE, OneToMany.Feed.EVERY_STEP)
                 .classes(vocabulary)

@@ -3,7 +3,7 @@ package org.recurrent4j.examples.longrange;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Locale;
-import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.conf.CellType;
 import org.recurrent4j.examples.cli.CommandLines;
 
 /**
@@ -44,7 +44,7 @@ public final class LongRangeStudy {
         int total = options.tasks().size() * options.cells().size();
         int done = 0;
         for (LongRangeTask task : options.tasks()) {
-            for (CellChoice cell : options.cells()) {
+            for (CellType cell : options.cells()) {
                 long start = System.nanoTime();
                 RunResult result = StudyRun.run(
                         task,

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.conf.CellType;
+import org.recurrent4j.conf.CellTypes;
+import org.recurrent4j.examples.cli.CellNames;
 import org.recurrent4j.examples.cli.HelpOption;
 import org.recurrent4j.examples.cli.Range;
 import org.recurrent4j.examples.cli.UsageException;
@@ -57,8 +59,9 @@ public final class LongRangeStudyCommand implements Callable<Integer> {
             names = "--cells",
             paramLabel = "LIST",
             split = ",",
-            description = "cells, comma-separated: rnn, lstm, gru, qrnn, sru, onlstm (default: rnn,lstm,gru)")
-    private List<CellChoice> cells = List.of(CellChoice.RNN, CellChoice.LSTM, CellChoice.GRU);
+            completionCandidates = CellNames.class,
+            description = "cells, comma-separated, of: ${COMPLETION-CANDIDATES} (default: rnn,lstm,gru)")
+    private List<CellType> cells = List.of(CellTypes.RNN, CellTypes.LSTM, CellTypes.GRU);
 
     @Option(names = "--steps", paramLabel = "N", description = "training steps per run (default: ${DEFAULT-VALUE})")
     @Range(min = 1)

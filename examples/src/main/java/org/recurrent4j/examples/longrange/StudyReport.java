@@ -17,7 +17,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.conf.CellType;
 import org.recurrent4j.examples.diagnostics.CsvTable;
 import org.recurrent4j.examples.diagnostics.GradientFlowCharts;
 import org.recurrent4j.examples.diagnostics.PngChart;
@@ -55,7 +55,7 @@ public final class StudyReport {
     }
 
     /** Where the diagnostics of one run go. */
-    public Path runDirectory(LongRangeTask task, CellChoice cell) {
+    public Path runDirectory(LongRangeTask task, CellType cell) {
         return directory.resolve("runs").resolve(task.name() + "-" + cell.id());
     }
 

@@ -18,7 +18,7 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.recurrent4j.checkpoint.CheckpointException;
-import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.conf.CellType;
 import org.recurrent4j.examples.diagnostics.GradientFlowReport;
 import org.recurrent4j.training.EarlyStopping;
 import org.recurrent4j.training.GradientFlowListener;
@@ -45,7 +45,7 @@ public final class StudyRun {
     private StudyRun() {}
 
     /** The network a run trains. */
-    public static MultiLayerNetwork network(LongRangeTask task, CellChoice cell, StudyBudget budget) {
+    public static MultiLayerNetwork network(LongRangeTask task, CellType cell, StudyBudget budget) {
         var recurrent = cell.layer(task.inputSize(), budget.hidden());
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(budget.seed())
@@ -68,7 +68,7 @@ public final class StudyRun {
      */
     public static RunResult run(
             LongRangeTask task,
-            CellChoice cell,
+            CellType cell,
             StudyBudget budget,
             Path diagnostics,
             Consumer<RunResult.CurvePoint> progress)

@@ -11,8 +11,8 @@ import org.deeplearning4j.datasets.datavec.SequenceRecordReaderDataSetIterator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.config.Adam;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.SequenceLabeler;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.datasets.TinyShakespeare;
 import org.recurrent4j.decode.LanguageModelSampler;
 import org.recurrent4j.decode.TokenSampler;
@@ -97,7 +97,7 @@ public final class CharRnnExample {
 
         ComputationGraph net = new ComputationGraph(new SequenceLabeler()
                 .tokens(v, 64)
-                .cell(CellType.LSTM)
+                .cell(CellTypes.LSTM)
                 .hidden(hidden)
                 .classes(v)
                 .languageModel(true)

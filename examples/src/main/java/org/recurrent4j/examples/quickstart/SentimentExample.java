@@ -10,8 +10,8 @@ import java.util.Random;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.learning.config.Adam;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.SequenceClassifier;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.datasets.Sst2;
 import org.recurrent4j.text.LabelledText;
 import org.recurrent4j.text.LabelledTextFiles;
@@ -105,7 +105,7 @@ public final class SentimentExample {
 
         ComputationGraph net = new ComputationGraph(new SequenceClassifier()
                 .tokens(vocabulary.size(), 64)
-                .cell(CellType.GRU)
+                .cell(CellTypes.GRU)
                 .hidden(hidden)
                 .pooling(SequenceClassifier.Pooling.LAST)
                 .classes(layout.labels().size())

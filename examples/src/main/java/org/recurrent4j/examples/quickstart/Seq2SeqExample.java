@@ -1,6 +1,7 @@
 package org.recurrent4j.examples.quickstart;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -9,8 +10,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.EncoderDecoder;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.decode.SequenceDecoder;
 import org.recurrent4j.seq2seq.Alphabet;
 import org.recurrent4j.seq2seq.HeldOutSplit;
@@ -85,7 +86,7 @@ public final class Seq2SeqExample {
         ComputationGraph net = new ComputationGraph(new EncoderDecoder()
                 .features(source.size())
                 .targetOneHot(target.size())
-                .cell(CellType.LSTM)
+                .cell(CellTypes.LSTM)
                 .hidden(hidden)
                 .decoderHidden(hidden)
                 .attention(true)
@@ -137,8 +138,11 @@ public final class Seq2SeqExample {
         double beam = exactMatch(decoder, heldOut, test, 3);
         System.out.printf(
                 "held-out exact match over %d sums: greedy %.3f, beam (width 3) %.3f%n", test.size(), greedy, beam);
-        for (SequencePair pair : test.subList(0, Math.min(5, test.size()))) {
-            String answer = target.decode(decode(decoder, heldOut, pair, 1));
+        List<SequencePair> shown = test.subList(0, Math.min(5, test.size()));
+        List<int[]> answers = decode(decoder, heldOut, shown, 1);
+        for (int i = 0; i < shown.size(); i++) {
+            SequencePair pair = shown.get(i);
+            String answer = target.decode(answers.get(i));
             System.out.printf(
                     "  %s = %s   (model: %s)%n", source.decode(pair.source()), target.decode(pair.target()), answer);
         }
@@ -155,21 +159,38 @@ public final class Seq2SeqExample {
                 .build();
     }
 
-    /** The decoded answer to one pair's source, at most 3 characters longer than the right one. */
-    private static int[] decode(SequenceDecoder decoder, SequencePairIterator it, SequencePair pair, int width) {
-        INDArray source = it.encode(List.of(pair)).getFeatures(0); // [1, 11, S]
-        int maxLength = pair.targetLength() + 3;
-        return width == 1
-                ? decoder.greedy(source, null, maxLength)
-                : decoder.beam(source, null, width, maxLength).get(0).tokens();
+    /** The answers to the pairs' sources, decoded as one batch, each at most 3 characters longer than the right one. */
+    private static List<int[]> decode(
+            SequenceDecoder decoder, SequencePairIterator it, List<SequencePair> pairs, int width) {
+        MultiDataSet encoded = it.encode(pairs);
+        INDArray sources = encoded.getFeatures(0); // [B, 11, S], padded
+        INDArray masks = encoded.getFeaturesMaskArray(0); // [B, S]
+        int maxLength =
+                pairs.stream().mapToInt(SequencePair::targetLength).max().orElse(0) + 3;
+        List<int[]> answers = width == 1
+                ? decoder.greedyBatch(sources, masks, maxLength)
+                : decoder.beamBatch(sources, masks, width, maxLength).stream()
+                        .map(best -> best.get(0).tokens())
+                        .toList();
+        // Cut at each pair's own limit, as when decoded alone: greedy decoding writes the same first tokens whatever
+        // the limit.
+        List<int[]> limited = new ArrayList<>();
+        for (int i = 0; i < pairs.size(); i++) {
+            int[] answer = answers.get(i);
+            limited.add(
+                    Arrays.copyOf(answer, Math.min(answer.length, pairs.get(i).targetLength() + 3)));
+        }
+        return limited;
     }
 
     /** The share of pairs whose whole answer is right. */
     private static double exactMatch(
             SequenceDecoder decoder, SequencePairIterator it, List<SequencePair> pairs, int width) {
-        long right = pairs.stream()
-                .filter(pair -> Arrays.equals(decode(decoder, it, pair, width), pair.target()))
-                .count();
+        List<int[]> answers = decode(decoder, it, pairs, width);
+        long right = 0;
+        for (int i = 0; i < pairs.size(); i++) {
+            right += Arrays.equals(answers.get(i), pairs.get(i).target()) ? 1 : 0;
+        }
         return right / (double) pairs.size();
     }
 

@@ -12,8 +12,8 @@ import org.nd4j.linalg.dataset.SplitTestAndTrain;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
 import org.nd4j.linalg.learning.config.Adam;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.SequenceClassifier;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.datasets.UciSyntheticControl;
 import org.recurrent4j.synthetic.SyntheticControlCharts;
 import org.recurrent4j.timeseries.RowPerSeriesRecordReader;
@@ -104,7 +104,7 @@ public final class TimeSeriesExample {
 
         ComputationGraph net = new ComputationGraph(new SequenceClassifier()
                 .features(1)
-                .cell(CellType.GRU)
+                .cell(CellTypes.GRU)
                 .hidden(hidden)
                 .pooling(SequenceClassifier.Pooling.LAST)
                 .classes(6)

@@ -8,6 +8,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -50,6 +51,9 @@ public final class SentimentCommand implements Callable<Integer> {
     public static final String VOCABULARY_FILE = "words.txt";
     /** The settings prediction needs, in a model directory. */
     public static final String SETTINGS_FILE = "sentiment.properties";
+
+    /** The labels' names, by class index. */
+    public static final List<String> LABELS = SentimentData.LABEL_NAMES;
 
     /** The key of the tokens kept per text in {@link #SETTINGS_FILE}. */
     public static final String MAX_LENGTH = "max-length";
@@ -108,20 +112,32 @@ public final class SentimentCommand implements Callable<Integer> {
         }
     }
 
-    /** A classifier read back from a model directory. */
-    record Saved(ComputationGraph net, WordVocabulary vocabulary, int maxLength) {
+    /** A classifier read back from a model directory: the graph, its vocabulary, the tokens it reads per text. */
+    public record Saved(ComputationGraph net, WordVocabulary vocabulary, int maxLength) {
 
         static Saved load(ModelDirectoryOption model) throws UsageException {
-            try (Reader reader = Files.newBufferedReader(model.file(SETTINGS_FILE), StandardCharsets.UTF_8)) {
-                Properties settings = new Properties();
-                settings.load(reader);
-                return new Saved(
-                        ModelFile.loadComputationGraph(model.file(MODEL_FILE), false),
-                        WordVocabulary.load(model.file(VOCABULARY_FILE)),
-                        Integer.parseInt(settings.getProperty(MAX_LENGTH)));
+            model.file(SETTINGS_FILE);
+            try {
+                return read(model.directory());
             } catch (IOException | RuntimeException e) {
                 throw new UsageException(
                         "cannot read the model in " + model.directory().toAbsolutePath() + ": " + e.getMessage());
+            }
+        }
+
+        /** Reads a model directory written by {@link SentimentCommand#save}. */
+        public static Saved read(Path dir) throws IOException {
+            try (Reader reader = Files.newBufferedReader(dir.resolve(SETTINGS_FILE), StandardCharsets.UTF_8)) {
+                Properties settings = new Properties();
+                settings.load(reader);
+                String maxLength = settings.getProperty(MAX_LENGTH);
+                if (maxLength == null) {
+                    throw new IOException(dir.resolve(SETTINGS_FILE) + " has no " + MAX_LENGTH);
+                }
+                return new Saved(
+                        ModelFile.loadComputationGraph(dir.resolve(MODEL_FILE), false),
+                        WordVocabulary.load(dir.resolve(VOCABULARY_FILE)),
+                        Integer.parseInt(maxLength.strip()));
             }
         }
     }

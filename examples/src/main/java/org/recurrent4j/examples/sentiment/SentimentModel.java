@@ -8,15 +8,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.SequenceClassifier;
-import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.conf.CellType;
 import org.recurrent4j.text.LabelledTextRecordReader;
 import org.recurrent4j.text.WordVocabulary;
 
 /**
  * A sentence classifier: word embeddings, a recurrent layer over the tokens (a recurrent4j GRU by
- * default, any {@link CellChoice}; optionally bidirectional), its outputs read at the last token or
+ * default, any {@link CellType}; optionally bidirectional), its outputs read at the last token or
  * pooled over the sentence's tokens, and a softmax (N→1) — the project's {@link
  * SequenceClassifier} with token input.
  *
@@ -50,7 +49,7 @@ public final class SentimentModel {
      * @param bidirectional a second recurrent layer reads the sentence backwards
      */
     public record Settings(
-            CellChoice cell,
+            CellType cell,
             int embedding,
             int hidden,
             double learningRate,
@@ -62,7 +61,7 @@ public final class SentimentModel {
             double embeddingDropout) {
 
         /** A unidirectional classifier read at the last token, without dropout. */
-        public Settings(CellChoice cell, int embedding, int hidden, double learningRate, double clip, long seed) {
+        public Settings(CellType cell, int embedding, int hidden, double learningRate, double clip, long seed) {
             this(cell, embedding, hidden, learningRate, clip, seed, Pooling.LAST, false, 0, 0);
         }
     }
@@ -73,7 +72,7 @@ public final class SentimentModel {
     public static ComputationGraph build(int vocabulary, int classes, Settings s) {
         SequenceClassifier classifier = new SequenceClassifier()
                 .tokens(vocabulary, s.embedding())
-                .cell(CellType.named(s.cell().id()))
+                .cell(s.cell())
                 .hidden(s.hidden())
                 .pooling(SequenceClassifier.Pooling.valueOf(s.pooling().name()))
                 .dropout(s.dropout())

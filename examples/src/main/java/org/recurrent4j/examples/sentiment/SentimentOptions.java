@@ -1,8 +1,9 @@
 package org.recurrent4j.examples.sentiment;
 
 import java.nio.file.Path;
-import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.examples.cli.CheckpointOptions;
+import org.recurrent4j.examples.cli.DashboardOption;
 import org.recurrent4j.examples.cli.NetworkOptions;
 import org.recurrent4j.examples.cli.OutOption;
 import org.recurrent4j.examples.cli.Range;
@@ -98,7 +99,7 @@ public final class SentimentOptions {
     double embeddingDropout = 0;
 
     @Mixin
-    NetworkOptions network = new NetworkOptions(CellChoice.GRU, 128);
+    NetworkOptions network = new NetworkOptions(CellTypes.GRU, 128);
 
     @Mixin
     TrainingOptions training = new TrainingOptions(64, 0.005, 0);
@@ -114,6 +115,9 @@ public final class SentimentOptions {
 
     @Mixin
     CheckpointOptions checkpoints = new CheckpointOptions();
+
+    @Mixin
+    private DashboardOption dashboard = new DashboardOption();
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;

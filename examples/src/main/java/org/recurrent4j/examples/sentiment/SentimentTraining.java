@@ -122,7 +122,7 @@ final class SentimentTraining {
                 model.embedding(),
                 model.embeddingDropout() > 0 ? " -> dropout " + model.embeddingDropout() : "",
                 model.bidirectional() ? "bidirectional " : "",
-                model.cell().name().toLowerCase(Locale.ROOT),
+                model.cell().id(),
                 model.hidden(),
                 model.pooling() == SentimentModel.Pooling.LAST
                         ? "read at the last token"

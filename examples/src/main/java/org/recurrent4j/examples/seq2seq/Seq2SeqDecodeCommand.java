@@ -2,6 +2,7 @@ package org.recurrent4j.examples.seq2seq;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -57,18 +58,23 @@ final class Seq2SeqDecodeCommand implements Callable<Integer> {
                     "cannot read the model in " + model.directory().toAbsolutePath() + ": " + e.getMessage());
         }
         SequenceDecoder decoder = Seq2SeqTraining.decoder(net, task);
-        PrintWriter out = spec.commandLine().getOut();
+        List<int[]> encoded = new ArrayList<>();
+        List<String> answers = new ArrayList<>();
         for (String text : sources) {
-            int[] source;
-            String answer;
             try {
-                source = task.sourceAlphabet().encode(text);
-                answer = task.targetAlphabet().decode(task.answer(source));
+                int[] source = task.sourceAlphabet().encode(text);
+                answers.add(task.targetAlphabet().decode(task.answer(source)));
+                encoded.add(source);
             } catch (IllegalArgumentException e) {
                 throw new UsageException("source \"" + text + "\" is not a source of " + task + ": " + e.getMessage());
             }
-            String output = Seq2SeqTraining.decode(decoder, task, source, beam);
-            out.println(text + " → " + output + (output.equals(answer) ? "" : "   (right: " + answer + ")"));
+        }
+        List<String> outputs = Seq2SeqTraining.decodeAll(decoder, task, encoded, beam);
+        PrintWriter out = spec.commandLine().getOut();
+        for (int i = 0; i < sources.size(); i++) {
+            String output = outputs.get(i);
+            String answer = answers.get(i);
+            out.println(sources.get(i) + " → " + output + (output.equals(answer) ? "" : "   (right: " + answer + ")"));
         }
         return 0;
     }

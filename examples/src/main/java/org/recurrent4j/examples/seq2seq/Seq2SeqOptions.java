@@ -1,8 +1,9 @@
 package org.recurrent4j.examples.seq2seq;
 
 import org.recurrent4j.arch.EncoderDecoder;
-import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.examples.cli.CheckpointOptions;
+import org.recurrent4j.examples.cli.DashboardOption;
 import org.recurrent4j.examples.cli.NetworkOptions;
 import org.recurrent4j.examples.cli.OutOption;
 import org.recurrent4j.examples.cli.Range;
@@ -31,7 +32,7 @@ public final class Seq2SeqOptions {
     int digits = 3;
 
     @Mixin
-    NetworkOptions network = new NetworkOptions(CellChoice.LSTM, 128);
+    NetworkOptions network = new NetworkOptions(CellTypes.LSTM, 128);
 
     @Option(
             names = "--context",
@@ -86,6 +87,9 @@ public final class Seq2SeqOptions {
 
     @Mixin
     CheckpointOptions checkpoints = new CheckpointOptions();
+
+    @Mixin
+    private DashboardOption dashboard = new DashboardOption();
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;

@@ -3,19 +3,19 @@ package org.recurrent4j.examples.seq2seq;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.EncoderDecoder;
 import org.recurrent4j.checkpoint.Checkpoint;
+import org.recurrent4j.conf.CellType;
 import org.recurrent4j.decode.SequenceDecoder;
 import org.recurrent4j.examples.cli.ProgressBarListener;
 import org.recurrent4j.examples.cli.RunFailedException;
@@ -24,6 +24,7 @@ import org.recurrent4j.examples.diagnostics.CurvesChart;
 import org.recurrent4j.examples.training.CommandRun;
 import org.recurrent4j.io.ModelFile;
 import org.recurrent4j.seq2seq.HeldOutSplit;
+import org.recurrent4j.seq2seq.PaddedSequences;
 import org.recurrent4j.seq2seq.SequencePair;
 import org.recurrent4j.seq2seq.SequencePairIterator;
 import org.recurrent4j.seq2seq.TokenEncoding;
@@ -46,6 +47,9 @@ import org.recurrent4j.training.TrainingRun;
  */
 final class Seq2SeqTraining {
 
+    /** Sources decoded together: the decoder runs them (and their beams) as one batch. */
+    private static final int DECODING_BATCH = 64;
+
     private final Seq2SeqOptions o;
     private final PrintWriter out;
 
@@ -63,7 +67,7 @@ final class Seq2SeqTraining {
         PairTask task = o.taskChoice().task();
         // The pairs are drawn from the task with the seed, both among the recorded options.
         command.settings(DataFingerprint.sha256(List.of(task.toString())));
-        CellType cell = CellType.named(o.network.cell().id());
+        CellType cell = o.network.cell();
         List<SequencePair> test = iterator(task, o.test, 1, o.seed.seed() + 1, HeldOutSplit.Part.HELD_OUT)
                 .nextPairs();
         SequenceDecoder[] decoder = {null};
@@ -227,22 +231,41 @@ final class Seq2SeqTraining {
 
     /** The model's target for a source, greedy ({@code width} 1) or by beam search, as text. */
     static String decode(SequenceDecoder decoder, PairTask task, int[] source, int width) {
-        return task.targetAlphabet().decode(tokens(decoder, task, source, width));
+        return decodeAll(decoder, task, List.of(source), width).get(0);
     }
 
-    private static int[] tokens(SequenceDecoder decoder, PairTask task, int[] source, int width) {
+    /** {@link #decode} for many sources, decoded together in batches. */
+    static List<String> decodeAll(SequenceDecoder decoder, PairTask task, List<int[]> sources, int width) {
+        return tokens(decoder, task, sources, width).stream()
+                .map(t -> task.targetAlphabet().decode(t))
+                .toList();
+    }
+
+    private static List<int[]> tokens(SequenceDecoder decoder, PairTask task, List<int[]> sources, int width) {
         // The longest target the task makes, and a few steps more for a model that overshoots.
         int maxLength = task.maxTargetLength() + 3;
-        INDArray features = task.sourceAlphabet().array(TokenEncoding.ONE_HOT, source);
-        return width == 1
-                ? decoder.greedy(features, null, maxLength)
-                : decoder.beam(features, null, width, maxLength).get(0).tokens();
+        List<int[]> out = new ArrayList<>();
+        for (int from = 0; from < sources.size(); from += DECODING_BATCH) {
+            PaddedSequences batch = task.sourceAlphabet()
+                    .batch(
+                            TokenEncoding.ONE_HOT,
+                            sources.subList(from, Math.min(sources.size(), from + DECODING_BATCH)));
+            if (width == 1) {
+                out.addAll(decoder.greedyBatch(batch.features(), batch.mask(), maxLength));
+            } else {
+                decoder.beamBatch(batch.features(), batch.mask(), width, maxLength)
+                        .forEach(best -> out.add(best.get(0).tokens()));
+            }
+        }
+        return out;
     }
 
     private static double exactMatch(SequenceDecoder decoder, PairTask task, List<SequencePair> pairs, int width) {
+        List<int[]> answers =
+                tokens(decoder, task, pairs.stream().map(SequencePair::source).toList(), width);
         int hits = 0;
-        for (SequencePair pair : pairs) {
-            if (Arrays.equals(tokens(decoder, task, pair.source(), width), pair.target())) {
+        for (int i = 0; i < pairs.size(); i++) {
+            if (Arrays.equals(answers.get(i), pairs.get(i).target())) {
                 hits++;
             }
         }

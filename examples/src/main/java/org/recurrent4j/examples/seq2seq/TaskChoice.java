@@ -16,12 +16,13 @@ import org.recurrent4j.synthetic.PairTask;
  * The seq2seq task by name: {@code addition} of numbers of up to {@code digits} digits, or {@code
  * reverse}; saved beside a model as {@value #FILE}, since decoding needs the task's alphabets.
  */
-record TaskChoice(String name, int digits) {
+public record TaskChoice(String name, int digits) {
 
     /** The task file in a model directory. */
-    static final String FILE = "task.properties";
+    public static final String FILE = "task.properties";
 
-    PairTask task() throws UsageException {
+    /** The task this choice names. */
+    public PairTask task() throws UsageException {
         return switch (name) {
             case "addition" -> PairTask.addition(digits);
             case "reverse" -> PairTask.reverse(8, 3, 6);
@@ -29,7 +30,8 @@ record TaskChoice(String name, int digits) {
         };
     }
 
-    void save(Path dir) throws IOException {
+    /** Writes the task file into {@code dir}, atomically. */
+    public void save(Path dir) throws IOException {
         Properties p = new Properties();
         p.setProperty("task", name);
         p.setProperty("digits", Integer.toString(digits));
@@ -40,7 +42,8 @@ record TaskChoice(String name, int digits) {
         });
     }
 
-    static TaskChoice load(Path file) throws IOException {
+    /** Reads a task file written by {@link #save}. */
+    public static TaskChoice load(Path file) throws IOException {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             Properties p = new Properties();
             p.load(reader);

@@ -18,7 +18,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
 import org.nd4j.linalg.learning.config.Adam;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.SequenceClassifier;
 import org.recurrent4j.checkpoint.Checkpoint;
 import org.recurrent4j.checkpoint.CheckpointStore;
@@ -174,7 +173,7 @@ final class SeriesClassification {
         Arrays.fill(hidden, o.network.hidden());
         SequenceClassifier classifier = new SequenceClassifier()
                 .features((int) train.getFeatures().size(1))
-                .cell(CellType.named(o.network.cell().id()))
+                .cell(o.network.cell())
                 .hidden(hidden)
                 .pooling(SequenceClassifier.Pooling.LAST)
                 .classes(classes)

@@ -20,7 +20,6 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.SequenceLabeler;
 import org.recurrent4j.checkpoint.Checkpoint;
 import org.recurrent4j.checkpoint.CheckpointStore;
@@ -215,7 +214,7 @@ final class SeriesForecasting {
         Arrays.fill(hidden, o.network.hidden());
         return new SequenceLabeler()
                 .features(1)
-                .cell(CellType.named(o.network.cell().id()))
+                .cell(o.network.cell())
                 .hidden(hidden)
                 .regression(o.horizon)
                 .updater(new Adam(o.training.learningRate()))

@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.recurrent4j.checkpoint.Checkpoint;
 import org.recurrent4j.checkpoint.CheckpointException;
 import org.recurrent4j.examples.cli.CheckpointOptions;
+import org.recurrent4j.examples.cli.DashboardOption;
 import org.recurrent4j.examples.cli.ProgressBarListener;
 import org.recurrent4j.examples.cli.RunFailedException;
 import org.recurrent4j.examples.cli.UsageException;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * How a training command wires the library's {@link TrainingRun} to its command line: {@code
  * --resume} (the checkpoint's options taken for those not given, contradictions refused), the
  * recorded options and data fingerprint ({@link RunSettings}), the learning-rate options, {@code
- * --checkpoint-every} into {@code OUT/checkpoints}, the progress bar, and the library's errors as
+ * --checkpoint-every} into {@code OUT/checkpoints}, {@code --ui} (DL4J's dashboard, {@link
+ * DashboardOption}), the progress bar, and the library's errors as
  * one-line messages with the command's own options in them.
  *
  * <pre>{@code
@@ -153,6 +155,10 @@ public final class CommandRun {
                         every > 0 ? Interval.time(checkpoints.interval()) : Interval.never())
                 .properties(settings.properties())
                 .dataFingerprint(settings.dataFingerprint());
+        Optional<DashboardOption> dashboard = DashboardOption.of(command);
+        if (dashboard.isPresent()) {
+            dashboard.get().attach(builder.network(), command.commandLine().getOut());
+        }
         try {
             return builder.build();
         } catch (TrainingRun.SpentBudgetException e) {

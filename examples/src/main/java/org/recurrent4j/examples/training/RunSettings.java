@@ -30,11 +30,21 @@ import picocli.CommandLine.Model.OptionSpec;
 public final class RunSettings {
 
     /**
-     * Options a resumed run may give other values: its budget, rate, output, progress bar, and
-     * what only the final report reads.
+     * Options a resumed run may give other values: its budget, rate, output, progress bar and
+     * dashboard, and what only the final report reads.
      */
     public static final Set<String> MAY_CHANGE = Set.of(
-            "--resume", "--checkpoint-every", "--epochs", "--steps", "--lr", "--out", "--quiet", "--beam", "--help");
+            "--resume",
+            "--checkpoint-every",
+            "--epochs",
+            "--steps",
+            "--lr",
+            "--out",
+            "--quiet",
+            "--beam",
+            "--help",
+            "--ui",
+            "--ui-port");
 
     private static final String PREFIX = "option.";
     private static final String DATA = "data.sha256";
@@ -192,14 +202,19 @@ public final class RunSettings {
         } else if (type == Path.class) {
             return Path.of(text);
         } else if (type.isEnum()) {
-            return enumValue(type.asSubclass(Enum.class), text);
+            return enumValue(type, text);
         }
         throw new IllegalStateException(
                 "option " + option.longestName() + " of type " + type.getName() + " cannot be read from a checkpoint");
     }
 
-    private static <E extends Enum<E>> E enumValue(Class<E> type, String name) {
-        return Enum.valueOf(type, name);
+    private static Object enumValue(Class<?> type, String name) {
+        for (Object constant : type.getEnumConstants()) {
+            if (((Enum<?>) constant).name().equals(name)) {
+                return constant;
+            }
+        }
+        throw new IllegalArgumentException("no " + type.getSimpleName() + " named " + name);
     }
 
     private static String shown(String value) {

@@ -22,7 +22,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.recurrent4j.examples.cell.CellChoice;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.examples.cli.CommandLines;
 import picocli.CommandLine;
 
@@ -113,7 +113,7 @@ class LongRangeStudyTest {
         assertEquals(50, full.budget().steps());
         assertEquals(StudyBudget.FULL.hidden(), full.budget().hidden());
         assertEquals("adding-200", full.tasks().get(0).name());
-        assertEquals(List.of(CellChoice.GRU), full.cells());
+        assertEquals(List.of(CellTypes.GRU), full.cells());
         StudyOptions smoke = parse("--smoke", "--hidden", "5");
         assertEquals(5, smoke.budget().hidden(), "an option beside --smoke applies");
         assertEquals(StudyBudget.SMOKE.steps(), smoke.budget().steps());

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
@@ -116,6 +117,43 @@ class TimeSeriesCommandTest {
                 SeriesClassification.evaluate(saved.net(), test, classes).accuracy(),
                 1e-4); // the command prints it to 4 decimals
         assertTrue(SeriesClassification.evaluate(saved.net(), raw, classes).accuracy() < trained);
+    }
+
+    /**
+     * A cell type registered by one line in a {@code META-INF/services} file (this module's test
+     * resources, {@link PeepholeLstmType}) is offered by {@code --cell} and listed in the help, and
+     * the command builds its network from it.
+     */
+    @Test
+    void aRegisteredCellIsOfferedByTheCommandLine(@TempDir Path dir) throws Exception {
+        Run help = run("timeseries", "classify", "--help");
+        assertEquals(0, help.code(), help.err());
+        assertTrue(help.out().contains("rnn, lstm, gru, qrnn, sru, onlstm"), help.out());
+        assertTrue(help.out().contains(PeepholeLstmType.ID), help.out());
+
+        Path out = dir.resolve("model");
+        Run r = run(
+                "timeseries",
+                "classify",
+                "--train-series",
+                "60",
+                "--test-series",
+                "30",
+                "--cell",
+                PeepholeLstmType.ID.toUpperCase(Locale.ROOT),
+                "--hidden",
+                "8",
+                "--epochs",
+                "1",
+                "--out",
+                out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("1 " + PeepholeLstmType.ID + " layer(s) of 8"), r.out());
+        ComputationGraph net = TimeSeriesModel.load(out).net();
+        long peepholes = Arrays.stream(net.getLayers())
+                .filter(l -> l.paramTable().keySet().stream().anyMatch(k -> k.endsWith("wpeep")))
+                .count();
+        assertEquals(1, peepholes, "the saved network's recurrent layer is the registered cell's");
     }
 
     /** Rows "label,v_1,...,v_T" of three control-chart classes named by words. */

@@ -15,6 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** The network's part of {@link LastStepVertex}. */
+// DL4J\'s BaseGraphVertex declares setInputs(INDArray[]) for GraphVertex\'s setInputs(INDArray...).
+@SuppressWarnings("overrides")
 public class LastStepVertexImpl extends BaseGraphVertex {
 
     private static final long serialVersionUID = 1L;

@@ -14,6 +14,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** The network's part of {@link TimeReverseVertex}. */
+// DL4J\'s BaseGraphVertex declares setInputs(INDArray[]) for GraphVertex\'s setInputs(INDArray...).
+@SuppressWarnings("overrides")
 public class TimeReverseVertexImpl extends BaseGraphVertex {
 
     private static final long serialVersionUID = 1L;

@@ -27,10 +27,10 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Adam;
-import org.recurrent4j.arch.CellType;
 import org.recurrent4j.arch.SequenceClassifier;
 import org.recurrent4j.checkpoint.Checkpoint;
 import org.recurrent4j.checkpoint.CheckpointStore;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.spark.SparkTrainingConf;
 import org.recurrent4j.spark.data.LabelLayout;
 import org.recurrent4j.spark.data.SparkLabelledText;
@@ -325,7 +325,7 @@ public final class SentimentJob implements Callable<Integer> {
         java.util.Arrays.fill(sizes, hidden);
         ComputationGraph net = new ComputationGraph(new SequenceClassifier()
                 .tokens(vocabularySize, embedding)
-                .cell(CellType.GRU)
+                .cell(CellTypes.GRU)
                 .hidden(sizes)
                 .bidirectional(Bidirectional.Mode.CONCAT)
                 .classes(labels.size())

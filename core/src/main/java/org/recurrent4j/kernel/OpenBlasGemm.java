@@ -1,0 +1,71 @@
+package org.recurrent4j.kernel;
+
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemm;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
+
+/**
+ * The direct path's GEMM: straight into OpenBLAS (the BLAS that ND4J's CPU backend itself calls) at
+ * pointers into host memory, so a recurrent step's product costs the product and not the creation
+ * of ND4J views and ops around it. The only class of recurrent4j that names OpenBLAS; {@link
+ * KernelPath} loads it only when the direct path is chosen.
+ */
+final class OpenBlasGemm implements GemmKernel {
+
+    @Override
+    public void gemm(
+            boolean transA,
+            boolean transB,
+            int m,
+            int n,
+            int k,
+            double alpha,
+            NativeArray a,
+            long aOffset,
+            int lda,
+            NativeArray b,
+            long bOffset,
+            int ldb,
+            double beta,
+            NativeArray c,
+            long cOffset,
+            int ldc) {
+        int ta = transA ? CblasTrans : CblasNoTrans;
+        int tb = transB ? CblasTrans : CblasNoTrans;
+        if (c instanceof NativeArray.Floats fc) {
+            cblas_sgemm(
+                    CblasRowMajor,
+                    ta,
+                    tb,
+                    m,
+                    n,
+                    k,
+                    (float) alpha,
+                    ((NativeArray.Floats) a).at(aOffset),
+                    lda,
+                    ((NativeArray.Floats) b).at(bOffset),
+                    ldb,
+                    (float) beta,
+                    fc.at(cOffset),
+                    ldc);
+        } else {
+            cblas_dgemm(
+                    CblasRowMajor,
+                    ta,
+                    tb,
+                    m,
+                    n,
+                    k,
+                    alpha,
+                    ((NativeArray.Doubles) a).at(aOffset),
+                    lda,
+                    ((NativeArray.Doubles) b).at(bOffset),
+                    ldb,
+                    beta,
+                    ((NativeArray.Doubles) c).at(cOffset),
+                    ldc);
+        }
+    }
+}

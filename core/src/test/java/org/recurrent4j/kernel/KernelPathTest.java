@@ -1,0 +1,157 @@
+package org.recurrent4j.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The two kernel paths: the portable GEMM computes what OpenBLAS computes for every transpose,
+ * offset, leading dimension, alpha and beta the cells use; each path hands out its own element
+ * access; and no class but the direct GEMM names OpenBLAS, so the portable path never loads it.
+ */
+class KernelPathTest {
+
+    @AfterEach
+    void backToTheAutomaticPath() {
+        KernelPath.use(KernelPath.automatic());
+    }
+
+    @Test
+    void onTheCpuBackendTheDirectPathIsChosen() {
+        assertTrue(KernelPath.directAvailable());
+        assertEquals(KernelPath.DIRECT, KernelPath.automatic());
+    }
+
+    @Test
+    void eachPathHandsOutItsOwnElementAccess() {
+        for (KernelPath path : KernelPath.values()) {
+            KernelPath.use(path);
+            for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+                NativeArray a =
+                        NativeArray.of(Nd4j.createFromArray(1.0, 2.0, 3.0).castTo(type));
+                assertTrue(a.accessFor(path), path + " " + type);
+                a.add(1, 0.5);
+                a.set(2, -1.0);
+                assertEquals(2.5, a.get(1), 0.0);
+                assertEquals(-1.0, a.array().getDouble(2), 0.0, "writes reach the ND4J array");
+            }
+        }
+        KernelPath.use(KernelPath.PORTABLE);
+        assertInstanceOf(NativeArray.Portable.class, NativeArray.of(Nd4j.zeros(DataType.FLOAT, 2)));
+    }
+
+    /** A buffer handed out on one path is re-wrapped for the other after a switch (same memory). */
+    @Test
+    void workBuffersFollowASwitch() {
+        Buffers buffers = new Buffers(BufferPool.SHARED, "test");
+        try {
+            KernelPath.use(KernelPath.DIRECT);
+            NativeArray direct = buffers.get("a", DataType.DOUBLE, 2, 3);
+            direct.set(4, 7.0);
+            KernelPath.use(KernelPath.PORTABLE);
+            NativeArray portable = buffers.get("a", DataType.DOUBLE, 2, 3);
+            assertTrue(portable.accessFor(KernelPath.PORTABLE));
+            assertEquals(7.0, portable.get(4), 0.0);
+        } finally {
+            buffers.release();
+        }
+    }
+
+    @Test
+    void portableGemmEqualsOpenBlas() {
+        Random random = new Random(1);
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            for (boolean transA : new boolean[] {false, true}) {
+                for (boolean transB : new boolean[] {false, true}) {
+                    for (double[] ab : new double[][] {{1.0, 0.0}, {1.0, 1.0}, {-0.5, 2.0}}) {
+                        int m = 3 + random.nextInt(4);
+                        int n = 2 + random.nextInt(5);
+                        int k = 1 + random.nextInt(6);
+                        // Operands at offsets in larger arrays, with padded rows (as a step of [rows, T, B]).
+                        int lda = (transA ? m : k) + 3;
+                        int ldb = (transB ? k : n) + 2;
+                        int ldc = n + 4;
+                        long aOff = 5;
+                        long bOff = 1;
+                        long cOff = 7;
+                        double[] aData = randoms(random, aOff + (long) lda * (transA ? k : m));
+                        double[] bData = randoms(random, bOff + (long) ldb * (transB ? n : k));
+                        double[] cData = randoms(random, cOff + (long) ldc * m);
+                        double[][] results = new double[2][];
+                        for (KernelPath path : KernelPath.values()) {
+                            KernelPath.use(path);
+                            NativeArray a =
+                                    NativeArray.of(Nd4j.createFromArray(aData).castTo(type));
+                            NativeArray b =
+                                    NativeArray.of(Nd4j.createFromArray(bData).castTo(type));
+                            NativeArray c =
+                                    NativeArray.of(Nd4j.createFromArray(cData).castTo(type));
+                            Blas.gemm(transA, transB, m, n, k, ab[0], a, aOff, lda, b, bOff, ldb, ab[1], c, cOff, ldc);
+                            results[path.ordinal()] =
+                                    c.array().castTo(DataType.DOUBLE).toDoubleVector();
+                        }
+                        String what =
+                                type + " transA " + transA + " transB " + transB + " alpha " + ab[0] + " beta " + ab[1];
+                        double tolerance = type == DataType.FLOAT ? 1e-5 : 1e-13;
+                        for (int i = 0; i < cData.length; i++) {
+                            assertEquals(results[0][i], results[1][i], tolerance, what + " at " + i);
+                        }
+                        // Outside C's rows nothing was written.
+                        assertEquals((float) cData[0], (float) results[1][0], 0.0, what);
+                    }
+                }
+            }
+        }
+    }
+
+    private static double[] randoms(Random random, long length) {
+        double[] values = new double[Math.toIntExact(length)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextDouble() * 2 - 1;
+        }
+        return values;
+    }
+
+    /**
+     * Only the direct GEMM's class file names OpenBLAS: every other class of recurrent4j, the
+     * portable path's included, loads without it (the JVM loads a class named in a method only
+     * when that code runs).
+     */
+    @Test
+    void onlyTheDirectGemmNamesOpenBlas() throws IOException, URISyntaxException {
+        Path classes = Path.of(KernelPath.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
+        List<String> naming = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(classes)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    String bytes = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+                    if (bytes.contains("org/bytedeco/openblas")) {
+                        naming.add(classes.relativize(file).toString());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of("org/recurrent4j/kernel/OpenBlasGemm.class"), naming);
+        assertFalse(naming.isEmpty());
+    }
+}
