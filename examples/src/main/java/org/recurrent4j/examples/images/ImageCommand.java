@@ -11,22 +11,19 @@ import picocli.CommandLine.Spec;
 /**
  * {@code recurrent4j image}: recurrent networks over images. {@code image train} trains a 2-D-RNN
  * classifier on a folder of labelled images, MNIST's IDX files or MNIST itself; {@code image
- * predict} labels image files with it; {@code image caption} trains a captioner (a 2-D-RNN encoder,
- * a recurrent decoder) on generated scenes and scores it on scenes never seen in training.
+ * predict} labels image files with it.
  *
  * <pre>
  * ./recurrent4j image train --images photos/ --epochs 20 --out runs/image
  * ./recurrent4j image predict --model runs/image cat.png
- * ./recurrent4j image caption --steps 3000 --out runs/caption
  * </pre>
  */
 @Command(
         name = "image",
         description = {
-            "Recurrent networks over images: 'train' a 2-D-RNN classifier, 'predict' labels with it, 'caption'"
-                    + " trains an image captioner on generated scenes."
+            "Recurrent networks over images: 'train' a 2-D-RNN classifier, 'predict' labels image files with it."
         },
-        subcommands = {ImageTrainCommand.class, ImagePredictCommand.class, CaptionCommand.class})
+        subcommands = {ImageTrainCommand.class, ImagePredictCommand.class})
 public final class ImageCommand implements Callable<Integer> {
 
     @Spec
@@ -39,6 +36,6 @@ public final class ImageCommand implements Callable<Integer> {
     public Integer call() {
         throw new ParameterException(
                 spec.commandLine(),
-                "missing subcommand: train, predict or caption (recurrent4j image --help lists what they do)");
+                "missing subcommand: train or predict (recurrent4j image --help lists what they do)");
     }
 }
