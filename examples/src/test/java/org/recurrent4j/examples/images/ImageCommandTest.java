@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -198,6 +200,90 @@ class ImageCommandTest {
         assertOneLineError(run("image", "predict", "--model", out.toString(), missing.toString()), missing.toString());
         assertOneLineError(
                 run("image", "predict", "--model", dir.resolve("nothing").toString(), files[0].toString()), "--model");
+    }
+
+    /**
+     * MNIST's four IDX files in {@code dir}, holding {@code train} and {@code test} bars of each
+     * class (labels 0, 1, 2 for {@link #CLASSES}); the test images gzipped, as MNIST ships them.
+     */
+    static Path idx(Path dir, int train, int test) throws IOException {
+        Files.createDirectories(dir);
+        Random random = new Random(7);
+        for (int part = 0; part < 2; part++) {
+            int perClass = part == 0 ? train : test;
+            int n = perClass * CLASSES.size();
+            ByteArrayOutputStream images = new ByteArrayOutputStream();
+            DataOutputStream imageData = new DataOutputStream(images);
+            imageData.writeInt(0x0803);
+            imageData.writeInt(n);
+            imageData.writeInt(SIZE);
+            imageData.writeInt(SIZE);
+            ByteArrayOutputStream labels = new ByteArrayOutputStream();
+            DataOutputStream labelData = new DataOutputStream(labels);
+            labelData.writeInt(0x0801);
+            labelData.writeInt(n);
+            for (int i = 0; i < n; i++) {
+                int label = i % CLASSES.size();
+                BufferedImage bar = bar(CLASSES.get(label), SIZE, random);
+                for (int y = 0; y < SIZE; y++) {
+                    for (int x = 0; x < SIZE; x++) {
+                        imageData.writeByte(bar.getRaster().getSample(x, y, 0));
+                    }
+                }
+                labelData.writeByte(label);
+            }
+            String imagesName = ImageData.IDX_NAMES.get(2 * part);
+            String labelsName = ImageData.IDX_NAMES.get(2 * part + 1);
+            if (part == 0) {
+                Files.write(dir.resolve(imagesName), images.toByteArray());
+                Files.write(dir.resolve(labelsName), labels.toByteArray());
+            } else {
+                gzip(dir.resolve(imagesName + ".gz"), images.toByteArray());
+                gzip(dir.resolve(labelsName + ".gz"), labels.toByteArray());
+            }
+        }
+        return dir;
+    }
+
+    private static void gzip(Path file, byte[] bytes) throws IOException {
+        try (GZIPOutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write(bytes);
+        }
+    }
+
+    @Test
+    void trainReadsMnistsIdxFiles(@TempDir Path dir) throws Exception {
+        Path files = idx(dir.resolve("idx"), 10, 5);
+        Path out = dir.resolve("model");
+        Run r = run(
+                "image",
+                "train",
+                "--idx",
+                files.toString(),
+                "--test-limit",
+                "9",
+                "--hidden",
+                "4",
+                "--epochs",
+                "1",
+                "--quiet",
+                "--out",
+                out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("30 training and 9 test images of 8×8 (grey), 3 classes [0, 1, 2]"), r.out());
+        assertEquals(List.of("0", "1", "2"), ImageModel.load(out).classes());
+
+        Files.delete(files.resolve(ImageData.IDX_NAMES.get(1)));
+        assertOneLineError(
+                run(
+                        "image",
+                        "train",
+                        "--idx",
+                        files.toString(),
+                        "--out",
+                        dir.resolve("other").toString()),
+                "--idx",
+                "no " + ImageData.IDX_NAMES.get(1));
     }
 
     @Test
