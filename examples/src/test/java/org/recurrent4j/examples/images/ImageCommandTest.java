@@ -295,6 +295,13 @@ class ImageCommandTest {
                 "--images",
                 missing.toAbsolutePath().toString());
         assertOneLineError(run("image", "train", "--out", out.toString()), "no images", "--images DIR");
+        assertOneLineError(
+                run("image", "train", "--dataset", "cifar", "--out", out.toString()),
+                "unknown data set \"cifar\"",
+                "--images DIR");
+        assertOneLineError(
+                run("image", "train", "--images", dir.toString(), "--idx", dir.toString(), "--out", out.toString()),
+                "give one of");
 
         Path mixed = bars(dir.resolve("mixed"), 3, 1);
         Path odd = mixed.resolve("vertical").resolve("odd.png");
