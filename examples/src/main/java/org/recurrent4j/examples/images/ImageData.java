@@ -50,6 +50,10 @@ final class ImageData {
             throw new UsageException(
                     "--test-images goes with --images (the IDX files and MNIST have their own test" + " part)");
         }
+        if (o.testImages != null && o.spec.commandLine().getParseResult().hasMatchedOption("--test-share")) {
+            throw new UsageException("--test-share holds images of --images out for testing; with --test-images the"
+                    + " test images are those: give one of them");
+        }
         if (o.channels != ImageFolder.Channels.GREY && o.images == null) {
             throw new UsageException("--channels applies to --images; IDX files and MNIST have one grey channel");
         }

@@ -302,6 +302,20 @@ class ImageCommandTest {
         assertOneLineError(
                 run("image", "train", "--images", dir.toString(), "--idx", dir.toString(), "--out", out.toString()),
                 "give one of");
+        assertOneLineError(
+                run(
+                        "image",
+                        "train",
+                        "--images",
+                        dir.toString(),
+                        "--test-images",
+                        dir.toString(),
+                        "--test-share",
+                        "0.3",
+                        "--out",
+                        out.toString()),
+                "--test-share",
+                "--test-images");
 
         Path mixed = bars(dir.resolve("mixed"), 3, 1);
         Path odd = mixed.resolve("vertical").resolve("odd.png");
