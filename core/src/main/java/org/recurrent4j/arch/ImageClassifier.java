@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -64,6 +65,8 @@ public final class ImageClassifier {
     private double dropout;
     private IWeightInit weightInit = new WeightInitXavier();
     private IUpdater updater = new Adam(1e-3);
+    private GradientNormalization clipping = GradientNormalization.None;
+    private double clippingThreshold;
     private long seed = 42;
     private DataType dataType = DataType.FLOAT;
 
@@ -135,6 +138,13 @@ public final class ImageClassifier {
         return this;
     }
 
+    /** Gradient clipping, e.g. {@code (ClipL2PerLayer, 1.0)}, as in the sequence builders (default none). */
+    public ImageClassifier gradientClipping(GradientNormalization how, double threshold) {
+        this.clipping = how;
+        this.clippingThreshold = threshold;
+        return this;
+    }
+
     public ImageClassifier seed(long seed) {
         this.seed = seed;
         return this;
@@ -161,13 +171,16 @@ public final class ImageClassifier {
         }
         Objects.requireNonNull(cell, "cell");
         Objects.requireNonNull(pooling, "pooling");
-        GraphBuilder g = new NeuralNetConfiguration.Builder()
+        Objects.requireNonNull(clipping, "clipping");
+        NeuralNetConfiguration.Builder global = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(dataType)
                 .weightInit(weightInit)
-                .updater(updater)
-                .graphBuilder()
-                .addInputs(IMAGE);
+                .updater(updater);
+        if (clipping != GradientNormalization.None) {
+            global.gradientNormalization(clipping).gradientNormalizationThreshold(clippingThreshold);
+        }
+        GraphBuilder g = global.graphBuilder().addInputs(IMAGE);
         String previous = IMAGE;
         for (int i = 0; i < hidden.length; i++) {
             Layer cellLayer = cell.layer(1, hidden[i]);

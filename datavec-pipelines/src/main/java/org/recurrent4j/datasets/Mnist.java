@@ -78,6 +78,11 @@ public final class Mnist {
         }
     }
 
+    /** The folder the four files are kept in (the data cache's {@code mnist}, or that of {@link #cache}). */
+    public Path directory() {
+        return files.get(TRAIN_IMAGES).directory();
+    }
+
     /** Downloads the four files from this folder instead (a mirror, a local server, a {@code file:} URL). */
     public Mnist source(URI folder) {
         files.forEach((name, f) -> f.source(folder.resolve(name)));

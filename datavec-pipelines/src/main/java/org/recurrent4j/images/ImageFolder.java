@@ -120,6 +120,24 @@ public final class ImageFolder {
                 images, labels.stream().mapToInt(Integer::intValue).toArray(), classes);
     }
 
+    /**
+     * One image file as {@code [C, H, W]} (float32, values in [0, 1]), read as {@link #read} reads
+     * each file of a label folder: to classify an image with a network trained on a folder.
+     *
+     * @throws IOException if the file is missing or {@code javax.imageio} cannot decode it
+     */
+    public INDArray image(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": no such image file");
+        }
+        BufferedImage image = ImageIO.read(file.toFile());
+        if (image == null) {
+            throw new IOException(file + ": not an image javax.imageio can read (PNG, JPEG, GIF or BMP)");
+        }
+        int c = channels == Channels.RGB ? 3 : 1;
+        return Nd4j.create(values(image), new long[] {c, image.getHeight(), image.getWidth()}, DataType.FLOAT);
+    }
+
     /** The pixels as {@code [C, H, W]} in C order. */
     private float[] values(BufferedImage image) {
         int h = image.getHeight();

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.recurrent4j.examples.charrnn.CharRnnCommand;
 import org.recurrent4j.examples.cli.CommandLines;
 import org.recurrent4j.examples.cli.HelpOption;
+import org.recurrent4j.examples.images.ImageCommand;
 import org.recurrent4j.examples.interop.ImportCommand;
 import org.recurrent4j.examples.jshell.NotebookCommand;
 import org.recurrent4j.examples.longrange.LongRangeStudyCommand;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Spec;
             SentimentCommand.class,
             Seq2SeqCommand.class,
             TimeSeriesCommand.class,
+            ImageCommand.class,
             TreeInductionCommand.class,
             LongRangeStudyCommand.class,
             ImportCommand.class,

@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.recurrent4j.checkpoint.Checkpoint;
+import org.recurrent4j.conf.CellType;
+import org.recurrent4j.conf.CellTypes;
 import org.recurrent4j.examples.cli.UsageException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -203,6 +205,9 @@ public final class RunSettings {
             return Path.of(text);
         } else if (type.isEnum()) {
             return enumValue(type, text);
+        } else if (type == CellType.class) {
+            // As --cell reads it: the built-ins and every registered cell type, by id.
+            return CellTypes.named(text);
         }
         throw new IllegalStateException(
                 "option " + option.longestName() + " of type " + type.getName() + " cannot be read from a checkpoint");
@@ -230,6 +235,9 @@ public final class RunSettings {
     private static String text(Object value) {
         if (value instanceof Enum<?> constant) {
             return constant.name();
+        }
+        if (value instanceof CellType cell) {
+            return cell.id();
         }
         if (value instanceof Path path) {
             return path.toAbsolutePath().normalize().toString();
