@@ -38,6 +38,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.recurrent4j.arch.EncoderDecoder;
+import org.recurrent4j.arch.ImageClassifier;
 import org.recurrent4j.arch.OneToMany;
 import org.recurrent4j.arch.SequenceClassifier;
 import org.recurrent4j.arch.SequenceLabeler;
@@ -47,6 +48,7 @@ import org.recurrent4j.conf.Gru;
 import org.recurrent4j.conf.Lstm;
 import org.recurrent4j.conf.OnLstm;
 import org.recurrent4j.conf.Qrnn;
+import org.recurrent4j.conf.Recurrent2d;
 import org.recurrent4j.conf.Rnn;
 import org.recurrent4j.conf.Sru;
 import org.recurrent4j.text.LabelledTextFiles;
@@ -114,6 +116,14 @@ class ConfigurationSerializationTest {
                 .bidirectional(Bidirectional.Mode.CONCAT)
                 .context(EncoderDecoder.Context.INITIAL_STATE)
                 .attention(true)
+                .build());
+        graphs.add(new ImageClassifier()
+                .image(4, 4, 2)
+                .cell(CellTypes.GRU)
+                .hidden(3)
+                .composition(Recurrent2d.Composition.RENET)
+                .patchSize(2)
+                .classes(2)
                 .build());
         return graphs;
     }
@@ -205,6 +215,7 @@ class ConfigurationSerializationTest {
             case OneToMany.STEPS -> Nd4j.rand(DataType.FLOAT, 2, 2, 4);
             case EncoderDecoder.SOURCE -> Nd4j.rand(DataType.FLOAT, 2, 5, 4);
             case EncoderDecoder.TARGET -> Nd4j.rand(DataType.FLOAT, 2, 6, 3);
+            case ImageClassifier.IMAGE -> Nd4j.rand(DataType.FLOAT, 2, 2, 4, 4);
             default -> conf.toJson().contains("EmbeddingSequenceLayer")
                     ? Nd4j.createFromArray(new float[][][] {{{1, 2, 3, 4}}, {{5, 6, 7, 8}}})
                     : Nd4j.rand(DataType.FLOAT, 2, 3, 4);

@@ -97,7 +97,8 @@ public final class TimeSeriesExample {
         System.out.printf(
                 "%d training series, %d test series, 60 steps each%n", train.numExamples(), test.numExamples());
 
-        DataSetIterator trainBatches = new ListDataSetIterator<>(train.batchBy(32));
+        // One list element per batch: without the 1, ListDataSetIterator merges 5 of them into one.
+        DataSetIterator trainBatches = new ListDataSetIterator<>(train.batchBy(32), 1);
         NormalizerStandardize normalizer = SeriesNormalization.standardize(trainBatches, false);
         trainBatches.setPreProcessor(normalizer);
         normalizer.transform(test);

@@ -134,7 +134,7 @@ final class SeriesClassification {
                 "model: %d %s%s layer(s) of %d -> softmax at the last step, %,d parameters%n",
                 o.layers,
                 o.bidirectional ? "bidirectional " : "",
-                o.network.cell(),
+                o.network.cell().id(),
                 o.network.hidden(),
                 net.numParams());
         double untrained = Double.NaN;

@@ -153,7 +153,7 @@ final class SeriesForecasting {
         ComputationGraph net = run.computationGraph();
         out.printf(
                 "model: %d %s layer(s) of %d -> %d linear output(s) at every step, %,d parameters%n",
-                o.layers, o.network.cell(), o.network.hidden(), o.horizon, net.numParams());
+                o.layers, o.network.cell().id(), o.network.hidden(), o.horizon, net.numParams());
 
         Scores naive = naive(test);
         Scores untrained = null;

@@ -53,7 +53,13 @@ class NotebooksTest {
     @Test
     void theNotebooksAreThere() {
         assertEquals(
-                List.of("rnn-over-images", "rnn-step-by-hand", "sample-char-rnn", "structures", "vanishing-gradients"),
+                List.of(
+                        "rnn-over-images",
+                        "rnn-step-by-hand",
+                        "sample-char-rnn",
+                        "structures",
+                        "training-run",
+                        "vanishing-gradients"),
                 NotebookCommand.names(NOTEBOOKS));
     }
 

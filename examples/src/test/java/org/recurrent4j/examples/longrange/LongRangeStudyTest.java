@@ -106,7 +106,7 @@ class LongRangeStudyTest {
         assertMessage("unknown task 'adding'", "--tasks", "adding");
         assertMessage("unknown task 'sorting-100'", "--tasks", "adding-50,sorting-100");
         assertMessage(
-                "unknown cell 'transformer'; cells: [rnn, lstm, gru, qrnn, sru, onlstm]",
+                "unknown cell 'transformer'; known cells: rnn, lstm, gru, qrnn, sru, onlstm",
                 "--cells",
                 "lstm,transformer");
         StudyOptions full = parse("--tasks", "adding-200", "--cells", "gru", "--steps", "50");
