@@ -23,7 +23,9 @@ class KerasFileFuzzTest {
         return ByteDamage.some();
     }
 
-    @Property(tries = 40)
+    // A fixed seed: the damage is random, but a build must not pass or fail by chance; this seed's
+    // files include both outcomes (FileFuzz wants at least 5% of each). Remove it to explore others.
+    @Property(tries = 40, seed = "-5706593810837665227")
     void sequentialModel(@ForAll("damage") List<ByteDamage> damage) throws IOException {
         byte[] bytes = Files.readAllBytes(Fixtures.path("keras/seq_lstm_stack_dense.h5"));
         Path file = FileFuzz.write("model.h5", ByteDamage.applyAll(bytes, damage));

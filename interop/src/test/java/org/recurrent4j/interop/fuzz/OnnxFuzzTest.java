@@ -19,7 +19,9 @@ class OnnxFuzzTest {
         return ByteDamage.some();
     }
 
-    @Property(tries = 60)
+    // A fixed seed: the damage is random, but a build must not pass or fail by chance; this seed's
+    // files include both outcomes (FileFuzz wants at least 5% of each). Remove it to explore others.
+    @Property(tries = 60, seed = "-8349159230113328568")
     void torchExportedModel(@ForAll("damage") List<ByteDamage> damage) throws IOException {
         byte[] bytes = Files.readAllBytes(Fixtures.path("onnx/torch/lstm_2layer_bidirectional_batchfirst.onnx"));
         Path file = FileFuzz.write("model.onnx", ByteDamage.applyAll(bytes, damage));

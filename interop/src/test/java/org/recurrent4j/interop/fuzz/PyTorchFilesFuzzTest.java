@@ -43,17 +43,23 @@ class PyTorchFilesFuzzTest {
         NamedTensors read(Path file) throws IOException;
     }
 
-    @Property(tries = 100)
+    // A fixed seed: the damage is random, but a build must not pass or fail by chance; this seed's
+    // files include both outcomes (FileFuzz wants at least 5% of each). Remove it to explore others.
+    @Property(tries = 100, seed = "-4263457302689796057")
     void torchSave(@ForAll("damage") List<ByteDamage> damage) throws IOException {
         fuzz("lstm_2layer_bidir_batchfirst.pt", damage, TorchCheckpointReader::read);
     }
 
-    @Property(tries = 100)
+    // A fixed seed: the damage is random, but a build must not pass or fail by chance; this seed's
+    // files include both outcomes (FileFuzz wants at least 5% of each). Remove it to explore others.
+    @Property(tries = 100, seed = "-4142377162999148635")
     void npz(@ForAll("damage") List<ByteDamage> damage) throws IOException {
         fuzz("lstm_2layer_bidir_batchfirst.npz", damage, NpzFiles::read);
     }
 
-    @Property(tries = 100)
+    // A fixed seed: the damage is random, but a build must not pass or fail by chance; this seed's
+    // files include both outcomes (FileFuzz wants at least 5% of each). Remove it to explore others.
+    @Property(tries = 100, seed = "-4365193291525263691")
     void safetensors(@ForAll("damage") List<ByteDamage> damage) throws IOException {
         fuzz("lstm_2layer_bidir_batchfirst.safetensors", damage, SafetensorsReader::read);
     }
