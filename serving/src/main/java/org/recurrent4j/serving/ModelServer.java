@@ -297,8 +297,11 @@ public final class ModelServer implements AutoCloseable {
     private void answer(Context ctx, String model, Endpoint endpoint) {
         long start = System.nanoTime();
         int status = 500;
+        // Counted before draining is read, so that close() cannot miss a request admitted just as it begins.
+        inFlight.incrementAndGet();
         if (draining) {
             status = error(ctx, ApiError.unavailable("the server is shutting down"));
+            inFlight.decrementAndGet();
             metrics.request(model, endpoint.action(), status, Duration.ofNanos(System.nanoTime() - start));
             return;
         }
@@ -309,10 +312,10 @@ public final class ModelServer implements AutoCloseable {
                     ctx,
                     ApiError.tooManyRequests(
                             "too many requests in flight (" + limits.maxConcurrent() + "); retry later"));
+            inFlight.decrementAndGet();
             metrics.request(model, endpoint.action(), status, Duration.ofNanos(System.nanoTime() - start));
             return;
         }
-        inFlight.incrementAndGet();
         try {
             JsonRequest request = JsonRequest.parse(body(ctx), limits, endpoint.fields());
             Reply reply = endpoint.handler().handle(request);
@@ -410,13 +413,29 @@ public final class ModelServer implements AutoCloseable {
                 data.path("error").asText("failed"));
     }
 
+    /**
+     * Writes a JSON answer at once instead of leaving it to Javalin for after the handler: {@link #close()}
+     * stops Jetty as soon as no request is in flight, which would cut off an answer still waiting to be
+     * written. Returns the status, or 499 when the client has gone.
+     */
     private static int json(Context ctx, int status, JsonNode body) {
+        byte[] bytes;
         try {
-            ctx.status(status).contentType(JSON_TYPE).result(JsonRequest.JSON.writeValueAsBytes(body));
+            bytes = JsonRequest.JSON.writeValueAsBytes(body);
         } catch (IOException e) {
             throw new IllegalStateException("a JSON answer could not be written", e);
         }
-        return status;
+        ctx.status(status);
+        ctx.res().setContentType(JSON_TYPE);
+        ctx.res().setContentLength(bytes.length);
+        try {
+            OutputStream out = ctx.res().getOutputStream();
+            out.write(bytes);
+            out.flush();
+            return status;
+        } catch (IOException e) {
+            return 499;
+        }
     }
 
     private static int error(Context ctx, ApiError e) {
