@@ -263,11 +263,7 @@ public final class GruCell implements Cell {
             NativeArray dW = s.gradient(CellKeys.RECURRENT_WEIGHT);
             if (resetAfter) {
                 RecurrentProduct.accumulate(s, from, recurrent, 0, 3 * h, s.h, s.stateStride(), dW);
-                double[] dBn = s.rowSums(recurrent, 2 * h, h, from);
-                NativeArray dB = s.gradient(CellKeys.RECURRENT_BIAS);
-                for (int j = 0; j < h; j++) {
-                    dB.add(2 * h + j, dBn[j]);
-                }
+                s.addRowSums(recurrent, 2 * h, h, from, s.gradient(CellKeys.RECURRENT_BIAS), 2 * h);
             } else {
                 RecurrentProduct.accumulate(s, from, s.gatesAndGradients, 0, 2 * h, s.h, s.stateStride(), dW);
                 // The n rows multiplied r_t ⊙ h_{t-1}, a [H, T, B] array: step t is at t·B.

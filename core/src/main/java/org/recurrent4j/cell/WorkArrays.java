@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.recurrent4j.kernel.Blas;
 import org.recurrent4j.kernel.Buffers;
 import org.recurrent4j.kernel.NativeArray;
 
@@ -280,18 +281,42 @@ public final class WorkArrays {
         return mask == null || mask.get(t * batch + b) != 0.0;
     }
 
-    /** {@code Σ_{t ≥ from, b} a[r, t, b]} for rows {@code [first, first + count)} of a {@code [rows, T, B]} array. */
-    public double[] rowSums(NativeArray a, int first, int count, int from) {
-        double[] sums = new double[count];
+    /**
+     * {@code into[at + r] += Σ_{t ≥ from, b} a[first + r, t, b]} for {@code r < count}, rows of a
+     * {@code [rows, T, B]} array: one matrix–vector product with a vector of ones, so that the sums
+     * run in the BLAS on every core rather than in a Java loop on one.
+     */
+    public void addRowSums(NativeArray a, int first, int count, int from, NativeArray into, int at) {
         int n = sequenceStride();
-        for (int r = 0; r < count; r++) {
-            double s = 0;
-            int at = (first + r) * n;
-            for (int k = from * batch; k < n; k++) {
-                s += a.get(at + k);
-            }
-            sums[r] = s;
+        int columns = n - from * batch;
+        if (count == 0 || columns <= 0) {
+            return;
         }
-        return sums;
+        Blas.gemm(
+                false,
+                false,
+                count,
+                1,
+                columns,
+                1.0,
+                a,
+                (long) first * n + (long) from * batch,
+                n,
+                ones(columns),
+                0,
+                1,
+                1.0,
+                into,
+                at,
+                1);
+    }
+
+    /** A vector of {@code n} ones, for sums and broadcasts as matrix products (filled on every call: pooled memory is not kept). */
+    public NativeArray ones(int n) {
+        NativeArray ones = buffers.get("ones", type, n);
+        for (int i = 0; i < n; i++) {
+            ones.set(i, 1.0);
+        }
+        return ones;
     }
 }

@@ -35,13 +35,47 @@ final class InputProjector {
         this.history = width - 1;
     }
 
-    /** Computes {@code s.gatesAndGradients}: the window products and every bias term. */
+    /**
+     * Computes {@code s.gatesAndGradients}: every bias term, then the window products accumulated
+     * onto it. The biases start the pre-activations as one rank-1 product {@code b · 1ᵀ}, so that
+     * the whole projection runs in the BLAS on every core.
+     */
     void forward(WorkArrays s, Map<String, INDArray> params, NativeArray wIh) {
         planWindows(s);
         int rows = s.rows;
         int nIn = s.nIn;
         int columns = s.steps * s.batch;
         int ldw = width * nIn;
+        boolean biased = !projection.biases().isEmpty();
+        if (biased) {
+            NativeArray bias = s.buffer("projection.bias", rows);
+            for (int i = 0; i < rows; i++) {
+                bias.set(i, 0.0);
+            }
+            for (InputProjection.BiasTerm term : projection.biases()) {
+                double[] values = params.get(term.key()).toDoubleVector();
+                for (int i = 0; i < term.rows(); i++) {
+                    bias.add(term.firstRow() + i, values[i]);
+                }
+            }
+            Blas.gemm(
+                    false,
+                    false,
+                    rows,
+                    columns,
+                    1,
+                    1.0,
+                    bias,
+                    0,
+                    1,
+                    s.ones(columns),
+                    0,
+                    columns,
+                    0.0,
+                    s.gatesAndGradients,
+                    0,
+                    columns);
+        }
         for (int j = 0; j < width; j++) {
             int lag = history - j;
             NativeArray in = lag == 0 || sources == null ? s.x : lagged(s, lag);
@@ -60,20 +94,10 @@ final class InputProjector {
                     in,
                     inOffset,
                     ld,
-                    j == 0 ? 0.0 : 1.0,
+                    biased || j > 0 ? 1.0 : 0.0,
                     s.gatesAndGradients,
                     0,
                     columns);
-        }
-        for (InputProjection.BiasTerm term : projection.biases()) {
-            double[] bias = params.get(term.key()).toDoubleVector();
-            for (int i = 0; i < term.rows(); i++) {
-                int at = (term.firstRow() + i) * columns;
-                double v = bias[i];
-                for (int k = 0; k < columns; k++) {
-                    s.gatesAndGradients.add(at + k, v);
-                }
-            }
         }
     }
 
@@ -169,11 +193,7 @@ final class InputProjector {
                     width * nIn);
         }
         for (InputProjection.BiasTerm term : projection.biases()) {
-            double[] sums = s.rowSums(s.gatesAndGradients, term.firstRow(), term.rows(), from);
-            NativeArray g = s.gradient(term.key());
-            for (int i = 0; i < sums.length; i++) {
-                g.add(i, sums[i]);
-            }
+            s.addRowSums(s.gatesAndGradients, term.firstRow(), term.rows(), from, s.gradient(term.key()), 0);
         }
     }
 
