@@ -23,9 +23,9 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.Reverse;
 import org.nd4j.linalg.factory.Nd4j;
 import org.recurrent4j.conf.Recurrent2d;
+import org.recurrent4j.kernel.NativeArray;
 import org.recurrent4j.params.Recurrent2dParamInitializer;
 
 /**
@@ -252,10 +252,24 @@ public class Recurrent2dLayer extends AbstractLayer<Recurrent2d> {
                 : s.reshape('c', b, cols, depth, rows).permute(0, 2, 3, 1);
     }
 
-    private static INDArray reverseSteps(INDArray sequences) {
-        INDArray out = Nd4j.createUninitialized(sequences.dataType(), sequences.shape(), 'c');
-        Nd4j.exec(new Reverse(sequences.dup('c'), out, 2));
-        return out;
+    /**
+     * The sequences {@code [N, D, T]} with their steps in reverse order. Copied element by element:
+     * ND4J 1.0.0-M2.1's {@code Reverse} op leaks native memory on every call (several times the
+     * array's size, never freed), which grew a training run by gigabytes.
+     */
+    static INDArray reverseSteps(INDArray sequences) {
+        NativeArray in = NativeArray.of(sequences);
+        INDArray reversed = Nd4j.createUninitialized(sequences.dataType(), sequences.shape(), 'c');
+        NativeArray out = NativeArray.of(reversed);
+        int steps = (int) sequences.size(2);
+        int rows = Math.toIntExact(sequences.length() / Math.max(1, steps));
+        for (int r = 0; r < rows; r++) {
+            int row = r * steps;
+            for (int t = 0; t < steps; t++) {
+                out.set(row + t, in.get(row + steps - 1 - t));
+            }
+        }
+        return reversed;
     }
 
     private INDArray merge(INDArray... directions) {
