@@ -28,7 +28,9 @@ import org.recurrent4j.seq2seq.HeldOutSplit;
  *
  * <p>Colours: red, green, blue, yellow; shapes: circle, square, triangle; 288 scenes in all. Each
  * shape fills a {@code 5×5} box placed at a random offset inside its half of a {@code 16×16}
- * canvas (RGB in [0, 1], black background), so the same scene is drawn many ways. The held-out
+ * canvas (RGB in [0, 1], black background), the two boxes at most {@value #MAX_SHIFT} pixels apart
+ * across the relation's axis ({@link #render}), so the same scene is drawn many ways and no drawing
+ * is ambiguous. The held-out
  * split is by scene ({@link HeldOutSplit} over the caption's tokens): a held-out scene's exact
  * combination of colours, shapes and relation never appears in training, though each word does.
  *
@@ -49,6 +51,8 @@ public final class ShapeScenes {
     public static final int SIZE = 16;
     /** The side of a shape's box in pixels. */
     public static final int SHAPE = 5;
+    /** How far the two shapes may be apart across the relation's axis, in pixels. */
+    public static final int MAX_SHIFT = 2;
 
     /** The colours, in token order. */
     public enum Colour {
@@ -214,15 +218,27 @@ public final class ShapeScenes {
         return pool.get(random.nextInt(pool.size()));
     }
 
-    /** The scene drawn as an image {@code [3, 16, 16]}, each shape at a random offset in its half. */
+    /**
+     * The scene drawn as an image {@code [3, 16, 16]}: along the relation's axis (down for {@code
+     * above}, right for {@code left of}) shape 1 at a random offset in the first half and shape 2 in
+     * the second; across it, shape 1 anywhere and shape 2 at most {@link #MAX_SHIFT} pixels from it.
+     * So the shapes are always at least {@code SHAPE} pixels apart along the axis and at most {@code
+     * MAX_SHIFT} across it, and no drawing of an {@code above} scene could pass for a {@code left of}
+     * one: the caption is a function of the image.
+     */
     public INDArray render(Scene scene, Random random) {
         INDArray image = Nd4j.zeros(DataType.FLOAT, 3, SIZE, SIZE);
         int half = SIZE / 2;
         int slack = half - SHAPE;
+        int lastOffset = SIZE - SHAPE;
+        int across1 = random.nextInt(lastOffset + 1);
+        int across2 = Math.max(0, Math.min(lastOffset, across1 + random.nextInt(2 * MAX_SHIFT + 1) - MAX_SHIFT));
         boolean vertical = scene.relation() == Relation.ABOVE;
         for (int which = 0; which < 2; which++) {
-            int y = random.nextInt(vertical ? slack + 1 : SIZE - SHAPE + 1) + (vertical ? which * half : 0);
-            int x = random.nextInt(vertical ? SIZE - SHAPE + 1 : slack + 1) + (vertical ? 0 : which * half);
+            int along = random.nextInt(slack + 1) + which * half;
+            int across = which == 0 ? across1 : across2;
+            int y = vertical ? along : across;
+            int x = vertical ? across : along;
             Shape shape = which == 0 ? scene.shape1() : scene.shape2();
             float[] rgb = (which == 0 ? scene.colour1() : scene.colour2()).rgb();
             for (int dy = 0; dy < SHAPE; dy++) {

@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -140,6 +141,52 @@ class ImageDataTest {
                 batch.getLabels(0).shape());
         assertEquals(1.0, batch.getFeatures(1).getDouble(0, ShapeScenes.START, 0));
         assertEquals(1.0, batch.getLabels(0).getDouble(0, ShapeScenes.END, 7));
+    }
+
+    /**
+     * Every drawing shows its relation and no other: the shapes' boxes are at least a box apart
+     * along the relation's axis and at most {@code MAX_SHIFT} pixels across it. (Drawn with each
+     * shape anywhere in its half, a fifth of the drawings could pass for the other relation.)
+     */
+    @Test
+    void everyDrawingShowsItsRelationAndNoOther() {
+        ShapeScenes scenes = new ShapeScenes(HeldOutSplit.of(0.2));
+        Random random = new Random(12);
+        for (int i = 0; i < 400; i++) {
+            ShapeScenes.Scene scene =
+                    ShapeScenes.all().get(random.nextInt(ShapeScenes.all().size()));
+            if (scene.colour1() == scene.colour2()) {
+                continue;
+            }
+            INDArray image = scenes.render(scene, random);
+            int[] box1 = box(image, scene.colour1().rgb());
+            int[] box2 = box(image, scene.colour2().rgb());
+            int along = scene.relation() == ShapeScenes.Relation.ABOVE ? 0 : 1;
+            int across = 1 - along;
+            assertTrue(
+                    box2[along] - box1[along] >= ShapeScenes.SHAPE,
+                    scene + " drawn at " + Arrays.toString(box1) + " and " + Arrays.toString(box2));
+            assertTrue(
+                    Math.abs(box2[across] - box1[across]) <= ShapeScenes.MAX_SHIFT + ShapeScenes.SHAPE / 2,
+                    scene + " drawn at " + Arrays.toString(box1) + " and " + Arrays.toString(box2));
+        }
+    }
+
+    /** The top row and left column of the pixels of one colour. */
+    private static int[] box(INDArray image, float[] rgb) {
+        int top = Integer.MAX_VALUE;
+        int left = Integer.MAX_VALUE;
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                if (image.getFloat(0, y, x) == rgb[0]
+                        && image.getFloat(1, y, x) == rgb[1]
+                        && image.getFloat(2, y, x) == rgb[2]) {
+                    top = Math.min(top, y);
+                    left = Math.min(left, x);
+                }
+            }
+        }
+        return new int[] {top, left};
     }
 
     @Test

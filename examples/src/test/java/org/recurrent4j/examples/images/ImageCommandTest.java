@@ -336,7 +336,7 @@ class ImageCommandTest {
         Files.move(bars.resolve("vertical"), one.resolve("vertical"));
         assertOneLineError(
                 run("image", "train", "--images", one.toString(), "--out", out.toString()), "one class only");
-        assertOneLineError(run("image"), "missing subcommand", "train or predict");
+        assertOneLineError(run("image"), "missing subcommand", "train, predict, caption or describe");
         assertFalse(Files.exists(out), "a refused run writes nothing");
     }
 }

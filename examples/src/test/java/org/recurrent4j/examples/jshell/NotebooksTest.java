@@ -54,6 +54,7 @@ class NotebooksTest {
     void theNotebooksAreThere() {
         assertEquals(
                 List.of(
+                        "image-captioning",
                         "rnn-over-images",
                         "rnn-step-by-hand",
                         "sample-char-rnn",
