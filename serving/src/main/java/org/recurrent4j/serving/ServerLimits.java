@@ -1,6 +1,7 @@
 package org.recurrent4j.serving;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * What the server accepts and how much work it holds at once. Every limit has a default and is
@@ -89,195 +90,105 @@ public record ServerLimits(
     }
 
     public ServerLimits withMaxBodyBytes(int value) {
-        return new ServerLimits(
-                value,
-                maxTextLength,
-                maxTexts,
-                maxTokens,
-                maxSeriesLength,
-                maxBeam,
-                maxConcurrent,
-                queueLength,
-                queueTimeout,
-                maxBatch,
-                workers,
-                shutdownTimeout);
+        return changed(v -> v.maxBodyBytes = value);
     }
 
     public ServerLimits withMaxTextLength(int value) {
-        return new ServerLimits(
-                maxBodyBytes,
-                value,
-                maxTexts,
-                maxTokens,
-                maxSeriesLength,
-                maxBeam,
-                maxConcurrent,
-                queueLength,
-                queueTimeout,
-                maxBatch,
-                workers,
-                shutdownTimeout);
+        return changed(v -> v.maxTextLength = value);
     }
 
     public ServerLimits withMaxTexts(int value) {
-        return new ServerLimits(
-                maxBodyBytes,
-                maxTextLength,
-                value,
-                maxTokens,
-                maxSeriesLength,
-                maxBeam,
-                maxConcurrent,
-                queueLength,
-                queueTimeout,
-                maxBatch,
-                workers,
-                shutdownTimeout);
+        return changed(v -> v.maxTexts = value);
     }
 
     public ServerLimits withMaxTokens(int value) {
-        return new ServerLimits(
-                maxBodyBytes,
-                maxTextLength,
-                maxTexts,
-                value,
-                maxSeriesLength,
-                maxBeam,
-                maxConcurrent,
-                queueLength,
-                queueTimeout,
-                maxBatch,
-                workers,
-                shutdownTimeout);
+        return changed(v -> v.maxTokens = value);
     }
 
     public ServerLimits withMaxSeriesLength(int value) {
-        return new ServerLimits(
-                maxBodyBytes,
-                maxTextLength,
-                maxTexts,
-                maxTokens,
-                value,
-                maxBeam,
-                maxConcurrent,
-                queueLength,
-                queueTimeout,
-                maxBatch,
-                workers,
-                shutdownTimeout);
+        return changed(v -> v.maxSeriesLength = value);
     }
 
     public ServerLimits withMaxBeam(int value) {
-        return new ServerLimits(
-                maxBodyBytes,
-                maxTextLength,
-                maxTexts,
-                maxTokens,
-                maxSeriesLength,
-                value,
-                maxConcurrent,
-                queueLength,
-                queueTimeout,
-                maxBatch,
-                workers,
-                shutdownTimeout);
+        return changed(v -> v.maxBeam = value);
     }
 
     public ServerLimits withMaxConcurrent(int value) {
-        return new ServerLimits(
-                maxBodyBytes,
-                maxTextLength,
-                maxTexts,
-                maxTokens,
-                maxSeriesLength,
-                maxBeam,
-                value,
-                queueLength,
-                queueTimeout,
-                maxBatch,
-                workers,
-                shutdownTimeout);
+        return changed(v -> v.maxConcurrent = value);
     }
 
     public ServerLimits withQueueLength(int value) {
-        return new ServerLimits(
-                maxBodyBytes,
-                maxTextLength,
-                maxTexts,
-                maxTokens,
-                maxSeriesLength,
-                maxBeam,
-                maxConcurrent,
-                value,
-                queueTimeout,
-                maxBatch,
-                workers,
-                shutdownTimeout);
+        return changed(v -> v.queueLength = value);
     }
 
     public ServerLimits withQueueTimeout(Duration value) {
-        return new ServerLimits(
-                maxBodyBytes,
-                maxTextLength,
-                maxTexts,
-                maxTokens,
-                maxSeriesLength,
-                maxBeam,
-                maxConcurrent,
-                queueLength,
-                value,
-                maxBatch,
-                workers,
-                shutdownTimeout);
+        return changed(v -> v.queueTimeout = value);
     }
 
     public ServerLimits withMaxBatch(int value) {
-        return new ServerLimits(
-                maxBodyBytes,
-                maxTextLength,
-                maxTexts,
-                maxTokens,
-                maxSeriesLength,
-                maxBeam,
-                maxConcurrent,
-                queueLength,
-                queueTimeout,
-                value,
-                workers,
-                shutdownTimeout);
+        return changed(v -> v.maxBatch = value);
     }
 
     public ServerLimits withWorkers(int value) {
-        return new ServerLimits(
-                maxBodyBytes,
-                maxTextLength,
-                maxTexts,
-                maxTokens,
-                maxSeriesLength,
-                maxBeam,
-                maxConcurrent,
-                queueLength,
-                queueTimeout,
-                maxBatch,
-                value,
-                shutdownTimeout);
+        return changed(v -> v.workers = value);
     }
 
     public ServerLimits withShutdownTimeout(Duration value) {
-        return new ServerLimits(
-                maxBodyBytes,
-                maxTextLength,
-                maxTexts,
-                maxTokens,
-                maxSeriesLength,
-                maxBeam,
-                maxConcurrent,
-                queueLength,
-                queueTimeout,
-                maxBatch,
-                workers,
-                value);
+        return changed(v -> v.shutdownTimeout = value);
+    }
+
+    /** These limits with {@code change} applied to a copy of their values. */
+    private ServerLimits changed(Consumer<Values> change) {
+        Values values = new Values(this);
+        change.accept(values);
+        return values.limits();
+    }
+
+    /** The limits' values, to change one of them. */
+    private static final class Values {
+        int maxBodyBytes;
+        int maxTextLength;
+        int maxTexts;
+        int maxTokens;
+        int maxSeriesLength;
+        int maxBeam;
+        int maxConcurrent;
+        int queueLength;
+        Duration queueTimeout;
+        int maxBatch;
+        int workers;
+        Duration shutdownTimeout;
+
+        Values(ServerLimits limits) {
+            maxBodyBytes = limits.maxBodyBytes;
+            maxTextLength = limits.maxTextLength;
+            maxTexts = limits.maxTexts;
+            maxTokens = limits.maxTokens;
+            maxSeriesLength = limits.maxSeriesLength;
+            maxBeam = limits.maxBeam;
+            maxConcurrent = limits.maxConcurrent;
+            queueLength = limits.queueLength;
+            queueTimeout = limits.queueTimeout;
+            maxBatch = limits.maxBatch;
+            workers = limits.workers;
+            shutdownTimeout = limits.shutdownTimeout;
+        }
+
+        ServerLimits limits() {
+            return new ServerLimits(
+                    maxBodyBytes,
+                    maxTextLength,
+                    maxTexts,
+                    maxTokens,
+                    maxSeriesLength,
+                    maxBeam,
+                    maxConcurrent,
+                    queueLength,
+                    queueTimeout,
+                    maxBatch,
+                    workers,
+                    shutdownTimeout);
+        }
     }
 
     private static void positive(String name, int value) {

@@ -226,9 +226,6 @@ final class CaptionTraining {
     /** Fixed drawings of held-out scenes, scored in batches. */
     record HeldOutScenes(List<ShapeScenes.Scene> scenes, INDArray images) {
 
-        /** Images captioned together: the decoder runs them (and their beams) as one batch. */
-        private static final int BATCH = 64;
-
         static HeldOutScenes draw(ShapeScenes scenes, int count, long seed) {
             Random random = new Random(seed);
             List<ShapeScenes.Scene> drawn = new ArrayList<>(count);

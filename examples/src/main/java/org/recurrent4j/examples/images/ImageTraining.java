@@ -25,12 +25,12 @@ import org.recurrent4j.examples.cli.RunFailedException;
 import org.recurrent4j.examples.cli.UsageException;
 import org.recurrent4j.examples.diagnostics.CurvesChart;
 import org.recurrent4j.examples.training.CommandRun;
+import org.recurrent4j.examples.training.EpochReport;
 import org.recurrent4j.images.LabelledImages;
 import org.recurrent4j.training.EpochSource;
 import org.recurrent4j.training.Interval;
 import org.recurrent4j.training.LearningCurves;
 import org.recurrent4j.training.Metric;
-import org.recurrent4j.training.RunListener;
 import org.recurrent4j.training.RunResult;
 import org.recurrent4j.training.TrainingRun;
 
@@ -103,20 +103,7 @@ final class ImageTraining {
                 .learningRate(command.schedule(o.rateDecay, o.training.learningRate()))
                 .evaluate(Interval.epochs(1), loss, accuracy)
                 .listener(progress)
-                .listener(new RunListener() {
-                    @Override
-                    public void measured(Measurement m) {
-                        if (m.step() > 0 && (m.epoch() % o.reportEvery == 0 || m.epoch() == o.epochs)) {
-                            out.printf(
-                                    "epoch %3d  %d:%02d  test loss %.4f  test accuracy %.4f%n",
-                                    m.epoch(),
-                                    m.elapsed().toMinutes(),
-                                    m.elapsed().toSecondsPart(),
-                                    m.values().get("test_loss"),
-                                    m.values().get("test_accuracy"));
-                        }
-                    }
-                });
+                .listener(new EpochReport(out, o.reportEvery, o.epochs));
         TrainingRun run = command.build(builder, o.checkpoints, o.out.directory());
         ComputationGraph net = run.computationGraph();
         out.printf(
