@@ -131,7 +131,10 @@ public final class OnLstmCell implements Cell {
         OnLstmSteps(Map<String, INDArray> params, WorkArrays s) {
             h = s.hidden;
             n = chunks(h);
-            whh = RecurrentProduct.of(params, CellKeys.RECURRENT_WEIGHT, s);
+            // DropConnect masks or scales the weights it multiplies: a copy, not the parameters.
+            whh = dropConnect > 0
+                    ? RecurrentProduct.ofCopy(params, CellKeys.RECURRENT_WEIGHT, s)
+                    : RecurrentProduct.of(params, CellKeys.RECURRENT_WEIGHT, s);
             NativeArray w = whh.weights();
             if (s.training && dropConnect > 0) {
                 weightMask = s.buffer("onlstm.dropConnect", w.array().shape());

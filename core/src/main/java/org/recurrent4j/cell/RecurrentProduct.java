@@ -44,17 +44,27 @@ public final class RecurrentProduct {
     }
 
     /**
-     * The product with the parameter {@code key} ({@code [rows, H]}), copied into a buffer reused
-     * across passes.
+     * The product with the parameter {@code key} ({@code [rows, H]}), read in place (a C-order view
+     * of the network's parameters): no copy per call, which at one step per call (sampling,
+     * decoding) costs more than the product.
      */
     public static RecurrentProduct of(Map<String, INDArray> params, String key, WorkArrays s) {
-        INDArray w = params.get(key);
-        NativeArray dense = s.buffer("weights." + key, w.shape());
-        dense.array().assign(w);
-        return new RecurrentProduct(dense, (int) w.size(0));
+        INDArray w = params.get(key).castTo(s.type);
+        return new RecurrentProduct(NativeArray.of(w), (int) w.size(0));
     }
 
-    /** The dense copy of the weights. */
+    /**
+     * The product with a copy of the parameter {@code key} ({@code [rows, H]}) in a buffer reused
+     * across passes, for a cell that changes the weights it multiplies (DropConnect's mask).
+     */
+    public static RecurrentProduct ofCopy(Map<String, INDArray> params, String key, WorkArrays s) {
+        INDArray w = params.get(key);
+        NativeArray copy = s.buffer("weights." + key, w.shape());
+        copy.array().assign(w);
+        return new RecurrentProduct(copy, (int) w.size(0));
+    }
+
+    /** The weights. */
     public NativeArray weights() {
         return weights;
     }

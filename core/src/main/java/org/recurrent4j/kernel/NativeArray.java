@@ -34,18 +34,44 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
     }
 
     /**
-     * Wraps a dense array that owns its memory from offset 0 in C order; any other array (a view,
-     * F order) is copied first, so writes then go to the copy.
+     * Wraps an array in C order: a dense array that owns its memory from offset 0, or, on the
+     * direct path, a view of a contiguous run of memory (such as a layer's weights in the network's
+     * flattened parameters), read and written in place. Any other array (F order, strided views) is
+     * copied first, so writes then go to the copy.
      */
     public static NativeArray of(INDArray array) {
-        INDArray dense = array;
-        if (array.isView()
-                || array.ordering() != 'c'
-                || array.offset() != 0
-                || array.data().length() != array.length()) {
-            dense = array.dup('c');
+        if (!array.isView()
+                && array.ordering() == 'c'
+                && array.offset() == 0
+                && array.data().length() == array.length()) {
+            return over(array.data(), array);
         }
+        if (KernelPath.active() == KernelPath.DIRECT && contiguous(array)) {
+            return switch (array.dataType()) {
+                case FLOAT -> new Floats(array);
+                case DOUBLE -> new Doubles(array);
+                default -> over(array.data(), array);
+            };
+        }
+        INDArray dense = array.dup('c');
         return over(dense.data(), dense);
+    }
+
+    /** Whether the array's elements are one C-order run of memory with no gaps. */
+    private static boolean contiguous(INDArray array) {
+        if (array.ordering() != 'c' || array.isEmpty() || array.length() > Integer.MAX_VALUE) {
+            return false;
+        }
+        long[] shape = array.shape();
+        long[] strides = array.stride();
+        long expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && strides[i] != expected) {
+                return false;
+            }
+            expected *= shape[i];
+        }
+        return true;
     }
 
     /**
@@ -79,7 +105,8 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
     }
 
     /**
-     * An ND4J view of this array's memory with any C-order-compatible geometry (no copy), e.g. the
+     * An ND4J view of this array's memory with any C-order-compatible geometry (no copy), for the
+     * work buffers (not for a view wrapped in place by {@link #of}), e.g. the
      * steps {@code 1..T} of a {@code [H, T+1, B]} state array. Built directly from the buffer,
      * because ND4J 1.0.0-M2.1's {@code get(interval(..), ...)} on some views returns an empty array.
      */
@@ -123,6 +150,17 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
             this.pointer = (FloatPointer) data.addressPointer();
         }
 
+        /**
+         * A view in place. Its buffer's address pointer starts at the view (its NIO buffer does not,
+         * for views of views): the elements are read through that pointer.
+         */
+        private Floats(INDArray view) {
+            super(view);
+            long n = view.length();
+            this.pointer = new FloatPointer((FloatPointer) view.data().addressPointer());
+            this.buffer = new FloatPointer(pointer).capacity(n).limit(n).asBuffer();
+        }
+
         @Override
         public double get(int i) {
             return buffer.get(i);
@@ -151,6 +189,14 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
             super(array);
             this.buffer = data.asNioDouble();
             this.pointer = (DoublePointer) data.addressPointer();
+        }
+
+        /** A view in place, read through its buffer's address pointer (see {@link Floats}). */
+        private Doubles(INDArray view) {
+            super(view);
+            long n = view.length();
+            this.pointer = new DoublePointer((DoublePointer) view.data().addressPointer());
+            this.buffer = new DoublePointer(pointer).capacity(n).limit(n).asBuffer();
         }
 
         @Override

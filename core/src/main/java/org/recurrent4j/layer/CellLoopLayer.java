@@ -378,8 +378,8 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
                 params.put(key, getParamWithNoise(key, training, workspaceMgr));
             }
             INDArray wIhParam = params.get(CellKeys.INPUT_WEIGHT);
-            pass.wIh = buffers.get("Wih", dataType, wIhParam.shape());
-            pass.wIh.array().assign(wIhParam);
+            // Read in place (a C-order view of the parameters), not copied on every call.
+            pass.wIh = NativeArray.of(wIhParam.castTo(dataType));
             pass.projector = new InputProjector(l.projection());
             pass.projector.forward(s, params, pass.wIh);
             setInitialStates(s, start);
