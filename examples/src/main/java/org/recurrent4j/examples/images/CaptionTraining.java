@@ -23,7 +23,7 @@ import org.recurrent4j.images.ShapeScenes;
 import org.recurrent4j.io.AtomicFile;
 import org.recurrent4j.io.ModelFile;
 import org.recurrent4j.seq2seq.HeldOutSplit;
-import org.recurrent4j.training.BatchSource;
+import org.recurrent4j.training.ChunkedBatchSource;
 import org.recurrent4j.training.DataFingerprint;
 import org.recurrent4j.training.Interval;
 import org.recurrent4j.training.LearningCurves;
@@ -65,7 +65,15 @@ final class CaptionTraining {
                 "heldout_exact_match", Metric.Goal.MAXIMIZE, net -> test.exactMatch((ComputationGraph) net, 1));
         ProgressBarListener progress = new ProgressBarListener("image caption", o.training.progressBar());
         TrainingRun.Builder builder = command.builder(this::captioner)
-                .data(new Chunks(scenes))
+                // Chunks of --report-every steps, each from its own seed: a resumed run jumps to its chunk.
+                .data(new ChunkedBatchSource<MultiDataSet>(
+                        o.reportEvery,
+                        chunk -> new SceneCaptions(
+                                scenes,
+                                HeldOutSplit.Part.TRAINING,
+                                o.training.batch(),
+                                o.reportEvery,
+                                o.seed.seed() * 1_000_003L + chunk)))
                 .steps(o.steps)
                 .evaluate(Interval.steps(o.reportEvery), exactMatch)
                 .measureAtStart(false)
@@ -141,43 +149,6 @@ final class CaptionTraining {
         }
         net.init();
         return net;
-    }
-
-    /**
-     * The training batches: chunks of {@code --report-every} steps, each drawn from its own seed, so
-     * that a resumed run jumps to its chunk and skips only inside it.
-     */
-    private final class Chunks implements BatchSource<MultiDataSet> {
-        private final ShapeScenes scenes;
-        private int chunk;
-        private SceneCaptions batches;
-
-        Chunks(ShapeScenes scenes) {
-            this.scenes = scenes;
-        }
-
-        @Override
-        public MultiDataSet next() {
-            if (batches == null || !batches.hasNext()) {
-                chunk++;
-                batches = new SceneCaptions(
-                        scenes,
-                        HeldOutSplit.Part.TRAINING,
-                        o.training.batch(),
-                        o.reportEvery,
-                        o.seed.seed() * 1_000_003L + chunk - 1);
-            }
-            return batches.next();
-        }
-
-        @Override
-        public void skip(long steps) {
-            chunk = (int) (steps / o.reportEvery);
-            batches = null;
-            for (long i = 0; i < steps % o.reportEvery; i++) {
-                next();
-            }
-        }
     }
 
     /** Saves the graph, its curves and {@code --samples} held-out scenes as PNGs with their captions. */

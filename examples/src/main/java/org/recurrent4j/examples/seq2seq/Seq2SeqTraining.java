@@ -29,7 +29,7 @@ import org.recurrent4j.seq2seq.SequencePair;
 import org.recurrent4j.seq2seq.SequencePairIterator;
 import org.recurrent4j.seq2seq.TokenEncoding;
 import org.recurrent4j.synthetic.PairTask;
-import org.recurrent4j.training.BatchSource;
+import org.recurrent4j.training.ChunkedBatchSource;
 import org.recurrent4j.training.DataFingerprint;
 import org.recurrent4j.training.Interval;
 import org.recurrent4j.training.LearningCurves;
@@ -79,7 +79,15 @@ final class Seq2SeqTraining {
         });
         ProgressBarListener progress = new ProgressBarListener("seq2seq", o.training.progressBar());
         TrainingRun.Builder builder = command.builder(() -> built(task, cell))
-                .data(new Chunks(task))
+                // Chunks of --report-every steps, each from its own seed: a resumed run jumps to its chunk.
+                .data(new ChunkedBatchSource<MultiDataSet>(
+                        o.reportEvery,
+                        chunk -> iterator(
+                                task,
+                                o.training.batch(),
+                                o.reportEvery,
+                                o.seed.seed() * 1_000_003L + chunk,
+                                HeldOutSplit.Part.TRAINING)))
                 .steps(o.steps)
                 .evaluate(Interval.steps(o.reportEvery), exactMatch)
                 .measureAtStart(false)
@@ -135,43 +143,6 @@ final class Seq2SeqTraining {
                 example.toText(task.sourceAlphabet(), task.targetAlphabet()),
                 decode(finalDecoder, task, example.source(), 1));
         return new Trained(net, task, result.curves());
-    }
-
-    /**
-     * The training batches: chunks of {@code --report-every} steps, each drawn from its own seed, so a
-     * resumed run jumps to its chunk and skips only inside it.
-     */
-    private final class Chunks implements BatchSource<MultiDataSet> {
-        private final PairTask task;
-        private int chunk;
-        private SequencePairIterator batches;
-
-        Chunks(PairTask task) {
-            this.task = task;
-        }
-
-        @Override
-        public MultiDataSet next() {
-            if (batches == null || !batches.hasNext()) {
-                chunk++;
-                batches = iterator(
-                        task,
-                        o.training.batch(),
-                        o.reportEvery,
-                        o.seed.seed() * 1_000_003L + chunk - 1,
-                        HeldOutSplit.Part.TRAINING);
-            }
-            return batches.next();
-        }
-
-        @Override
-        public void skip(long steps) {
-            chunk = (int) (steps / o.reportEvery);
-            batches = null;
-            for (long i = 0; i < steps % o.reportEvery; i++) {
-                next();
-            }
-        }
     }
 
     private ComputationGraph built(PairTask task, CellType cell) throws UsageException {
