@@ -96,7 +96,7 @@ public final class GruCell implements Cell {
         GruSteps(Map<String, INDArray> params, WorkArrays s) {
             int h = s.hidden;
             whh = RecurrentProduct.of(params, CellKeys.RECURRENT_WEIGHT, s);
-            bHn = Arrays.copyOfRange(params.get(CellKeys.RECURRENT_BIAS).toDoubleVector(), 2 * h, 3 * h);
+            bHn = Arrays.copyOfRange(NativeArray.values(params.get(CellKeys.RECURRENT_BIAS)), 2 * h, 3 * h);
             recurrent = s.sequenceBuffer(resetAfter ? "gru.Whh h" : "gru.r*h", resetAfter ? 3 * h : h);
             dResetState = resetAfter ? null : s.buffer("gru.dRh", h, s.batch);
         }

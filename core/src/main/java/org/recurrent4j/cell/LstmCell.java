@@ -128,7 +128,7 @@ public final class LstmCell implements Cell {
             whh = RecurrentProduct.of(params, CellKeys.RECURRENT_WEIGHT, s);
             int h = s.hidden;
             if (peephole) {
-                double[] peep = params.get(CellKeys.PEEPHOLE).toDoubleVector();
+                double[] peep = NativeArray.values(params.get(CellKeys.PEEPHOLE));
                 wCi = Arrays.copyOfRange(peep, 0, h);
                 wCf = coupled ? new double[h] : Arrays.copyOfRange(peep, h, 2 * h);
                 wCo = Arrays.copyOfRange(peep, coupled ? h : 2 * h, coupled ? 2 * h : 3 * h);

@@ -167,7 +167,7 @@ public final class SruCell implements Cell {
             identity = identityHighway(s.nIn, h);
             scale = identity ? highwayScale() : 1.0;
             if (feedback) {
-                double[] v = params.get(FEEDBACK).toDoubleVector();
+                double[] v = NativeArray.values(params.get(FEEDBACK));
                 vf = Arrays.copyOfRange(v, 0, h);
                 vr = Arrays.copyOfRange(v, h, 2 * h);
             } else {

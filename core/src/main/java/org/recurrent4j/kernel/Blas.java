@@ -8,7 +8,9 @@ package org.recurrent4j.kernel;
  * its offset with the given leading dimension (row stride). It runs on the {@link KernelPath}
  * chosen for the process: OpenBLAS at pointers into host memory (the direct path, ND4J's CPU
  * backend), or ND4J's own {@code Nd4j.gemm} on views (the portable path, any backend). A call costs
- * one field read on top of the product.
+ * one field read on top of the product. Inside a {@link CoreScope} (every pass of the recurrent
+ * layers), a product of at least {@value #SPLIT_WORK} multiply–adds is split into one block of
+ * rows (or of columns, when C is wider than tall) per core, each a single-threaded product.
  *
  * <pre>{@code
  * // a_t[rows, B] += W[rows, H] · h_{t−1}[H, B], both steps of [·, T(+1), B] arrays
@@ -17,6 +19,12 @@ package org.recurrent4j.kernel;
  * }</pre>
  */
 public final class Blas {
+
+    /**
+     * Below this many multiply–adds ({@code m·n·k}) a product inside a {@link CoreScope} runs on
+     * the calling thread: handing half of it to another core costs more than it saves.
+     */
+    static final long SPLIT_WORK = 1L << 17;
 
     private Blas() {}
 
@@ -38,6 +46,51 @@ public final class Blas {
             NativeArray c,
             long cOffset,
             int ldc) {
-        KernelPath.gemm().gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        GemmKernel kernel = KernelPath.gemm();
+        if ((long) m * n * k < SPLIT_WORK || !kernel.splits() || !CoreScope.active()) {
+            kernel.gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        } else if (m >= n) {
+            // Blocks of rows of C: rows of A (columns of its stored transpose).
+            RowParallel.split(
+                    m,
+                    (from, to) -> kernel.gemm(
+                            transA,
+                            transB,
+                            to - from,
+                            n,
+                            k,
+                            alpha,
+                            a,
+                            aOffset + (transA ? from : (long) from * lda),
+                            lda,
+                            b,
+                            bOffset,
+                            ldb,
+                            beta,
+                            c,
+                            cOffset + (long) from * ldc,
+                            ldc));
+        } else {
+            // Blocks of columns of C: columns of B (rows of its stored transpose).
+            RowParallel.split(
+                    n,
+                    (from, to) -> kernel.gemm(
+                            transA,
+                            transB,
+                            m,
+                            to - from,
+                            k,
+                            alpha,
+                            a,
+                            aOffset,
+                            lda,
+                            b,
+                            bOffset + (transB ? (long) from * ldb : from),
+                            ldb,
+                            beta,
+                            c,
+                            cOffset + from,
+                            ldc));
+        }
     }
 }

@@ -1,6 +1,7 @@
 package org.recurrent4j.kernel;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataBuffer;
@@ -41,6 +42,8 @@ public final class BufferPool {
         final long capacity;
         final DataType type;
         private long idleSince;
+        /** The last view handed out, kept because creating one costs an ND4J array (tens of µs). */
+        private NativeArray view;
 
         private Block(INDArray owner) {
             this.owner = owner;
@@ -51,6 +54,16 @@ public final class BufferPool {
 
         long bytes() {
             return capacity * type.width();
+        }
+
+        /** The block's first {@code prod(shape)} elements as a C-order array of that shape. */
+        NativeArray view(long[] shape) {
+            NativeArray last = view;
+            if (last == null || !Arrays.equals(last.array().shape(), shape) || !last.accessFor(KernelPath.active())) {
+                last = NativeArray.over(data, shape);
+                view = last;
+            }
+            return last;
         }
     }
 

@@ -56,16 +56,14 @@ public final class Buffers {
         checkSize(name, type, shape, elements);
         Held h = held.get(name);
         if (h != null && h.block.type == type && h.block.capacity >= elements) {
-            if (!Arrays.equals(h.view.array().shape(), shape) || !h.view.accessFor(KernelPath.active())) {
-                h.view = NativeArray.over(h.block.data, shape);
-            }
+            h.view = h.block.view(shape);
             return h.view;
         }
         if (h != null) {
             pool.release(h.block);
         }
         BufferPool.Block block = pool.acquire(type, elements);
-        Held fresh = new Held(block, NativeArray.over(block.data, shape));
+        Held fresh = new Held(block, block.view(shape));
         held.put(name, fresh);
         return fresh.view;
     }

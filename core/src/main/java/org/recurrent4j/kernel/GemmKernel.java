@@ -26,4 +26,18 @@ interface GemmKernel {
             NativeArray c,
             long cOffset,
             int ldc);
+
+    /**
+     * Sets how many threads the kernel's own BLAS may use for one product: 1 inside a {@link
+     * CoreScope}, 0 for the BLAS's own setting. A kernel without threads of its own ignores it.
+     */
+    default void threads(int count) {}
+
+    /**
+     * Whether {@link Blas#gemm} may split this kernel's products over the cores inside a {@link
+     * CoreScope}: only where {@link #threads} makes each part single-threaded.
+     */
+    default boolean splits() {
+        return false;
+    }
 }

@@ -57,6 +57,20 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
         return over(dense.data(), dense);
     }
 
+    /**
+     * The elements of an array in C order, as doubles: for a layer's parameters, read in place (on
+     * the direct path) rather than through ND4J's {@code toDoubleVector}, which copies the array into
+     * a new one first.
+     */
+    public static double[] values(INDArray array) {
+        NativeArray a = of(array);
+        double[] values = new double[Math.toIntExact(a.length())];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = a.get(i);
+        }
+        return values;
+    }
+
     /** Whether the array's elements are one C-order run of memory with no gaps. */
     private static boolean contiguous(INDArray array) {
         if (array.ordering() != 'c' || array.isEmpty() || array.length() > Integer.MAX_VALUE) {
@@ -134,6 +148,14 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
 
     /** {@code this[i] += value}. */
     public abstract void add(int i, double value);
+
+    /** Sets {@code count} elements from {@code from} to {@code value}. */
+    public void fill(long from, int count, double value) {
+        int start = Math.toIntExact(from);
+        for (int i = start; i < start + count; i++) {
+            set(i, value);
+        }
+    }
 
     /** Sets every element to zero. */
     public void clear() {

@@ -6,6 +6,10 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemm;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.openblas.presets.openblas_nolapack;
+
 /**
  * The direct path's GEMM: straight into OpenBLAS (the BLAS that ND4J's CPU backend itself calls) at
  * pointers into host memory, so a recurrent step's product costs the product and not the creation
@@ -13,6 +17,41 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
  * KernelPath} loads it only when the direct path is chosen.
  */
 final class OpenBlasGemm implements GemmKernel {
+
+    /**
+     * OpenBLAS's {@code openblas_set_num_threads}, called through its address: the presets'
+     * {@code blas_set_num_threads} looks up four symbols on every call (about 200 µs here), this
+     * costs a native call (tens of ns).
+     */
+    private static final class SetThreads extends openblas_nolapack.SetNumThreads {
+        SetThreads(Pointer function) {
+            super();
+            put(function);
+        }
+    }
+
+    private final SetThreads setThreads;
+    private final int ownThreads;
+
+    OpenBlasGemm() {
+        Loader.load(openblas_nolapack.class);
+        Pointer function = Loader.addressof("openblas_set_num_threads");
+        this.setThreads = function == null || function.isNull() ? null : new SetThreads(function);
+        int configured = openblas_nolapack.blas_get_num_threads();
+        this.ownThreads = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
+    }
+
+    @Override
+    public boolean splits() {
+        return setThreads != null;
+    }
+
+    @Override
+    public void threads(int count) {
+        if (setThreads != null) {
+            setThreads.call(count > 0 ? count : ownThreads);
+        }
+    }
 
     @Override
     public void gemm(

@@ -30,8 +30,21 @@ public final class RowParallel {
      * @param columns the elements per row, to judge whether splitting pays
      */
     public static void run(int rows, long columns, Rows body) {
+        if (rows * columns < MIN_ELEMENTS) {
+            body.run(0, rows);
+            return;
+        }
+        split(rows, body);
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, rows)} in one contiguous chunk per core, whatever the size;
+     * on the calling thread alone when it is itself one of the pool's workers (a loop inside a
+     * chunk of another), where waiting on the pool would only queue behind the outer loop.
+     */
+    static void split(int rows, Rows body) {
         int chunks = Math.min(THREADS, rows);
-        if (chunks < 2 || rows * columns < MIN_ELEMENTS) {
+        if (chunks < 2 || ForkJoinTask.inForkJoinPool()) {
             body.run(0, rows);
             return;
         }

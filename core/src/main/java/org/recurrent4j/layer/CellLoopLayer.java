@@ -28,6 +28,7 @@ import org.recurrent4j.cell.WorkArrays;
 import org.recurrent4j.conf.RecurrentCellLayer;
 import org.recurrent4j.kernel.BufferPool;
 import org.recurrent4j.kernel.Buffers;
+import org.recurrent4j.kernel.CoreScope;
 import org.recurrent4j.kernel.NativeArray;
 import org.recurrent4j.kernel.RowParallel;
 
@@ -112,6 +113,9 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
     private transient ForwardRecord lastForward;
     private transient Start lastStart;
     private transient AtomicReference<Thread> user;
+    /** The pass's hold on the cores (see {@link CoreScope}), from {@link #enter} to {@link #leave}. */
+    private transient CoreScope cores;
+
     private Map<String, INDArray> initialState;
     private Map<String, INDArray> initialStateGradient;
     private boolean recordStateGradients;
@@ -331,9 +335,12 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
                     + "\" starts a pass. A network serves one thread at a time: use one network per thread,"
                     + " or DL4J's ParallelInference / ParallelWrapper, which give each worker its own copy.");
         }
+        cores = CoreScope.open();
     }
 
     private void leave() {
+        cores.close();
+        cores = null;
         user.set(null);
     }
 

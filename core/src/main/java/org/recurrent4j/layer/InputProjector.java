@@ -7,6 +7,7 @@ import org.recurrent4j.cell.InputProjection;
 import org.recurrent4j.cell.WorkArrays;
 import org.recurrent4j.kernel.Blas;
 import org.recurrent4j.kernel.NativeArray;
+import org.recurrent4j.kernel.RowParallel;
 
 /**
  * Computes a cell's {@link InputProjection} for all steps of a pass, its parameter gradients and
@@ -37,8 +38,9 @@ final class InputProjector {
 
     /**
      * Computes {@code s.gatesAndGradients}: every bias term, then the window products accumulated
-     * onto it. The biases start the pre-activations as one rank-1 product {@code b · 1ᵀ}, so that
-     * the whole projection runs in the BLAS on every core.
+     * onto it. The summed biases start the pre-activations, each row filled with its bias on all
+     * cores (a rank-1 product {@code b · 1ᵀ} in the BLAS did the same, at several times the cost:
+     * OpenBLAS packs its operands even for an inner dimension of 1).
      */
     void forward(WorkArrays s, Map<String, INDArray> params, NativeArray wIh) {
         planWindows(s);
@@ -48,33 +50,19 @@ final class InputProjector {
         int ldw = width * nIn;
         boolean biased = !projection.biases().isEmpty();
         if (biased) {
-            NativeArray bias = s.buffer("projection.bias", rows);
-            for (int i = 0; i < rows; i++) {
-                bias.set(i, 0.0);
-            }
+            double[] bias = new double[rows];
             for (InputProjection.BiasTerm term : projection.biases()) {
-                double[] values = params.get(term.key()).toDoubleVector();
+                double[] values = NativeArray.values(params.get(term.key()));
                 for (int i = 0; i < term.rows(); i++) {
-                    bias.add(term.firstRow() + i, values[i]);
+                    bias[term.firstRow() + i] += values[i];
                 }
             }
-            Blas.gemm(
-                    false,
-                    false,
-                    rows,
-                    columns,
-                    1,
-                    1.0,
-                    bias,
-                    0,
-                    1,
-                    s.ones(columns),
-                    0,
-                    columns,
-                    0.0,
-                    s.gatesAndGradients,
-                    0,
-                    columns);
+            NativeArray pre = s.gatesAndGradients;
+            RowParallel.run(rows, columns, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    pre.fill((long) i * columns, columns, bias[i]);
+                }
+            });
         }
         for (int j = 0; j < width; j++) {
             int lag = history - j;
