@@ -71,9 +71,13 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
         return values;
     }
 
-    /** Whether the array's elements are one C-order run of memory with no gaps. */
+    /**
+     * Whether the array's elements, read in C order, are one run of memory with no gaps. Judged by
+     * the strides alone: a vector view (such as a bias in the network's parameters) qualifies
+     * whatever order ND4J calls it.
+     */
     private static boolean contiguous(INDArray array) {
-        if (array.ordering() != 'c' || array.isEmpty() || array.length() > Integer.MAX_VALUE) {
+        if (array.isEmpty() || array.length() > Integer.MAX_VALUE) {
             return false;
         }
         long[] shape = array.shape();
