@@ -68,14 +68,8 @@ public final class BenchmarkReport {
         } else if (a.contains("--long")) {
             report = LongSequenceReport.run();
         } else if (a.contains("--decoding")) {
-            report = DecodingReport.table(new Runner(new OptionsBuilder()
-                            .include(DecodingBenchmark.class.getName() + "\\.")
-                            .forks(2)
+            report = DecodingReport.table(new Runner(DecodingReport.options()
                             .jvmArgsAppend("-Xmx4g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
-                            .warmupIterations(1)
-                            .warmupTime(TimeValue.seconds(5))
-                            .measurementIterations(3)
-                            .measurementTime(TimeValue.seconds(5))
                             .build())
                     .run());
         } else {

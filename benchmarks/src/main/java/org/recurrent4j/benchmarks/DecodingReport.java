@@ -5,11 +5,29 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /** The table of {@link DecodingBenchmark}: per model and number of sources, stepped against recomputed. */
 final class DecodingReport {
 
     private DecodingReport() {}
+
+    /**
+     * The run of {@link DecodingBenchmark}: 2 forks of 6 measured iterations of 3 s. Its calls take
+     * 40 ms to 6 s, so an iteration may be a single call; fewer measurements (the 2 × 3 of earlier
+     * runs) left JMH's 99.9% intervals wider than the means.
+     */
+    static ChainedOptionsBuilder options() {
+        return new OptionsBuilder()
+                .include(DecodingBenchmark.class.getName() + "\\.")
+                .forks(2)
+                .warmupIterations(1)
+                .warmupTime(TimeValue.seconds(3))
+                .measurementIterations(6)
+                .measurementTime(TimeValue.seconds(3));
+    }
 
     static String table(Collection<RunResult> results) {
         Map<String, double[]> rows = new TreeMap<>();

@@ -136,16 +136,8 @@ final class PeerComparison {
             }
         }
         System.err.println("decoding: stepped against recomputed");
-        Collection<RunResult> decoding = new Runner(new OptionsBuilder()
-                        .include(DecodingBenchmark.class.getName())
-                        .forks(1)
-                        .jvmArgsAppend(jvmArgs())
-                        .warmupIterations(1)
-                        .warmupTime(TimeValue.seconds(5))
-                        .measurementIterations(3)
-                        .measurementTime(TimeValue.seconds(5))
-                        .build())
-                .run();
+        Collection<RunResult> decoding =
+                new Runner(DecodingReport.options().jvmArgsAppend(jvmArgs()).build()).run();
         return report(s, shapes, python, decoding);
     }
 
