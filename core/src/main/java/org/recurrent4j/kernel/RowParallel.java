@@ -4,9 +4,9 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 
 /**
- * Runs a loop over independent rows (hidden units) on all cores: with the matrix products already
- * parallel in BLAS, a cell's element-wise loop is what would otherwise run on one core. Small loops
- * run on the calling thread, where splitting costs more than it saves.
+ * Runs a loop over independent rows (hidden units) on all cores: a cell's element-wise loop, and,
+ * inside a {@link CoreScope}, the blocks of {@link Blas#gemm}'s products (one single-threaded product
+ * per core). Small loops run on the calling thread, where splitting costs more than it saves.
  */
 public final class RowParallel {
 

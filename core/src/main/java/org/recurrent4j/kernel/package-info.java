@@ -2,7 +2,8 @@
  * The compute kernels under the recurrent layers: element access to ND4J's memory ({@link
  * org.recurrent4j.kernel.NativeArray}), row-major GEMM at element offsets ({@link
  * org.recurrent4j.kernel.Blas}), a row loop split over the cores ({@link
- * org.recurrent4j.kernel.RowParallel}), reusable work memory ({@link
+ * org.recurrent4j.kernel.RowParallel}), the pass's hold on the cores, in which products are split
+ * over them with single-threaded BLAS ({@link org.recurrent4j.kernel.CoreScope}), reusable work memory ({@link
  * org.recurrent4j.kernel.Buffers}, {@link org.recurrent4j.kernel.BufferPool}) and the choice
  * between the direct (CPU, OpenBLAS) and the portable (any ND4J backend) kernels ({@link
  * org.recurrent4j.kernel.KernelPath}).
@@ -22,7 +23,8 @@
  *       statistics.
  *   <li><b>Internal</b> (used by the loop, {@code org.recurrent4j.layer}; may change without
  *       notice): {@link org.recurrent4j.kernel.Buffers}, {@code NativeArray.of} and {@code
- *       NativeArray.view}, and the GEMM implementations behind {@code Blas}.
+ *       NativeArray.view}, {@link org.recurrent4j.kernel.CoreScope}, and the GEMM implementations
+ *       behind {@code Blas}.
  * </ul>
  *
  * <p>Direct access to memory (NIO views, pointers, OpenBLAS) belongs to the direct path's classes
