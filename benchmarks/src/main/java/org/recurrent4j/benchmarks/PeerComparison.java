@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -132,7 +133,9 @@ final class PeerComparison {
             }
             if (python != null) {
                 System.err.printf("round %d of %d: PyTorch side%n", round, rounds);
-                pytorch(s, python, shapes, repository);
+                pytorch(s, python, shapes, repository, "torch", null);
+                System.err.printf("round %d of %d: PyTorch side, OMP_WAIT_POLICY=PASSIVE%n", round, rounds);
+                pytorch(s, python, shapes, repository, "passive", "PASSIVE");
             }
         }
         System.err.println("decoding: stepped against recomputed");
@@ -220,16 +223,28 @@ final class PeerComparison {
         return null;
     }
 
-    private static void pytorch(Samples s, String python, List<Shape> shapes, Path repository) throws IOException {
+    /**
+     * Runs PyTorch's side once and records its rows under {@code prefix}: with {@code waitPolicy}
+     * null in PyTorch's default environment (no {@code OMP_WAIT_POLICY}, as its users run it), else
+     * with {@code OMP_WAIT_POLICY} set to it. On this 2-core machine the policy changes PyTorch's
+     * times by up to 6x (OpenMP threads spinning while they wait take the cores from the ones working).
+     */
+    private static void pytorch(
+            Samples s, String python, List<Shape> shapes, Path repository, String prefix, String waitPolicy)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 python, repository.resolve("benchmarks/pytorch/compare.py").toString(), "--threads", "2"));
         for (Shape shape : shapes) {
             command.add("--shape");
             command.add(shape.toString());
         }
-        Process p = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        if (waitPolicy == null) {
+            builder.environment().remove("OMP_WAIT_POLICY");
+        } else {
+            builder.environment().put("OMP_WAIT_POLICY", waitPolicy);
+        }
+        Process p = builder.start();
         try (BufferedReader in =
                 new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -240,14 +255,14 @@ final class PeerComparison {
                 }
                 double ms = Double.parseDouble(row.get("ms"));
                 if (row.get("kind").equals("step")) {
-                    s.add("torch|step|" + row.get("cell") + "|" + row.get("hidden"), ms * 1000.0);
+                    s.add(prefix + "|step|" + row.get("cell") + "|" + row.get("hidden"), ms * 1000.0);
                 } else {
                     Shape shape = new Shape(
                             Integer.parseInt(row.get("batch")),
                             Integer.parseInt(row.get("steps")),
                             Integer.parseInt(row.get("nin")),
                             Integer.parseInt(row.get("hidden")));
-                    s.add("torch|" + row.get("kind") + "|" + row.get("cell") + "|" + shape, ms);
+                    s.add(prefix + "|" + row.get("kind") + "|" + row.get("cell") + "|" + shape, ms);
                 }
             }
         }
@@ -277,7 +292,12 @@ final class PeerComparison {
         sb.append(
                 python == null
                         ? "PyTorch's side skipped: python3 -c 'import torch' fails here (apt-get install -y python3-torch)\n"
-                        : "PyTorch: " + python + ", benchmarks/pytorch/compare.py, 2 threads, in the same rounds\n");
+                        : "PyTorch: " + python
+                                + ", benchmarks/pytorch/compare.py, 2 threads, in the same rounds, twice:"
+                                + " in its default environment (\"PyTorch\") and with OMP_WAIT_POLICY=PASSIVE"
+                                + " (\"passive\")\n");
+        sb.append("Ours: OMP_WAIT_POLICY=" + Objects.requireNonNullElse(System.getenv("OMP_WAIT_POLICY"), "(unset)")
+                + " (benchmarks/run and ./recurrent4j set PASSIVE unless it is set)\n");
         for (Shape shape : shapes) {
             sb.append(String.format(
                     Locale.ROOT,
@@ -286,9 +306,10 @@ final class PeerComparison {
                     shape.steps(),
                     shape.nIn(),
                     shape.hidden()));
-            sb.append("| cell | PyTorch's | training ms | PyTorch ms | PyTorch / ours | training % of SGEMM"
-                    + " | inference ms | PyTorch ms | PyTorch / ours |\n");
-            sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+            sb.append("| cell | PyTorch's | training ms | PyTorch ms | PyTorch / ours | passive ms | passive / ours"
+                    + " | training % of SGEMM | inference ms | PyTorch ms | PyTorch / ours | passive ms"
+                    + " | passive / ours |\n");
+            sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
             for (LayerKind kind : OURS) {
                 String ours = "|" + kind.name() + "|" + shape;
                 String theirs = "|" + counterpart(kind) + "|" + shape;
@@ -296,16 +317,20 @@ final class PeerComparison {
                 double trainGflops = 3 * flops / (s.median("ours|training" + ours) * 1e6);
                 sb.append(String.format(
                         Locale.ROOT,
-                        "| %s | %s | %s | %s | %s | %.0f%% | %s | %s | %s |%n",
+                        "| %s | %s | %s | %s | %s | %s | %s | %.0f%% | %s | %s | %s | %s | %s |%n",
                         kind.label(),
                         counterpart(kind).toUpperCase(Locale.ROOT),
                         s.withRange("ours|training" + ours, "%.1f"),
                         s.withRange("torch|training" + theirs, "%.1f"),
                         ratio(s.median("torch|training" + theirs), s.median("ours|training" + ours)),
+                        s.withRange("passive|training" + theirs, "%.1f"),
+                        ratio(s.median("passive|training" + theirs), s.median("ours|training" + ours)),
                         100 * trainGflops / sgemmGflops,
                         s.withRange("ours|inference" + ours, "%.1f"),
                         s.withRange("torch|inference" + theirs, "%.1f"),
-                        ratio(s.median("torch|inference" + theirs), s.median("ours|inference" + ours))));
+                        ratio(s.median("torch|inference" + theirs), s.median("ours|inference" + ours)),
+                        s.withRange("passive|inference" + theirs, "%.1f"),
+                        ratio(s.median("passive|inference" + theirs), s.median("ours|inference" + ours))));
             }
             String lstm = "ours|training|RECURRENT4J_LSTM|" + shape;
             sb.append(String.format(
@@ -319,21 +344,23 @@ final class PeerComparison {
                 Locale.ROOT,
                 "%nPer-token latency at batch 1 (rnnTimeStep and the softmax; nIn %d), µs per token%n%n",
                 StepLatencyBenchmark.N_IN));
-        sb.append("| cell | PyTorch's | H | ours µs | PyTorch µs | PyTorch / ours |\n");
-        sb.append("| --- | --- | ---: | ---: | ---: | ---: |\n");
+        sb.append("| cell | PyTorch's | H | ours µs | PyTorch µs | PyTorch / ours | passive µs | passive / ours |\n");
+        sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (LayerKind kind : OURS) {
             for (String h : List.of("256", "512")) {
                 String ours = "ours|step|" + kind.name() + "|" + h;
-                String theirs = "torch|step|" + counterpart(kind) + "|" + h;
+                String theirs = "|step|" + counterpart(kind) + "|" + h;
                 sb.append(String.format(
                         Locale.ROOT,
-                        "| %s | %s | %s | %s | %s | %s |%n",
+                        "| %s | %s | %s | %s | %s | %s | %s | %s |%n",
                         kind.label(),
                         counterpart(kind).toUpperCase(Locale.ROOT),
                         h,
                         s.withRange(ours, "%.0f"),
-                        s.withRange(theirs, "%.0f"),
-                        ratio(s.median(theirs), s.median(ours))));
+                        s.withRange("torch" + theirs, "%.0f"),
+                        ratio(s.median("torch" + theirs), s.median(ours)),
+                        s.withRange("passive" + theirs, "%.0f"),
+                        ratio(s.median("passive" + theirs), s.median(ours))));
             }
         }
         sb.append(DecodingReport.table(decoding));

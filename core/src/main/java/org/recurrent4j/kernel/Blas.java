@@ -49,47 +49,28 @@ public final class Blas {
         GemmKernel kernel = KernelPath.gemm();
         if ((long) m * n * k < SPLIT_WORK || !kernel.splits() || !CoreScope.active()) {
             kernel.gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
-        } else if (m >= n) {
-            // Blocks of rows of C: rows of A (columns of its stored transpose).
-            RowParallel.split(
-                    m,
-                    (from, to) -> kernel.gemm(
-                            transA,
-                            transB,
-                            to - from,
-                            n,
-                            k,
-                            alpha,
-                            a,
-                            aOffset + (transA ? from : (long) from * lda),
-                            lda,
-                            b,
-                            bOffset,
-                            ldb,
-                            beta,
-                            c,
-                            cOffset + (long) from * ldc,
-                            ldc));
         } else {
-            // Blocks of columns of C: columns of B (rows of its stored transpose).
+            // One block per core: rows of C (rows of A, or columns of its stored transpose) when C
+            // is taller than wide, else columns of C (columns of B, or rows of its stored transpose).
+            boolean byRows = m >= n;
             RowParallel.split(
-                    n,
+                    byRows ? m : n,
                     (from, to) -> kernel.gemm(
                             transA,
                             transB,
-                            m,
-                            to - from,
+                            byRows ? to - from : m,
+                            byRows ? n : to - from,
                             k,
                             alpha,
                             a,
-                            aOffset,
+                            aOffset + (byRows ? (transA ? from : (long) from * lda) : 0),
                             lda,
                             b,
-                            bOffset + (transB ? (long) from * ldb : from),
+                            bOffset + (byRows ? 0 : (transB ? (long) from * ldb : from)),
                             ldb,
                             beta,
                             c,
-                            cOffset + from,
+                            cOffset + (byRows ? (long) from * ldc : from),
                             ldc));
         }
     }

@@ -8,8 +8,8 @@ package org.recurrent4j.kernel;
  * <p>Why: a recurrent pass is a sequence of small products (one per step, {@code [G·H × H] · [H ×
  * B]}) between element-wise loops that already run on every core. OpenBLAS threads each small
  * product itself, and on two cores its threads and the loop's take turns badly: the per-step
- * products of an LSTM at batch 32, H 256 ran 1.4× (H 512: 1.6×) slower so than split into one
- * single-threaded product per core (docs/benchmarks.md). The layers open a scope for each pass; the
+ * products of an LSTM at batch 32, H 256 ran 1.4× (H 512: 1.6×) slower that way than split into
+ * one single-threaded product per core (docs/benchmarks.md). The layers open a scope for each pass; the
  * count of open scopes is process-wide, and OpenBLAS goes back to its thread count when the last
  * one closes, so that other code (DL4J's own layers, between the passes) keeps multi-threaded BLAS.
  * While a scope is open anywhere, a product called from another thread runs single-threaded: with

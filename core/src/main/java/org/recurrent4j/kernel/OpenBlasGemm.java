@@ -31,14 +31,11 @@ final class OpenBlasGemm implements GemmKernel {
     }
 
     private final SetThreads setThreads;
-    private final int ownThreads;
 
     OpenBlasGemm() {
         Loader.load(openblas_nolapack.class);
         Pointer function = Loader.addressof("openblas_set_num_threads");
         this.setThreads = function == null || function.isNull() ? null : new SetThreads(function);
-        int configured = openblas_nolapack.blas_get_num_threads();
-        this.ownThreads = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
     }
 
     @Override
@@ -46,11 +43,20 @@ final class OpenBlasGemm implements GemmKernel {
         return setThreads != null;
     }
 
+    /**
+     * 1, or back to the count ND4J set (read when it is restored, so that a change made through
+     * ND4J's {@code setMaxThreads} in between is kept; all cores if none was set).
+     */
     @Override
     public void threads(int count) {
-        if (setThreads != null) {
-            setThreads.call(count > 0 ? count : ownThreads);
+        if (setThreads == null) {
+            return;
         }
+        int configured = openblas_nolapack.blas_get_num_threads();
+        setThreads.call(
+                count > 0
+                        ? count
+                        : configured > 0 ? configured : Runtime.getRuntime().availableProcessors());
     }
 
     @Override

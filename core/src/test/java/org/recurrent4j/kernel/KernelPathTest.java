@@ -83,49 +83,28 @@ class KernelPathTest {
                         int m = 3 + random.nextInt(4);
                         int n = 2 + random.nextInt(5);
                         int k = 1 + random.nextInt(6);
-                        // Operands at offsets in larger arrays, with padded rows (as a step of [rows, T, B]).
-                        int lda = (transA ? m : k) + 3;
-                        int ldb = (transB ? k : n) + 2;
-                        int ldc = n + 4;
-                        long aOff = 5;
-                        long bOff = 1;
-                        long cOff = 7;
-                        double[] aData = randoms(random, aOff + (long) lda * (transA ? k : m));
-                        double[] bData = randoms(random, bOff + (long) ldb * (transB ? n : k));
-                        double[] cData = randoms(random, cOff + (long) ldc * m);
+                        GemmCase product = GemmCase.random(random, transA, transB, m, n, k, ab[0], ab[1]);
                         double[][] results = new double[2][];
                         for (KernelPath path : KernelPath.values()) {
                             KernelPath.use(path);
-                            NativeArray a =
-                                    NativeArray.of(Nd4j.createFromArray(aData).castTo(type));
-                            NativeArray b =
-                                    NativeArray.of(Nd4j.createFromArray(bData).castTo(type));
-                            NativeArray c =
-                                    NativeArray.of(Nd4j.createFromArray(cData).castTo(type));
-                            Blas.gemm(transA, transB, m, n, k, ab[0], a, aOff, lda, b, bOff, ldb, ab[1], c, cOff, ldc);
-                            results[path.ordinal()] =
-                                    c.array().castTo(DataType.DOUBLE).toDoubleVector();
+                            results[path.ordinal()] = product.run(type);
                         }
-                        String what =
-                                type + " transA " + transA + " transB " + transB + " alpha " + ab[0] + " beta " + ab[1];
+                        String what = type + " " + product;
                         double tolerance = type == DataType.FLOAT ? 1e-5 : 1e-13;
-                        for (int i = 0; i < cData.length; i++) {
+                        for (int i = 0; i < product.c().length; i++) {
                             assertEquals(results[0][i], results[1][i], tolerance, what + " at " + i);
+                            if (product.outside(i)) {
+                                assertEquals(
+                                        (float) product.c()[i],
+                                        (float) results[1][i],
+                                        0.0,
+                                        what + ": outside C at " + i);
+                            }
                         }
-                        // Outside C's rows nothing was written.
-                        assertEquals((float) cData[0], (float) results[1][0], 0.0, what);
                     }
                 }
             }
         }
-    }
-
-    private static double[] randoms(Random random, long length) {
-        double[] values = new double[Math.toIntExact(length)];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = random.nextDouble() * 2 - 1;
-        }
-        return values;
     }
 
     /**
