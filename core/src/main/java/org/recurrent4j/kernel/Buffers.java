@@ -20,19 +20,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 public final class Buffers {
 
-    private static final class Held {
-        final BufferPool.Block block;
-        NativeArray view;
-
-        Held(BufferPool.Block block, NativeArray view) {
-            this.block = block;
-            this.view = view;
-        }
-    }
-
     private final BufferPool pool;
     private final String owner;
-    private final Map<String, Held> held = new HashMap<>();
+    private final Map<String, BufferPool.Block> held = new HashMap<>();
 
     /**
      * @param owner how errors name the owner, e.g. {@code layer "lstm1" (index 0)}
@@ -54,18 +44,15 @@ public final class Buffers {
             elements = Math.multiplyExact(elements, s);
         }
         checkSize(name, type, shape, elements);
-        Held h = held.get(name);
-        if (h != null && h.block.type == type && h.block.capacity >= elements) {
-            h.view = h.block.view(shape);
-            return h.view;
+        BufferPool.Block block = held.get(name);
+        if (block == null || block.type != type || block.capacity < elements) {
+            if (block != null) {
+                pool.release(block);
+            }
+            block = pool.acquire(type, elements);
+            held.put(name, block);
         }
-        if (h != null) {
-            pool.release(h.block);
-        }
-        BufferPool.Block block = pool.acquire(type, elements);
-        Held fresh = new Held(block, block.view(shape));
-        held.put(name, fresh);
-        return fresh.view;
+        return block.view(shape);
     }
 
     /** Like {@link #get}, with every element set to zero. */
@@ -77,8 +64,8 @@ public final class Buffers {
 
     /** Gives every array back to the pool; arrays handed out before must not be used any more. */
     public synchronized void release() {
-        for (Held h : held.values()) {
-            pool.release(h.block);
+        for (BufferPool.Block block : held.values()) {
+            pool.release(block);
         }
         held.clear();
     }
