@@ -300,6 +300,7 @@ public final class ModelServer implements AutoCloseable {
         // Counted before draining is read, so that close() cannot miss a request admitted just as it begins.
         inFlight.incrementAndGet();
         if (draining) {
+            closeUnread(ctx);
             status = error(ctx, ApiError.unavailable("the server is shutting down"));
             inFlight.decrementAndGet();
             metrics.request(model, endpoint.action(), status, Duration.ofNanos(System.nanoTime() - start));
@@ -307,6 +308,7 @@ public final class ModelServer implements AutoCloseable {
         }
         if (!permits.tryAcquire()) {
             metrics.shed(model, "concurrency");
+            closeUnread(ctx);
             ctx.header("Retry-After", "1");
             status = error(
                     ctx,
@@ -342,16 +344,27 @@ public final class ModelServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Marks the answer to a request whose body is left unread as the connection's last. Jetty closes
+     * such a connection once it has answered, unless the rest of the body had already arrived; a
+     * client that was not told would send its next request on the closed connection and get nothing.
+     */
+    private static void closeUnread(Context ctx) {
+        ctx.header("Connection", "close");
+    }
+
     /** The body, read only up to the size limit. */
     private byte[] body(Context ctx) throws ApiError {
         long declared = ctx.req().getContentLengthLong();
         if (declared > limits.maxBodyBytes()) {
+            closeUnread(ctx);
             throw ApiError.tooLarge(
                     "body", "the body has " + declared + " bytes; at most " + limits.maxBodyBytes() + " are accepted");
         }
         try (InputStream in = ctx.req().getInputStream()) {
             byte[] bytes = in.readNBytes(limits.maxBodyBytes() + 1);
             if (bytes.length > limits.maxBodyBytes()) {
+                closeUnread(ctx);
                 throw ApiError.tooLarge(
                         "body", "the body has more than " + limits.maxBodyBytes() + " bytes, the most accepted");
             }

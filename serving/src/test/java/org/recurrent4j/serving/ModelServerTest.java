@@ -136,6 +136,35 @@ class ModelServerTest {
         }
     }
 
+    /**
+     * A body refused for its size, sent whole or in chunks, small or far over the limit: the 413
+     * either leaves the connection usable, or says {@code Connection: close}. A connection closed
+     * without saying so is one a client reuses, and its next request gets no answer at all.
+     */
+    @Test
+    void aBodyRefusedForItsSizeLeavesItsConnectionUsableOrSaysItCloses() throws Exception {
+        try (ModelServer server = start(l -> l.withMaxBodyBytes(200), 0, 0)) {
+            for (int size : new int[] {5_000, 3_000_000}) {
+                for (boolean chunked : new boolean[] {false, true}) {
+                    String where = size + " bytes" + (chunked ? " in chunks" : "");
+                    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+                        socket.setSoTimeout(30_000);
+                        RawExchange exchange = new RawExchange(socket);
+                        Thread sender = exchange.sendInBackground("{\"text\": \"" + "a".repeat(size) + "\"}", chunked);
+                        RawExchange.Response refused = exchange.read();
+                        sender.join();
+                        assertEquals(413, refused.status(), where + ": " + refused);
+                        if (!refused.closes()) {
+                            exchange.send("{\"text\": \"ab\"}", false);
+                            RawExchange.Response next = exchange.read();
+                            assertEquals(200, next.status(), where + ", then the next request: " + next);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private static void assertError(Http.Answer answer, int status, String field, String message) {
         assertEquals(status, answer.status(), answer.body());
         assertNotNull(answer.json(), "not JSON: " + answer.body());
