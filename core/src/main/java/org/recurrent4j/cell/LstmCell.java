@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.recurrent4j.kernel.NativeArray;
 import org.recurrent4j.kernel.RowParallel;
@@ -123,6 +124,8 @@ public final class LstmCell implements Cell {
         private final NativeArray dcPrev;
         /** act(c_t) of every step {@code [H, T, B]}. */
         private final NativeArray cellActivation;
+        /** The forward step of a float32 network, or null for float64. */
+        private final FloatForward lanes;
 
         LstmSteps(Map<String, INDArray> params, WorkArrays s) {
             whh = RecurrentProduct.of(params, CellKeys.RECURRENT_WEIGHT, s);
@@ -139,12 +142,17 @@ public final class LstmCell implements Cell {
             dc = s.dState(StateEntry.C);
             dcPrev = s.dStatePrev(StateEntry.C);
             cellActivation = s.sequenceBuffer("lstm.act(c)", h);
+            lanes = s.type == DataType.FLOAT ? new FloatForward() : null;
         }
 
         @Override
         public void forward(int t, WorkArrays s) {
             whh.addTo(s, t);
-            RowParallel.run(s.hidden, s.batch, (from, to) -> forwardRows(t, s, from, to));
+            if (lanes != null) {
+                RowParallel.run(s.hidden, s.batch, (from, to) -> lanes.forwardRows(t, s, from, to));
+            } else {
+                RowParallel.run(s.hidden, s.batch, (from, to) -> forwardRows(t, s, from, to));
+            }
         }
 
         private void forwardRows(int t, WorkArrays s, int from, int to) {
@@ -176,6 +184,113 @@ public final class LstmCell implements Cell {
                     c.set(next + k, cNew);
                     cellActivation.set(iAt + k, tc);
                     s.h.set(next + k, o * tc);
+                }
+            }
+        }
+
+        /**
+         * The forward step in float32 over blocks of rows: each block's gates are copied to heap
+         * arrays, every equation is one loop over the block (which HotSpot vectorizes, with {@link
+         * ScalarActivation#applyInPlace}'s rational sigmoid and tanh), and the results are copied
+         * back. The float64 loop above computes the same equations element by element in double.
+         */
+        private final class FloatForward {
+            /** Elements per block: enough for long vector loops, few enough to stay in L1. */
+            private static final int BLOCK = 256;
+
+            private final float[] wCiF = floats(wCi);
+            private final float[] wCfF = floats(wCf);
+            private final float[] wCoF = floats(wCo);
+
+            private static float[] floats(double[] values) {
+                float[] f = new float[values.length];
+                for (int i = 0; i < f.length; i++) {
+                    f[i] = (float) values[i];
+                }
+                return f;
+            }
+
+            void forwardRows(int t, WorkArrays s, int from, int to) {
+                int h = s.hidden;
+                int b = s.batch;
+                int rowsPerBlock = Math.max(1, BLOCK / b);
+                int n = Math.min(rowsPerBlock, to - from) * b;
+                float[] i = new float[n];
+                float[] f = new float[n];
+                float[] g = new float[n];
+                float[] o = new float[n];
+                float[] cPrev = new float[n];
+                float[] cNew = new float[n];
+                float[] tc = new float[n];
+                NativeArray a = s.gatesAndGradients;
+                int gBlock = coupled ? 1 : 2;
+                for (int first = from; first < to; first += rowsPerBlock) {
+                    int rows = Math.min(rowsPerBlock, to - first);
+                    int m = rows * b;
+                    for (int r = 0; r < rows; r++) {
+                        int j = first + r;
+                        a.read(s.sequenceAt(j, t), i, r * b, b);
+                        if (!coupled) {
+                            a.read(s.sequenceAt(h + j, t), f, r * b, b);
+                        }
+                        a.read(s.sequenceAt(gBlock * h + j, t), g, r * b, b);
+                        a.read(s.sequenceAt((gBlock + 1) * h + j, t), o, r * b, b);
+                        c.read(s.stateAt(j, t), cPrev, r * b, b);
+                    }
+                    if (peephole) {
+                        addScaledRows(i, wCiF, cPrev, first, rows, b);
+                        if (!coupled) {
+                            addScaledRows(f, wCfF, cPrev, first, rows, b);
+                        }
+                    }
+                    gate.applyInPlace(i, 0, m);
+                    if (coupled) {
+                        for (int k = 0; k < m; k++) {
+                            f[k] = 1f - i[k];
+                        }
+                    } else {
+                        gate.applyInPlace(f, 0, m);
+                    }
+                    act.applyInPlace(g, 0, m);
+                    for (int k = 0; k < m; k++) {
+                        cNew[k] = f[k] * cPrev[k] + i[k] * g[k];
+                    }
+                    if (peephole) {
+                        addScaledRows(o, wCoF, cNew, first, rows, b);
+                    }
+                    gate.applyInPlace(o, 0, m);
+                    System.arraycopy(cNew, 0, tc, 0, m);
+                    act.applyInPlace(tc, 0, m);
+                    for (int r = 0; r < rows; r++) {
+                        int j = first + r;
+                        int iAt = s.sequenceAt(j, t);
+                        a.write(iAt, i, r * b, b);
+                        if (!coupled) {
+                            a.write(s.sequenceAt(h + j, t), f, r * b, b);
+                        }
+                        a.write(s.sequenceAt(gBlock * h + j, t), g, r * b, b);
+                        a.write(s.sequenceAt((gBlock + 1) * h + j, t), o, r * b, b);
+                        c.write(s.stateAt(j, t + 1), cNew, r * b, b);
+                        cellActivation.write(iAt, tc, r * b, b);
+                    }
+                    // h = o ⊙ act(c), into o's block (o itself is already written back)
+                    for (int k = 0; k < m; k++) {
+                        o[k] *= tc[k];
+                    }
+                    for (int r = 0; r < rows; r++) {
+                        s.h.write(s.stateAt(first + r, t + 1), o, r * b, b);
+                    }
+                }
+            }
+
+            /** {@code target[r·b + k] += w[first + r] · x[r·b + k]}: a peephole term, row by row. */
+            private static void addScaledRows(float[] target, float[] w, float[] x, int first, int rows, int b) {
+                for (int r = 0; r < rows; r++) {
+                    float weight = w[first + r];
+                    int base = r * b;
+                    for (int k = base; k < base + b; k++) {
+                        target[k] += weight * x[k];
+                    }
                 }
             }
         }

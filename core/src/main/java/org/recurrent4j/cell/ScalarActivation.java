@@ -8,6 +8,7 @@ import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftSign;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.recurrent4j.kernel.RationalTanh;
 
 /**
  * The activations a cell can use, as scalar functions for the fused per-step loops. Each one's
@@ -28,6 +29,11 @@ public enum ScalarActivation {
         public double derivativeFromOutput(double y) {
             return y * (1.0 - y);
         }
+
+        @Override
+        public void applyInPlace(float[] v, int from, int to) {
+            RationalTanh.sigmoid(v, from, to);
+        }
     },
     TANH {
         @Override
@@ -46,6 +52,11 @@ public enum ScalarActivation {
         public double derivativeFromOutput(double y) {
             return 1.0 - y * y;
         }
+
+        @Override
+        public void applyInPlace(float[] v, int from, int to) {
+            RationalTanh.tanh(v, from, to);
+        }
     },
     HARD_SIGMOID {
         @Override
@@ -56,6 +67,13 @@ public enum ScalarActivation {
         @Override
         public double derivativeFromOutput(double y) {
             return y > 0.0 && y < 1.0 ? 0.2 : 0.0;
+        }
+
+        @Override
+        public void applyInPlace(float[] v, int from, int to) {
+            for (int i = from; i < to; i++) {
+                v[i] = Math.min(1f, Math.max(0f, 0.2f * v[i] + 0.5f));
+            }
         }
     },
     HARD_TANH {
@@ -68,6 +86,13 @@ public enum ScalarActivation {
         public double derivativeFromOutput(double y) {
             return y > -1.0 && y < 1.0 ? 1.0 : 0.0;
         }
+
+        @Override
+        public void applyInPlace(float[] v, int from, int to) {
+            for (int i = from; i < to; i++) {
+                v[i] = Math.min(1f, Math.max(-1f, v[i]));
+            }
+        }
     },
     RELU {
         @Override
@@ -78,6 +103,13 @@ public enum ScalarActivation {
         @Override
         public double derivativeFromOutput(double y) {
             return y > 0.0 ? 1.0 : 0.0;
+        }
+
+        @Override
+        public void applyInPlace(float[] v, int from, int to) {
+            for (int i = from; i < to; i++) {
+                v[i] = Math.max(0f, v[i]);
+            }
         }
     },
     SOFTSIGN {
@@ -91,6 +123,13 @@ public enum ScalarActivation {
             double d = 1.0 - Math.abs(y);
             return d * d;
         }
+
+        @Override
+        public void applyInPlace(float[] v, int from, int to) {
+            for (int i = from; i < to; i++) {
+                v[i] = v[i] / (1f + Math.abs(v[i]));
+            }
+        }
     },
     IDENTITY {
         @Override
@@ -102,9 +141,19 @@ public enum ScalarActivation {
         public double derivativeFromOutput(double y) {
             return 1.0;
         }
+
+        @Override
+        public void applyInPlace(float[] v, int from, int to) {}
     };
 
     public abstract double apply(double x);
+
+    /**
+     * Replaces {@code v[from, to)} with their activations, in float32: the loop of a float32
+     * network's cells. Sigmoid and tanh are {@link RationalTanh}'s (within 2.2e-7 and 3.8e-7 of the
+     * exact values); each loop is one array and one index, so that HotSpot vectorizes it.
+     */
+    public abstract void applyInPlace(float[] v, int from, int to);
 
     /** {@code f'(x)} written as a function of {@code y = f(x)}. */
     public abstract double derivativeFromOutput(double y);

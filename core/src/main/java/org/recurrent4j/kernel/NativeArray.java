@@ -161,6 +161,23 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
         }
     }
 
+    /**
+     * Copies {@code count} elements from {@code from} into {@code values[at, at + count)}, as
+     * floats: the float32 element-wise loops work on heap arrays, which HotSpot vectorizes.
+     */
+    public void read(int from, float[] values, int at, int count) {
+        for (int i = 0; i < count; i++) {
+            values[at + i] = (float) get(from + i);
+        }
+    }
+
+    /** Copies {@code values[at, at + count)} to the {@code count} elements from {@code to}. */
+    public void write(int to, float[] values, int at, int count) {
+        for (int i = 0; i < count; i++) {
+            set(to + i, values[at + i]);
+        }
+    }
+
     /** Sets every element to zero. */
     public void clear() {
         array.assign(0);
@@ -200,6 +217,16 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
         @Override
         public void add(int i, double value) {
             buffer.put(i, (float) (buffer.get(i) + value));
+        }
+
+        @Override
+        public void read(int from, float[] values, int at, int count) {
+            buffer.get(from, values, at, count);
+        }
+
+        @Override
+        public void write(int to, float[] values, int at, int count) {
+            buffer.put(to, values, at, count);
         }
 
         FloatPointer at(long offset) {
