@@ -3,9 +3,12 @@ package org.recurrent4j.cell;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.recurrent4j.kernel.Blas;
+import org.recurrent4j.kernel.FloatRows;
 import org.recurrent4j.kernel.NativeArray;
 import org.recurrent4j.kernel.RowParallel;
 
@@ -92,6 +95,8 @@ public final class GruCell implements Cell {
         private final NativeArray recurrent;
         /** With the reset gate before: {@code W_hn^T ∂L/∂a_n} of the current backward step {@code [H, B]}. */
         private final NativeArray dResetState;
+        /** The element-wise forward parts of a float32 network, or null for float64. */
+        private final FloatForward floats;
 
         GruSteps(Map<String, INDArray> params, WorkArrays s) {
             int h = s.hidden;
@@ -99,6 +104,121 @@ public final class GruCell implements Cell {
             bHn = Arrays.copyOfRange(NativeArray.values(params.get(CellKeys.RECURRENT_BIAS)), 2 * h, 3 * h);
             recurrent = s.sequenceBuffer(resetAfter ? "gru.Whh h" : "gru.r*h", resetAfter ? 3 * h : h);
             dResetState = resetAfter ? null : s.buffer("gru.dRh", h, s.batch);
+            floats = s.type == DataType.FLOAT ? new FloatForward() : null;
+        }
+
+        /**
+         * The forward step's element-wise parts in float32, over blocks of rows in heap arrays (see
+         * {@link FloatRows}), each equation one loop that HotSpot vectorizes. The float64 loops in
+         * {@link #forward} compute the same element by element in double.
+         */
+        private final class FloatForward {
+            private final float[] bHnF = FloatRows.floats(bHn);
+
+            /** Reset gate after: r, z, n and h_t from the input part and W_hh h_{t-1}. */
+            void resetAfterRows(int t, WorkArrays s, int from, int to) {
+                int h = s.hidden;
+                int b = s.batch;
+                int len = FloatRows.blockLength(b, to - from);
+                float[] r = new float[len];
+                float[] z = new float[len];
+                float[] n = new float[len];
+                float[] hn = new float[len];
+                float[] part = new float[len];
+                float[] hPrev = new float[len];
+                NativeArray a = s.gatesAndGradients;
+                IntUnaryOperator rAt = j -> s.sequenceAt(j, t);
+                IntUnaryOperator zAt = j -> s.sequenceAt(h + j, t);
+                IntUnaryOperator nAt = j -> s.sequenceAt(2 * h + j, t);
+                int per = FloatRows.rowsPerBlock(b);
+                for (int first = from; first < to; first += per) {
+                    int rows = Math.min(per, to - first);
+                    int m = rows * b;
+                    FloatRows.read(a, rAt, first, rows, b, r);
+                    FloatRows.read(recurrent, rAt, first, rows, b, part);
+                    for (int k = 0; k < m; k++) {
+                        r[k] += part[k];
+                    }
+                    gate.applyInPlace(r, 0, m);
+                    FloatRows.read(a, zAt, first, rows, b, z);
+                    FloatRows.read(recurrent, zAt, first, rows, b, part);
+                    for (int k = 0; k < m; k++) {
+                        z[k] += part[k];
+                    }
+                    gate.applyInPlace(z, 0, m);
+                    FloatRows.read(recurrent, nAt, first, rows, b, hn);
+                    FloatRows.addPerRow(hn, bHnF, first, rows, b);
+                    FloatRows.read(a, nAt, first, rows, b, n);
+                    for (int k = 0; k < m; k++) {
+                        n[k] += r[k] * hn[k];
+                    }
+                    act.applyInPlace(n, 0, m);
+                    FloatRows.read(s.h, j -> s.stateAt(j, t), first, rows, b, hPrev);
+                    for (int k = 0; k < m; k++) {
+                        hPrev[k] = n[k] + z[k] * (hPrev[k] - n[k]);
+                    }
+                    FloatRows.write(recurrent, nAt, first, rows, b, hn);
+                    FloatRows.write(a, rAt, first, rows, b, r);
+                    FloatRows.write(a, zAt, first, rows, b, z);
+                    FloatRows.write(a, nAt, first, rows, b, n);
+                    FloatRows.write(s.h, j -> s.stateAt(j, t + 1), first, rows, b, hPrev);
+                }
+            }
+
+            /** Reset gate before, first part: r, z and r ⊙ h_{t-1}. */
+            void gatesBeforeRows(int t, WorkArrays s, int from, int to) {
+                int h = s.hidden;
+                int b = s.batch;
+                int len = FloatRows.blockLength(b, to - from);
+                float[] r = new float[len];
+                float[] z = new float[len];
+                float[] hPrev = new float[len];
+                NativeArray a = s.gatesAndGradients;
+                IntUnaryOperator rAt = j -> s.sequenceAt(j, t);
+                IntUnaryOperator zAt = j -> s.sequenceAt(h + j, t);
+                int per = FloatRows.rowsPerBlock(b);
+                for (int first = from; first < to; first += per) {
+                    int rows = Math.min(per, to - first);
+                    int m = rows * b;
+                    FloatRows.read(a, rAt, first, rows, b, r);
+                    FloatRows.read(a, zAt, first, rows, b, z);
+                    gate.applyInPlace(r, 0, m);
+                    gate.applyInPlace(z, 0, m);
+                    FloatRows.write(a, rAt, first, rows, b, r);
+                    FloatRows.write(a, zAt, first, rows, b, z);
+                    FloatRows.read(s.h, j -> s.stateAt(j, t), first, rows, b, hPrev);
+                    for (int k = 0; k < m; k++) {
+                        r[k] *= hPrev[k];
+                    }
+                    FloatRows.write(recurrent, rAt, first, rows, b, r);
+                }
+            }
+
+            /** Reset gate before, second part: n and h_t, once W_hn (r ⊙ h_{t-1}) is added. */
+            void candidateBeforeRows(int t, WorkArrays s, int from, int to) {
+                int h = s.hidden;
+                int b = s.batch;
+                int len = FloatRows.blockLength(b, to - from);
+                float[] z = new float[len];
+                float[] n = new float[len];
+                float[] hPrev = new float[len];
+                NativeArray a = s.gatesAndGradients;
+                IntUnaryOperator nAt = j -> s.sequenceAt(2 * h + j, t);
+                int per = FloatRows.rowsPerBlock(b);
+                for (int first = from; first < to; first += per) {
+                    int rows = Math.min(per, to - first);
+                    int m = rows * b;
+                    FloatRows.read(a, nAt, first, rows, b, n);
+                    act.applyInPlace(n, 0, m);
+                    FloatRows.write(a, nAt, first, rows, b, n);
+                    FloatRows.read(a, j -> s.sequenceAt(h + j, t), first, rows, b, z);
+                    FloatRows.read(s.h, j -> s.stateAt(j, t), first, rows, b, hPrev);
+                    for (int k = 0; k < m; k++) {
+                        hPrev[k] = n[k] + z[k] * (hPrev[k] - n[k]);
+                    }
+                    FloatRows.write(s.h, j -> s.stateAt(j, t + 1), first, rows, b, hPrev);
+                }
+            }
         }
 
         @Override
@@ -124,6 +244,10 @@ public final class GruCell implements Cell {
                         recurrent,
                         s.sequenceAt(0, t),
                         s.sequenceStride());
+                if (floats != null) {
+                    RowParallel.run(h, b, (from, to) -> floats.resetAfterRows(t, s, from, to));
+                    return;
+                }
                 RowParallel.run(h, b, (from, to) -> {
                     for (int j = from; j < to; j++) {
                         int rAt = s.sequenceAt(j, t);
@@ -146,19 +270,23 @@ public final class GruCell implements Cell {
                 });
             } else {
                 whh.addTo(s, t, s.h, 0, 2 * h);
-                RowParallel.run(h, b, (from, to) -> {
-                    for (int j = from; j < to; j++) {
-                        int rAt = s.sequenceAt(j, t);
-                        int zAt = s.sequenceAt(h + j, t);
-                        int prev = s.stateAt(j, t);
-                        for (int k = 0; k < b; k++) {
-                            double r = gate.apply(a.get(rAt + k));
-                            a.set(rAt + k, r);
-                            a.set(zAt + k, gate.apply(a.get(zAt + k)));
-                            recurrent.set(rAt + k, r * s.h.get(prev + k));
+                if (floats != null) {
+                    RowParallel.run(h, b, (from, to) -> floats.gatesBeforeRows(t, s, from, to));
+                } else {
+                    RowParallel.run(h, b, (from, to) -> {
+                        for (int j = from; j < to; j++) {
+                            int rAt = s.sequenceAt(j, t);
+                            int zAt = s.sequenceAt(h + j, t);
+                            int prev = s.stateAt(j, t);
+                            for (int k = 0; k < b; k++) {
+                                double r = gate.apply(a.get(rAt + k));
+                                a.set(rAt + k, r);
+                                a.set(zAt + k, gate.apply(a.get(zAt + k)));
+                                recurrent.set(rAt + k, r * s.h.get(prev + k));
+                            }
                         }
-                    }
-                });
+                    });
+                }
                 Blas.gemm(
                         false,
                         false,
@@ -176,6 +304,10 @@ public final class GruCell implements Cell {
                         a,
                         s.sequenceAt(2 * h, t),
                         s.sequenceStride());
+                if (floats != null) {
+                    RowParallel.run(h, b, (from, to) -> floats.candidateBeforeRows(t, s, from, to));
+                    return;
+                }
                 RowParallel.run(h, b, (from, to) -> {
                     for (int j = from; j < to; j++) {
                         int zAt = s.sequenceAt(h + j, t);

@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.recurrent4j.kernel.FloatRows;
 import org.recurrent4j.kernel.NativeArray;
 import org.recurrent4j.kernel.RowParallel;
 
@@ -189,32 +191,20 @@ public final class LstmCell implements Cell {
         }
 
         /**
-         * The forward step in float32 over blocks of rows: each block's gates are copied to heap
-         * arrays, every equation is one loop over the block (which HotSpot vectorizes, with {@link
-         * ScalarActivation#applyInPlace}'s rational sigmoid and tanh), and the results are copied
-         * back. The float64 loop above computes the same equations element by element in double.
+         * The forward step in float32, over blocks of rows in heap arrays ({@link FloatRows}): every
+         * equation is one loop over the block, which HotSpot vectorizes, with {@link
+         * ScalarActivation#applyInPlace}'s rational sigmoid and tanh. The float64 loop above computes
+         * the same equations element by element in double.
          */
         private final class FloatForward {
-            /** Elements per block: enough for long vector loops, few enough to stay in L1. */
-            private static final int BLOCK = 256;
-
-            private final float[] wCiF = floats(wCi);
-            private final float[] wCfF = floats(wCf);
-            private final float[] wCoF = floats(wCo);
-
-            private static float[] floats(double[] values) {
-                float[] f = new float[values.length];
-                for (int i = 0; i < f.length; i++) {
-                    f[i] = (float) values[i];
-                }
-                return f;
-            }
+            private final float[] wCiF = FloatRows.floats(wCi);
+            private final float[] wCfF = FloatRows.floats(wCf);
+            private final float[] wCoF = FloatRows.floats(wCo);
 
             void forwardRows(int t, WorkArrays s, int from, int to) {
                 int h = s.hidden;
                 int b = s.batch;
-                int rowsPerBlock = Math.max(1, BLOCK / b);
-                int n = Math.min(rowsPerBlock, to - from) * b;
+                int n = FloatRows.blockLength(b, to - from);
                 float[] i = new float[n];
                 float[] f = new float[n];
                 float[] g = new float[n];
@@ -224,24 +214,22 @@ public final class LstmCell implements Cell {
                 float[] tc = new float[n];
                 NativeArray a = s.gatesAndGradients;
                 int gBlock = coupled ? 1 : 2;
-                for (int first = from; first < to; first += rowsPerBlock) {
-                    int rows = Math.min(rowsPerBlock, to - first);
+                IntUnaryOperator iAt = j -> s.sequenceAt(j, t);
+                IntUnaryOperator fAt = j -> s.sequenceAt(h + j, t);
+                IntUnaryOperator gAt = j -> s.sequenceAt(gBlock * h + j, t);
+                IntUnaryOperator oAt = j -> s.sequenceAt((gBlock + 1) * h + j, t);
+                IntUnaryOperator before = j -> s.stateAt(j, t);
+                IntUnaryOperator after = j -> s.stateAt(j, t + 1);
+                int per = FloatRows.rowsPerBlock(b);
+                for (int first = from; first < to; first += per) {
+                    int rows = Math.min(per, to - first);
                     int m = rows * b;
-                    for (int r = 0; r < rows; r++) {
-                        int j = first + r;
-                        a.read(s.sequenceAt(j, t), i, r * b, b);
-                        if (!coupled) {
-                            a.read(s.sequenceAt(h + j, t), f, r * b, b);
-                        }
-                        a.read(s.sequenceAt(gBlock * h + j, t), g, r * b, b);
-                        a.read(s.sequenceAt((gBlock + 1) * h + j, t), o, r * b, b);
-                        c.read(s.stateAt(j, t), cPrev, r * b, b);
-                    }
+                    FloatRows.read(a, iAt, first, rows, b, i);
+                    FloatRows.read(a, gAt, first, rows, b, g);
+                    FloatRows.read(a, oAt, first, rows, b, o);
+                    FloatRows.read(c, before, first, rows, b, cPrev);
                     if (peephole) {
-                        addScaledRows(i, wCiF, cPrev, first, rows, b);
-                        if (!coupled) {
-                            addScaledRows(f, wCfF, cPrev, first, rows, b);
-                        }
+                        FloatRows.addScaledPerRow(i, wCiF, cPrev, first, rows, b);
                     }
                     gate.applyInPlace(i, 0, m);
                     if (coupled) {
@@ -249,48 +237,33 @@ public final class LstmCell implements Cell {
                             f[k] = 1f - i[k];
                         }
                     } else {
+                        FloatRows.read(a, fAt, first, rows, b, f);
+                        if (peephole) {
+                            FloatRows.addScaledPerRow(f, wCfF, cPrev, first, rows, b);
+                        }
                         gate.applyInPlace(f, 0, m);
+                        FloatRows.write(a, fAt, first, rows, b, f);
                     }
                     act.applyInPlace(g, 0, m);
                     for (int k = 0; k < m; k++) {
                         cNew[k] = f[k] * cPrev[k] + i[k] * g[k];
                     }
                     if (peephole) {
-                        addScaledRows(o, wCoF, cNew, first, rows, b);
+                        FloatRows.addScaledPerRow(o, wCoF, cNew, first, rows, b);
                     }
                     gate.applyInPlace(o, 0, m);
                     System.arraycopy(cNew, 0, tc, 0, m);
                     act.applyInPlace(tc, 0, m);
-                    for (int r = 0; r < rows; r++) {
-                        int j = first + r;
-                        int iAt = s.sequenceAt(j, t);
-                        a.write(iAt, i, r * b, b);
-                        if (!coupled) {
-                            a.write(s.sequenceAt(h + j, t), f, r * b, b);
-                        }
-                        a.write(s.sequenceAt(gBlock * h + j, t), g, r * b, b);
-                        a.write(s.sequenceAt((gBlock + 1) * h + j, t), o, r * b, b);
-                        c.write(s.stateAt(j, t + 1), cNew, r * b, b);
-                        cellActivation.write(iAt, tc, r * b, b);
-                    }
-                    // h = o ⊙ act(c), into o's block (o itself is already written back)
+                    FloatRows.write(a, iAt, first, rows, b, i);
+                    FloatRows.write(a, gAt, first, rows, b, g);
+                    FloatRows.write(a, oAt, first, rows, b, o);
+                    FloatRows.write(c, after, first, rows, b, cNew);
+                    FloatRows.write(cellActivation, iAt, first, rows, b, tc);
+                    // h = o ⊙ act(c), into o's arrays now that o is written
                     for (int k = 0; k < m; k++) {
                         o[k] *= tc[k];
                     }
-                    for (int r = 0; r < rows; r++) {
-                        s.h.write(s.stateAt(first + r, t + 1), o, r * b, b);
-                    }
-                }
-            }
-
-            /** {@code target[r·b + k] += w[first + r] · x[r·b + k]}: a peephole term, row by row. */
-            private static void addScaledRows(float[] target, float[] w, float[] x, int first, int rows, int b) {
-                for (int r = 0; r < rows; r++) {
-                    float weight = w[first + r];
-                    int base = r * b;
-                    for (int k = base; k < base + b; k++) {
-                        target[k] += weight * x[k];
-                    }
+                    FloatRows.write(s.h, after, first, rows, b, o);
                 }
             }
         }

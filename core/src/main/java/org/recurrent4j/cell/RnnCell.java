@@ -2,8 +2,11 @@ package org.recurrent4j.cell;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.recurrent4j.kernel.FloatRows;
 import org.recurrent4j.kernel.NativeArray;
 import org.recurrent4j.kernel.RowParallel;
 
@@ -69,6 +72,10 @@ public final class RnnCell implements Cell {
             int b = s.batch;
             whh.addTo(s, t);
             NativeArray a = s.gatesAndGradients;
+            if (s.type == DataType.FLOAT) {
+                RowParallel.run(s.hidden, b, (from, to) -> forwardFloatRows(t, s, from, to));
+                return;
+            }
             RowParallel.run(s.hidden, b, (from, to) -> {
                 for (int j = from; j < to; j++) {
                     int at = s.sequenceAt(j, t);
@@ -80,6 +87,22 @@ public final class RnnCell implements Cell {
                     }
                 }
             });
+        }
+
+        /** The same step in float32 over blocks of rows in heap arrays (see {@link FloatRows}). */
+        private void forwardFloatRows(int t, WorkArrays s, int from, int to) {
+            int b = s.batch;
+            float[] h = new float[FloatRows.blockLength(b, to - from)];
+            IntUnaryOperator at = j -> s.sequenceAt(j, t);
+            IntUnaryOperator out = j -> s.stateAt(j, t + 1);
+            int per = FloatRows.rowsPerBlock(b);
+            for (int first = from; first < to; first += per) {
+                int rows = Math.min(per, to - first);
+                FloatRows.read(s.gatesAndGradients, at, first, rows, b, h);
+                act.applyInPlace(h, 0, rows * b);
+                FloatRows.write(s.gatesAndGradients, at, first, rows, b, h);
+                FloatRows.write(s.h, out, first, rows, b, h);
+            }
         }
 
         @Override
