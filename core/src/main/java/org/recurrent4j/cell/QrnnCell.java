@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.factory.Nd4j;
@@ -122,6 +123,9 @@ public final class QrnnCell implements Cell {
 
         private final double keepExpected = 1.0 - zoneout;
 
+        /** Elements of a unit's run that the float32 path holds at once: a chunk of steps. */
+        private static final int CHUNK_ELEMENTS = 2048;
+
         QrnnSteps(WorkArrays s) {
             c = s.state(StateEntry.C);
             if (s.training && zoneout > 0) {
@@ -233,6 +237,10 @@ public final class QrnnCell implements Cell {
 
         @Override
         public void forwardRows(int from, int to, WorkArrays s) {
+            if (s.type == DataType.FLOAT) {
+                forwardFloatRows(from, to, s);
+                return;
+            }
             for (int j = from; j < to; j++) {
                 for (int t = 0; t < s.steps; t++) {
                     forwardStep(j, t, s);
@@ -244,6 +252,95 @@ public final class QrnnCell implements Cell {
                             }
                         }
                     }
+                }
+            }
+        }
+
+        /**
+         * {@link #forwardRows} in float32: unit j's steps are one contiguous run of each operand,
+         * so the activations and the output run as long loops over chunks of steps in heap arrays
+         * (vectorized by HotSpot), and only the memory recurrence goes step by step, vectorized over
+         * the batch.
+         */
+        private void forwardFloatRows(int from, int to, WorkArrays s) {
+            int h = s.hidden;
+            int batch = s.batch;
+            int chunk = Math.max(1, CHUNK_ELEMENTS / batch);
+            int len = Math.min(chunk, s.steps) * batch;
+            boolean ifo = pooling == Pooling.IFO;
+            boolean output = pooling != Pooling.F;
+            float[] z = new float[len];
+            float[] f = new float[len];
+            float[] u = new float[len];
+            float[] o = output ? new float[len] : null;
+            float[] i = ifo ? new float[len] : null;
+            float[] cNew = new float[len];
+            float[] carried = s.mask != null ? new float[len] : cNew;
+            float[] cPrev = new float[batch];
+            float keepAll = (float) keepExpected;
+            NativeArray a = s.gatesAndGradients;
+            for (int j = from; j < to; j++) {
+                c.read(s.stateAt(j, 0), cPrev, 0, batch);
+                for (int t0 = 0; t0 < s.steps; t0 += chunk) {
+                    int steps = Math.min(chunk, s.steps - t0);
+                    int n = steps * batch;
+                    int zAt = s.sequenceAt(j, t0);
+                    a.read(zAt, z, 0, n);
+                    act.applyInPlace(z, 0, n);
+                    a.read(s.sequenceAt(h + j, t0), f, 0, n);
+                    gate.applyInPlace(f, 0, n);
+                    if (keep != null) {
+                        keep.read(zAt, u, 0, n);
+                        for (int k = 0; k < n; k++) {
+                            u[k] *= 1f - f[k];
+                        }
+                    } else {
+                        for (int k = 0; k < n; k++) {
+                            u[k] = (1f - f[k]) * keepAll;
+                        }
+                    }
+                    if (ifo) {
+                        a.read(s.sequenceAt(3 * h + j, t0), i, 0, n);
+                        gate.applyInPlace(i, 0, n);
+                    }
+                    for (int t = 0; t < steps; t++) {
+                        int base = t * batch;
+                        if (ifo) {
+                            for (int k = 0; k < batch; k++) {
+                                cNew[base + k] = (1f - u[base + k]) * cPrev[k] + i[base + k] * z[base + k];
+                            }
+                        } else {
+                            for (int k = 0; k < batch; k++) {
+                                cNew[base + k] = cPrev[k] + u[base + k] * (z[base + k] - cPrev[k]);
+                            }
+                        }
+                        if (s.mask != null) {
+                            for (int k = 0; k < batch; k++) {
+                                if (s.real(t0 + t, k)) {
+                                    cPrev[k] = cNew[base + k];
+                                }
+                                carried[base + k] = cPrev[k];
+                            }
+                        } else {
+                            System.arraycopy(cNew, base, cPrev, 0, batch);
+                        }
+                    }
+                    a.write(zAt, z, 0, n);
+                    a.write(s.sequenceAt(h + j, t0), f, 0, n);
+                    if (ifo) {
+                        a.write(s.sequenceAt(3 * h + j, t0), i, 0, n);
+                    }
+                    c.write(s.stateAt(j, t0 + 1), carried, 0, n);
+                    if (output) {
+                        int oAt = s.sequenceAt(2 * h + j, t0);
+                        a.read(oAt, o, 0, n);
+                        gate.applyInPlace(o, 0, n);
+                        a.write(oAt, o, 0, n);
+                        for (int k = 0; k < n; k++) {
+                            cNew[k] *= o[k];
+                        }
+                    }
+                    s.h.write(s.stateAt(j, t0 + 1), cNew, 0, n);
                 }
             }
         }

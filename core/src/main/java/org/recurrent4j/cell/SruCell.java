@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.recurrent4j.kernel.NativeArray;
 import org.recurrent4j.kernel.RowParallel;
@@ -162,6 +163,9 @@ public final class SruCell implements Cell {
         /** With the identity highway: {@code s·∂L/∂h_t ⊙ (1 − r_t)}, the direct input gradient {@code [H, T, B]}. */
         private final NativeArray dxDirect;
 
+        /** Elements of a unit's run that the float32 path holds at once: a chunk of steps. */
+        private static final int CHUNK_ELEMENTS = 2048;
+
         SruSteps(Map<String, INDArray> params, WorkArrays s) {
             int h = s.hidden;
             identity = identityHighway(s.nIn, h);
@@ -254,6 +258,10 @@ public final class SruCell implements Cell {
 
         @Override
         public void forwardRows(int from, int to, WorkArrays s) {
+            if (s.type == DataType.FLOAT) {
+                forwardFloatRows(from, to, s);
+                return;
+            }
             for (int j = from; j < to; j++) {
                 for (int t = 0; t < s.steps; t++) {
                     forwardStep(j, t, s);
@@ -265,6 +273,85 @@ public final class SruCell implements Cell {
                             }
                         }
                     }
+                }
+            }
+        }
+
+        /**
+         * {@link #forwardRows} in float32: unit j's steps are one contiguous run of each operand, so
+         * they go through heap arrays in chunks of steps, each equation a loop that HotSpot
+         * vectorizes: over the whole chunk where no step depends on the last (without feedback the
+         * gates; always g(c) and h), over the batch step by step for the memory.
+         */
+        private void forwardFloatRows(int from, int to, WorkArrays s) {
+            int h = s.hidden;
+            int batch = s.batch;
+            int chunk = Math.max(1, CHUNK_ELEMENTS / batch);
+            int len = Math.min(chunk, s.steps) * batch;
+            float[] xt = new float[len];
+            float[] f = new float[len];
+            float[] r = new float[len];
+            float[] highway = new float[len];
+            float[] cNew = new float[len];
+            float[] carried = s.mask != null ? new float[len] : cNew;
+            float[] gc = new float[len];
+            float[] cPrev = new float[batch];
+            float scaleF = (float) scale;
+            NativeArray a = s.gatesAndGradients;
+            for (int j = from; j < to; j++) {
+                float vfj = (float) vf[j];
+                float vrj = (float) vr[j];
+                c.read(s.stateAt(j, 0), cPrev, 0, batch);
+                for (int t0 = 0; t0 < s.steps; t0 += chunk) {
+                    int steps = Math.min(chunk, s.steps - t0);
+                    int n = steps * batch;
+                    int fAt = s.sequenceAt(h + j, t0);
+                    int rAt = s.sequenceAt(2 * h + j, t0);
+                    a.read(s.sequenceAt(j, t0), xt, 0, n);
+                    a.read(fAt, f, 0, n);
+                    a.read(rAt, r, 0, n);
+                    if (!feedback) {
+                        gate.applyInPlace(f, 0, n);
+                        gate.applyInPlace(r, 0, n);
+                    }
+                    for (int t = 0; t < steps; t++) {
+                        int base = t * batch;
+                        if (feedback) {
+                            for (int k = 0; k < batch; k++) {
+                                f[base + k] += vfj * cPrev[k];
+                                r[base + k] += vrj * cPrev[k];
+                            }
+                            gate.applyInPlace(f, base, base + batch);
+                            gate.applyInPlace(r, base, base + batch);
+                        }
+                        for (int k = 0; k < batch; k++) {
+                            cNew[base + k] = f[base + k] * cPrev[k] + (1f - f[base + k]) * xt[base + k];
+                        }
+                        if (s.mask != null) {
+                            for (int k = 0; k < batch; k++) {
+                                if (s.real(t0 + t, k)) {
+                                    cPrev[k] = cNew[base + k];
+                                }
+                                carried[base + k] = cPrev[k];
+                            }
+                        } else {
+                            System.arraycopy(cNew, base, cPrev, 0, batch);
+                        }
+                    }
+                    a.write(fAt, f, 0, n);
+                    a.write(rAt, r, 0, n);
+                    c.write(s.stateAt(j, t0 + 1), carried, 0, n);
+                    if (identity) {
+                        s.x.read(s.xAt(j, t0), highway, 0, n);
+                    } else {
+                        a.read(s.sequenceAt(3 * h + j, t0), highway, 0, n);
+                    }
+                    System.arraycopy(cNew, 0, gc, 0, n);
+                    g.applyInPlace(gc, 0, n);
+                    for (int k = 0; k < n; k++) {
+                        gc[k] = r[k] * gc[k] + (1f - r[k]) * (scaleF * highway[k]);
+                    }
+                    s.h.write(s.stateAt(j, t0 + 1), gc, 0, n);
                 }
             }
         }

@@ -15,6 +15,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -92,9 +94,13 @@ class ModernCellsTest {
     }
 
     private static MultiLayerNetwork network(RecurrentCellLayer layer, int nIn) {
+        return network(layer, nIn, DataType.DOUBLE);
+    }
+
+    private static MultiLayerNetwork network(RecurrentCellLayer layer, int nIn, DataType type) {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(17)
-                .dataType(DataType.DOUBLE)
+                .dataType(type)
                 .updater(new NoOp())
                 .weightInit(WeightInit.XAVIER)
                 .list()
@@ -203,9 +209,15 @@ class ModernCellsTest {
         }
     }
 
-    /** With f ≈ 0, a zoned-out unit keeps c_0 = 0 at the first step: the zoned fraction is p. */
-    @Test
-    void zoneoutKeepsTheMemoryOfAFractionPOfTheUnits() {
+    /**
+     * With f ≈ 0, a zoned-out unit keeps c_0 = 0 at the first step: the zoned fraction is p, and
+     * every other unit takes z. In float64 and in float32 (whose loops differ).
+     */
+    @ParameterizedTest
+    @EnumSource(
+            value = DataType.class,
+            names = {"DOUBLE", "FLOAT"})
+    void zoneoutKeepsTheMemoryOfAFractionPOfTheUnits(DataType type) {
         MultiLayerNetwork net = network(
                 new Qrnn.Builder()
                         .nIn(3)
@@ -213,15 +225,35 @@ class ModernCellsTest {
                         .pooling(QrnnCell.Pooling.F)
                         .zoneout(0.3)
                         .build(),
-                3);
+                3,
+                type);
         INDArray bias = net.getParam("0_bih");
-        bias.assign(Nd4j.concat(0, Nd4j.zeros(DataType.DOUBLE, 200), Nd4j.valueArrayOf(200, -40.0)));
+        bias.assign(Nd4j.concat(
+                0, Nd4j.zeros(type, 200), Nd4j.valueArrayOf(200, -40.0).castTo(type)));
         net.setParam("0_bih", bias);
         Nd4j.getRandom().setSeed(9);
-        INDArray x = Nd4j.rand(DataType.DOUBLE, 50, 3, 1).addi(0.5);
+        INDArray x = Nd4j.rand(type, 50, 3, 1).addi(0.5);
         INDArray c = net.feedForward(x, true).get(1);
         double kept = c.eq(0.0).castTo(DataType.DOUBLE).meanNumber().doubleValue();
         assertEquals(0.3, kept, 0.02, "fraction of 10,000 units zoned out");
+        // At inference m = 1 − p everywhere, so c = 0.7 z there: z from a float64 copy of the network.
+        MultiLayerNetwork reference = network(
+                new Qrnn.Builder()
+                        .nIn(3)
+                        .nOut(200)
+                        .pooling(QrnnCell.Pooling.F)
+                        .zoneout(0.3)
+                        .build(),
+                3);
+        reference.setParams(net.params().castTo(DataType.DOUBLE));
+        INDArray z =
+                reference.feedForward(x.castTo(DataType.DOUBLE), false).get(1).div(0.7);
+        INDArray taken = c.castTo(DataType.DOUBLE);
+        double worst = taken.sub(z)
+                .mul(taken.neq(0.0).castTo(DataType.DOUBLE))
+                .amaxNumber()
+                .doubleValue();
+        assertTrue(worst < (type == DataType.FLOAT ? 1e-5 : 1e-12), "a unit not zoned out takes z: off by " + worst);
     }
 
     /** The identity highway (nIn = H) in every option, with padding at either end and in Bidirectional. */
