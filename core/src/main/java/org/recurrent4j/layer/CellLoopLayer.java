@@ -642,28 +642,13 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
             norms = new double[steps];
             Arrays.fill(norms, Double.NaN);
         }
+        float[] real = new float[batch];
+        StepGradients step = new StepGradients(s, eps, carried);
         for (int t = steps - 1; t >= end; t--) {
-            for (Map.Entry<String, Integer> e : s.stateSizes().entrySet()) {
-                boolean isH = e.getKey().equals(StateEntry.H);
-                NativeArray d = s.dState(e.getKey());
-                NativeArray g = carried.get(e.getKey());
-                for (int j = 0; j < e.getValue(); j++) {
-                    int at = s.sequenceAt(j, t);
-                    for (int k = 0; k < batch; k++) {
-                        int i = j * batch + k;
-                        double m = s.real(t, k) ? 1.0 : 0.0;
-                        d.set(i, m * (g.get(i) + (isH ? eps.get(at + k) : 0.0)));
-                    }
-                }
+            for (int k = 0; k < batch; k++) {
+                real[k] = s.real(t, k) ? 1f : 0f;
             }
-            if (!s.hIsState()) {
-                for (int j = 0; j < s.hidden; j++) {
-                    int at = s.sequenceAt(j, t);
-                    for (int k = 0; k < batch; k++) {
-                        s.dh.set(j * batch + k, eps.get(at + k));
-                    }
-                }
-            }
+            step.into(t, real);
             if (norms != null) {
                 NativeArray d = s.dState(recorded);
                 double sum = 0;
@@ -673,19 +658,131 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
                 norms[t] = Math.sqrt(sum);
             }
             pass.cellSteps.backward(t, s);
+            step.carry(real);
+        }
+        stateGradientNorms = norms;
+        return carried;
+    }
+
+    /**
+     * The step path's bookkeeping of state gradients around each cell step, over whole {@code [size,
+     * B]} arrays at once: in float32 through heap arrays (bulk copies and loops HotSpot vectorizes),
+     * in float64 element by element.
+     *
+     * <pre>
+     *   before step t:  ∂L/∂s_t = m_t ⊙ (carried + ε_t)    (ε_t for h only; m_t the mask of step t)
+     *   after step t:   carried = ∂L/∂s_{t-1} from the cell, plus carried where step t is padding
+     * </pre>
+     */
+    private static final class StepGradients {
+        private final WorkArrays s;
+        private final NativeArray eps;
+        private final Map<String, NativeArray> carried;
+        private final float[] values;
+        private final float[] more;
+
+        StepGradients(WorkArrays s, NativeArray eps, Map<String, NativeArray> carried) {
+            this.s = s;
+            this.eps = eps;
+            this.carried = carried;
+            int largest = s.stateSizes().values().stream()
+                            .mapToInt(Integer::intValue)
+                            .max()
+                            .orElse(0)
+                    * s.batch;
+            boolean floats = s.type == DataType.FLOAT;
+            this.values = floats ? new float[largest] : null;
+            this.more = floats ? new float[largest] : null;
+        }
+
+        /** Sets every state's {@code ∂L/∂s_t} (and {@code ∂L/∂h_t} when h is not a state) before step t. */
+        void into(int t, float[] real) {
+            int batch = s.batch;
             for (Map.Entry<String, Integer> e : s.stateSizes().entrySet()) {
-                NativeArray prev = s.dStatePrev(e.getKey());
+                boolean isH = e.getKey().equals(StateEntry.H);
+                NativeArray d = s.dState(e.getKey());
                 NativeArray g = carried.get(e.getKey());
-                for (int j = 0; j < e.getValue(); j++) {
-                    for (int k = 0; k < batch; k++) {
-                        int i = j * batch + k;
-                        g.set(i, prev.get(i) + (s.real(t, k) ? 0.0 : g.get(i)));
+                int n = e.getValue() * batch;
+                if (values != null) {
+                    g.read(0, values, 0, n);
+                    if (isH) {
+                        addEpsilon(t, e.getValue(), values);
+                    }
+                    multiplyByRows(values, real, n);
+                    d.write(0, values, 0, n);
+                } else {
+                    for (int j = 0; j < e.getValue(); j++) {
+                        int at = s.sequenceAt(j, t);
+                        for (int k = 0; k < batch; k++) {
+                            int i = j * batch + k;
+                            d.set(i, real[k] * (g.get(i) + (isH ? eps.get(at + k) : 0.0)));
+                        }
+                    }
+                }
+            }
+            if (!s.hIsState()) {
+                for (int j = 0; j < s.hidden; j++) {
+                    int at = s.sequenceAt(j, t);
+                    if (values != null) {
+                        eps.read(at, values, 0, batch);
+                        s.dh.write(j * batch, values, 0, batch);
+                    } else {
+                        for (int k = 0; k < batch; k++) {
+                            s.dh.set(j * batch + k, eps.get(at + k));
+                        }
                     }
                 }
             }
         }
-        stateGradientNorms = norms;
-        return carried;
+
+        /** After step t: carried = the cell's {@code ∂L/∂s_{t-1}}, plus carried where step t is padding. */
+        void carry(float[] real) {
+            int batch = s.batch;
+            for (Map.Entry<String, Integer> e : s.stateSizes().entrySet()) {
+                NativeArray prev = s.dStatePrev(e.getKey());
+                NativeArray g = carried.get(e.getKey());
+                int n = e.getValue() * batch;
+                if (values != null) {
+                    prev.read(0, values, 0, n);
+                    if (s.mask != null) {
+                        g.read(0, more, 0, n);
+                        for (int i = 0; i < n; i++) {
+                            if (real[i % batch] == 0f) {
+                                values[i] += more[i];
+                            }
+                        }
+                    }
+                    g.write(0, values, 0, n);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        g.set(i, real[i % batch] != 0f ? prev.get(i) : prev.get(i) + g.get(i));
+                    }
+                }
+            }
+        }
+
+        private void addEpsilon(int t, int rows, float[] into) {
+            int batch = s.batch;
+            for (int j = 0; j < rows; j++) {
+                eps.read(s.sequenceAt(j, t), more, j * batch, batch);
+            }
+            int n = rows * batch;
+            for (int i = 0; i < n; i++) {
+                into[i] += more[i];
+            }
+        }
+
+        private void multiplyByRows(float[] into, float[] real, int n) {
+            if (s.mask == null) {
+                return;
+            }
+            int batch = s.batch;
+            for (int start = 0; start < n; start += batch) {
+                for (int k = 0; k < batch; k++) {
+                    into[start + k] *= real[k];
+                }
+            }
+        }
     }
 
     /** The state gradients {@code [size, B]} as {@code [B, size]} arrays of the layer's type, for the initial inputs. */
