@@ -2,10 +2,14 @@ package org.recurrent4j.cell;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.factory.Nd4j;
+import org.recurrent4j.kernel.FloatRows;
 import org.recurrent4j.kernel.NativeArray;
+import org.recurrent4j.kernel.RationalTanh;
 import org.recurrent4j.kernel.RowParallel;
 
 /**
@@ -164,7 +168,69 @@ public final class OnLstmCell implements Cell {
         public void forward(int t, WorkArrays s) {
             whh.addTo(s, t);
             masterGates(t, s);
-            RowParallel.run(h, s.batch, (from, to) -> forwardRows(t, s, from, to));
+            if (s.type == DataType.FLOAT) {
+                RowParallel.run(h, s.batch, (from, to) -> forwardFloatRows(t, s, from, to));
+            } else {
+                RowParallel.run(h, s.batch, (from, to) -> forwardRows(t, s, from, to));
+            }
+        }
+
+        /**
+         * {@link #forwardRows} in float32, over blocks of rows in heap arrays (see {@link FloatRows}):
+         * each equation one loop over the block, which HotSpot vectorizes.
+         */
+        private void forwardFloatRows(int t, WorkArrays s, int from, int to) {
+            int b = s.batch;
+            int len = FloatRows.blockLength(b, to - from);
+            float[] masterI = new float[len];
+            float[] masterF = new float[len];
+            float[] o = new float[len];
+            float[] g = new float[len];
+            float[] i = new float[len];
+            float[] f = new float[len];
+            float[] cNew = new float[len];
+            float[] tc = new float[len];
+            NativeArray a = s.gatesAndGradients;
+            IntUnaryOperator oAt = j -> s.sequenceAt(row(0, j), t);
+            IntUnaryOperator gAt = j -> s.sequenceAt(row(1, j), t);
+            IntUnaryOperator iAt = j -> s.sequenceAt(row(2, j), t);
+            IntUnaryOperator fAt = j -> s.sequenceAt(row(3, j), t);
+            IntUnaryOperator unit = j -> s.sequenceAt(j, t);
+            IntUnaryOperator after = j -> s.stateAt(j, t + 1);
+            int per = FloatRows.rowsPerBlock(b);
+            for (int first = from; first < to; first += per) {
+                int rows = Math.min(per, to - first);
+                int m = rows * b;
+                FloatRows.read(a, j -> s.sequenceAt(j / chunkSize, t), first, rows, b, masterI);
+                FloatRows.read(a, j -> s.sequenceAt(n + j / chunkSize, t), first, rows, b, masterF);
+                FloatRows.read(a, oAt, first, rows, b, o);
+                FloatRows.read(a, gAt, first, rows, b, g);
+                FloatRows.read(a, iAt, first, rows, b, i);
+                FloatRows.read(a, fAt, first, rows, b, f);
+                FloatRows.read(c, j -> s.stateAt(j, t), first, rows, b, cNew);
+                RationalTanh.sigmoid(o, 0, m);
+                RationalTanh.tanh(g, 0, m);
+                RationalTanh.sigmoid(i, 0, m);
+                RationalTanh.sigmoid(f, 0, m);
+                FloatRows.write(a, oAt, first, rows, b, o);
+                FloatRows.write(a, gAt, first, rows, b, g);
+                FloatRows.write(a, iAt, first, rows, b, i);
+                FloatRows.write(a, fAt, first, rows, b, f);
+                for (int k = 0; k < m; k++) {
+                    float omega = masterF[k] * masterI[k];
+                    float fHat = f[k] * omega + (masterF[k] - omega);
+                    float iHat = i[k] * omega + (masterI[k] - omega);
+                    cNew[k] = fHat * cNew[k] + iHat * g[k];
+                }
+                FloatRows.write(c, after, first, rows, b, cNew);
+                System.arraycopy(cNew, 0, tc, 0, m);
+                RationalTanh.tanh(tc, 0, m);
+                FloatRows.write(cellActivation, unit, first, rows, b, tc);
+                for (int k = 0; k < m; k++) {
+                    o[k] *= tc[k];
+                }
+                FloatRows.write(s.h, after, first, rows, b, o);
+            }
         }
 
         /** ĩ = 1 − cumax(a_ĩ) and f̃ = cumax(a_f̃) over the chunks, per example, in place. */
