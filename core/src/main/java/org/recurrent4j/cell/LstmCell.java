@@ -126,8 +126,8 @@ public final class LstmCell implements Cell {
         private final NativeArray dcPrev;
         /** act(c_t) of every step {@code [H, T, B]}. */
         private final NativeArray cellActivation;
-        /** The forward step of a float32 network, or null for float64. */
-        private final FloatForward lanes;
+        /** The steps of a float32 network, or null for float64. */
+        private final FloatSteps lanes;
 
         LstmSteps(Map<String, INDArray> params, WorkArrays s) {
             whh = RecurrentProduct.of(params, CellKeys.RECURRENT_WEIGHT, s);
@@ -144,7 +144,7 @@ public final class LstmCell implements Cell {
             dc = s.dState(StateEntry.C);
             dcPrev = s.dStatePrev(StateEntry.C);
             cellActivation = s.sequenceBuffer("lstm.act(c)", h);
-            lanes = s.type == DataType.FLOAT ? new FloatForward() : null;
+            lanes = s.type == DataType.FLOAT ? new FloatSteps() : null;
         }
 
         @Override
@@ -191,12 +191,12 @@ public final class LstmCell implements Cell {
         }
 
         /**
-         * The forward step in float32, over blocks of rows in heap arrays ({@link FloatRows}): every
-         * equation is one loop over the block, which HotSpot vectorizes, with {@link
-         * ScalarActivation#applyInPlace}'s rational sigmoid and tanh. The float64 loop above computes
-         * the same equations element by element in double.
+         * The forward and backward steps in float32, over blocks of rows in heap arrays ({@link
+         * FloatRows}): every equation is one loop over the block, which HotSpot vectorizes, with
+         * {@link ScalarActivation#applyInPlace}'s rational sigmoid and tanh. The float64 loops of
+         * {@link LstmSteps} compute the same equations element by element in double.
          */
-        private final class FloatForward {
+        private final class FloatSteps {
             private final float[] wCiF = FloatRows.floats(wCi);
             private final float[] wCfF = FloatRows.floats(wCf);
             private final float[] wCoF = FloatRows.floats(wCo);
@@ -266,11 +266,99 @@ public final class LstmCell implements Cell {
                     FloatRows.write(s.h, after, first, rows, b, o);
                 }
             }
+
+            /** {@link LstmSteps#backwardRows} in float32, over blocks of rows in heap arrays. */
+            void backwardRows(int t, WorkArrays s, int from, int to) {
+                int h = s.hidden;
+                int b = s.batch;
+                int n = FloatRows.blockLength(b, to - from);
+                float[] i = new float[n];
+                float[] f = new float[n];
+                float[] g = new float[n];
+                float[] o = new float[n];
+                float[] tc = new float[n];
+                float[] cPrev = new float[n];
+                float[] dh = new float[n];
+                float[] dC = new float[n];
+                float[] derivative = new float[n];
+                NativeArray a = s.gatesAndGradients;
+                int gBlock = coupled ? 1 : 2;
+                IntUnaryOperator iAt = j -> s.sequenceAt(j, t);
+                IntUnaryOperator fAt = j -> s.sequenceAt(h + j, t);
+                IntUnaryOperator gAt = j -> s.sequenceAt(gBlock * h + j, t);
+                IntUnaryOperator oAt = j -> s.sequenceAt((gBlock + 1) * h + j, t);
+                int per = FloatRows.rowsPerBlock(b);
+                for (int first = from; first < to; first += per) {
+                    int rows = Math.min(per, to - first);
+                    int m = rows * b;
+                    FloatRows.read(a, iAt, first, rows, b, i);
+                    FloatRows.read(a, gAt, first, rows, b, g);
+                    FloatRows.read(a, oAt, first, rows, b, o);
+                    FloatRows.read(cellActivation, iAt, first, rows, b, tc);
+                    FloatRows.read(c, j -> s.stateAt(j, t), first, rows, b, cPrev);
+                    s.dh.read(first * b, dh, 0, m);
+                    dc.read(first * b, dC, 0, m);
+                    // ∂c = ∂L/∂c_t + ∂h ⊙ o ⊙ act'(act(c)) [+ ∂a_o ⊙ w_co], with ∂a_o = ∂h ⊙ act(c) ⊙ σ'(o) into o
+                    act.derivativesFromOutputs(tc, derivative, m);
+                    for (int k = 0; k < m; k++) {
+                        dC[k] += dh[k] * o[k] * derivative[k];
+                    }
+                    gate.derivativesFromOutputs(o, derivative, m);
+                    for (int k = 0; k < m; k++) {
+                        o[k] = dh[k] * tc[k] * derivative[k];
+                    }
+                    if (peephole) {
+                        FloatRows.addScaledPerRow(dC, wCoF, o, first, rows, b);
+                    }
+                    FloatRows.write(a, oAt, first, rows, b, o);
+                    // ∂a_g = ∂c ⊙ i ⊙ act'(g), into dh (no longer needed)
+                    act.derivativesFromOutputs(g, derivative, m);
+                    for (int k = 0; k < m; k++) {
+                        dh[k] = dC[k] * i[k] * derivative[k];
+                    }
+                    FloatRows.write(a, gAt, first, rows, b, dh);
+                    // ∂c_{t-1} = ∂c ⊙ f [+ peepholes], into tc; then ∂a_i into g, ∂a_f into f
+                    if (coupled) {
+                        for (int k = 0; k < m; k++) {
+                            tc[k] = dC[k] * (1f - i[k]);
+                            g[k] -= cPrev[k];
+                        }
+                    } else {
+                        FloatRows.read(a, fAt, first, rows, b, f);
+                        for (int k = 0; k < m; k++) {
+                            tc[k] = dC[k] * f[k];
+                        }
+                    }
+                    gate.derivativesFromOutputs(i, derivative, m);
+                    for (int k = 0; k < m; k++) {
+                        g[k] = dC[k] * g[k] * derivative[k];
+                    }
+                    FloatRows.write(a, iAt, first, rows, b, g);
+                    if (peephole) {
+                        FloatRows.addScaledPerRow(tc, wCiF, g, first, rows, b);
+                    }
+                    if (!coupled) {
+                        gate.derivativesFromOutputs(f, derivative, m);
+                        for (int k = 0; k < m; k++) {
+                            f[k] = dC[k] * cPrev[k] * derivative[k];
+                        }
+                        FloatRows.write(a, fAt, first, rows, b, f);
+                        if (peephole) {
+                            FloatRows.addScaledPerRow(tc, wCfF, f, first, rows, b);
+                        }
+                    }
+                    dcPrev.write(first * b, tc, 0, m);
+                }
+            }
         }
 
         @Override
         public void backward(int t, WorkArrays s) {
-            RowParallel.run(s.hidden, s.batch, (from, to) -> backwardRows(t, s, from, to));
+            if (lanes != null) {
+                RowParallel.run(s.hidden, s.batch, (from, to) -> lanes.backwardRows(t, s, from, to));
+            } else {
+                RowParallel.run(s.hidden, s.batch, (from, to) -> backwardRows(t, s, from, to));
+            }
             whh.backprop(s, t);
         }
 

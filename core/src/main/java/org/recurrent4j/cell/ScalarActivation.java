@@ -1,5 +1,6 @@
 package org.recurrent4j.cell;
 
+import java.util.Arrays;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationHardSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationHardTanH;
@@ -34,6 +35,13 @@ public enum ScalarActivation {
         public void applyInPlace(float[] v, int from, int to) {
             RationalTanh.sigmoid(v, from, to);
         }
+
+        @Override
+        public void derivativesFromOutputs(float[] y, float[] into, int n) {
+            for (int i = 0; i < n; i++) {
+                into[i] = y[i] * (1f - y[i]);
+            }
+        }
     },
     TANH {
         @Override
@@ -57,6 +65,13 @@ public enum ScalarActivation {
         public void applyInPlace(float[] v, int from, int to) {
             RationalTanh.tanh(v, from, to);
         }
+
+        @Override
+        public void derivativesFromOutputs(float[] y, float[] into, int n) {
+            for (int i = 0; i < n; i++) {
+                into[i] = 1f - y[i] * y[i];
+            }
+        }
     },
     HARD_SIGMOID {
         @Override
@@ -73,6 +88,13 @@ public enum ScalarActivation {
         public void applyInPlace(float[] v, int from, int to) {
             for (int i = from; i < to; i++) {
                 v[i] = Math.min(1f, Math.max(0f, 0.2f * v[i] + 0.5f));
+            }
+        }
+
+        @Override
+        public void derivativesFromOutputs(float[] y, float[] into, int n) {
+            for (int i = 0; i < n; i++) {
+                into[i] = y[i] > 0f && y[i] < 1f ? 0.2f : 0f;
             }
         }
     },
@@ -93,6 +115,13 @@ public enum ScalarActivation {
                 v[i] = Math.min(1f, Math.max(-1f, v[i]));
             }
         }
+
+        @Override
+        public void derivativesFromOutputs(float[] y, float[] into, int n) {
+            for (int i = 0; i < n; i++) {
+                into[i] = y[i] > -1f && y[i] < 1f ? 1f : 0f;
+            }
+        }
     },
     RELU {
         @Override
@@ -109,6 +138,13 @@ public enum ScalarActivation {
         public void applyInPlace(float[] v, int from, int to) {
             for (int i = from; i < to; i++) {
                 v[i] = Math.max(0f, v[i]);
+            }
+        }
+
+        @Override
+        public void derivativesFromOutputs(float[] y, float[] into, int n) {
+            for (int i = 0; i < n; i++) {
+                into[i] = y[i] > 0f ? 1f : 0f;
             }
         }
     },
@@ -130,6 +166,14 @@ public enum ScalarActivation {
                 v[i] = v[i] / (1f + Math.abs(v[i]));
             }
         }
+
+        @Override
+        public void derivativesFromOutputs(float[] y, float[] into, int n) {
+            for (int i = 0; i < n; i++) {
+                float d = 1f - Math.abs(y[i]);
+                into[i] = d * d;
+            }
+        }
     },
     IDENTITY {
         @Override
@@ -144,6 +188,11 @@ public enum ScalarActivation {
 
         @Override
         public void applyInPlace(float[] v, int from, int to) {}
+
+        @Override
+        public void derivativesFromOutputs(float[] y, float[] into, int n) {
+            Arrays.fill(into, 0, n, 1f);
+        }
     };
 
     public abstract double apply(double x);
@@ -154,6 +203,9 @@ public enum ScalarActivation {
      * exact values); each loop is one array and one index, so that HotSpot vectorizes it.
      */
     public abstract void applyInPlace(float[] v, int from, int to);
+
+    /** {@code into[i] = f'(x)} written as a function of {@code y[i] = f(x)}, for {@code i < n}, in float32. */
+    public abstract void derivativesFromOutputs(float[] y, float[] into, int n);
 
     /** {@code f'(x)} written as a function of {@code y = f(x)}. */
     public abstract double derivativeFromOutput(double y);
