@@ -3,7 +3,6 @@ package org.recurrent4j.cell;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntUnaryOperator;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -127,9 +126,9 @@ public final class GruCell implements Cell {
                 float[] part = new float[len];
                 float[] hPrev = new float[len];
                 NativeArray a = s.gatesAndGradients;
-                IntUnaryOperator rAt = j -> s.sequenceAt(j, t);
-                IntUnaryOperator zAt = j -> s.sequenceAt(h + j, t);
-                IntUnaryOperator nAt = j -> s.sequenceAt(2 * h + j, t);
+                FloatRows.Rows rAt = s.sequenceRows(0, t);
+                FloatRows.Rows zAt = s.sequenceRows(h, t);
+                FloatRows.Rows nAt = s.sequenceRows(2 * h, t);
                 int per = FloatRows.rowsPerBlock(b);
                 for (int first = from; first < to; first += per) {
                     int rows = Math.min(per, to - first);
@@ -153,7 +152,7 @@ public final class GruCell implements Cell {
                         n[k] += r[k] * hn[k];
                     }
                     act.applyInPlace(n, 0, m);
-                    FloatRows.read(s.h, j -> s.stateAt(j, t), first, rows, b, hPrev);
+                    FloatRows.read(s.h, s.stateRows(t), first, rows, b, hPrev);
                     for (int k = 0; k < m; k++) {
                         hPrev[k] = n[k] + z[k] * (hPrev[k] - n[k]);
                     }
@@ -161,7 +160,7 @@ public final class GruCell implements Cell {
                     FloatRows.write(a, rAt, first, rows, b, r);
                     FloatRows.write(a, zAt, first, rows, b, z);
                     FloatRows.write(a, nAt, first, rows, b, n);
-                    FloatRows.write(s.h, j -> s.stateAt(j, t + 1), first, rows, b, hPrev);
+                    FloatRows.write(s.h, s.stateRows(t + 1), first, rows, b, hPrev);
                 }
             }
 
@@ -174,8 +173,8 @@ public final class GruCell implements Cell {
                 float[] z = new float[len];
                 float[] hPrev = new float[len];
                 NativeArray a = s.gatesAndGradients;
-                IntUnaryOperator rAt = j -> s.sequenceAt(j, t);
-                IntUnaryOperator zAt = j -> s.sequenceAt(h + j, t);
+                FloatRows.Rows rAt = s.sequenceRows(0, t);
+                FloatRows.Rows zAt = s.sequenceRows(h, t);
                 int per = FloatRows.rowsPerBlock(b);
                 for (int first = from; first < to; first += per) {
                     int rows = Math.min(per, to - first);
@@ -186,7 +185,7 @@ public final class GruCell implements Cell {
                     gate.applyInPlace(z, 0, m);
                     FloatRows.write(a, rAt, first, rows, b, r);
                     FloatRows.write(a, zAt, first, rows, b, z);
-                    FloatRows.read(s.h, j -> s.stateAt(j, t), first, rows, b, hPrev);
+                    FloatRows.read(s.h, s.stateRows(t), first, rows, b, hPrev);
                     for (int k = 0; k < m; k++) {
                         r[k] *= hPrev[k];
                     }
@@ -203,7 +202,7 @@ public final class GruCell implements Cell {
                 float[] n = new float[len];
                 float[] hPrev = new float[len];
                 NativeArray a = s.gatesAndGradients;
-                IntUnaryOperator nAt = j -> s.sequenceAt(2 * h + j, t);
+                FloatRows.Rows nAt = s.sequenceRows(2 * h, t);
                 int per = FloatRows.rowsPerBlock(b);
                 for (int first = from; first < to; first += per) {
                     int rows = Math.min(per, to - first);
@@ -211,12 +210,12 @@ public final class GruCell implements Cell {
                     FloatRows.read(a, nAt, first, rows, b, n);
                     act.applyInPlace(n, 0, m);
                     FloatRows.write(a, nAt, first, rows, b, n);
-                    FloatRows.read(a, j -> s.sequenceAt(h + j, t), first, rows, b, z);
-                    FloatRows.read(s.h, j -> s.stateAt(j, t), first, rows, b, hPrev);
+                    FloatRows.read(a, s.sequenceRows(h, t), first, rows, b, z);
+                    FloatRows.read(s.h, s.stateRows(t), first, rows, b, hPrev);
                     for (int k = 0; k < m; k++) {
                         hPrev[k] = n[k] + z[k] * (hPrev[k] - n[k]);
                     }
-                    FloatRows.write(s.h, j -> s.stateAt(j, t + 1), first, rows, b, hPrev);
+                    FloatRows.write(s.h, s.stateRows(t + 1), first, rows, b, hPrev);
                 }
             }
         }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntUnaryOperator;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -214,12 +213,12 @@ public final class LstmCell implements Cell {
                 float[] tc = new float[n];
                 NativeArray a = s.gatesAndGradients;
                 int gBlock = coupled ? 1 : 2;
-                IntUnaryOperator iAt = j -> s.sequenceAt(j, t);
-                IntUnaryOperator fAt = j -> s.sequenceAt(h + j, t);
-                IntUnaryOperator gAt = j -> s.sequenceAt(gBlock * h + j, t);
-                IntUnaryOperator oAt = j -> s.sequenceAt((gBlock + 1) * h + j, t);
-                IntUnaryOperator before = j -> s.stateAt(j, t);
-                IntUnaryOperator after = j -> s.stateAt(j, t + 1);
+                FloatRows.Rows iAt = s.sequenceRows(0, t);
+                FloatRows.Rows fAt = s.sequenceRows(h, t);
+                FloatRows.Rows gAt = s.sequenceRows(gBlock * h, t);
+                FloatRows.Rows oAt = s.sequenceRows((gBlock + 1) * h, t);
+                FloatRows.Rows before = s.stateRows(t);
+                FloatRows.Rows after = s.stateRows(t + 1);
                 int per = FloatRows.rowsPerBlock(b);
                 for (int first = from; first < to; first += per) {
                     int rows = Math.min(per, to - first);
@@ -283,10 +282,10 @@ public final class LstmCell implements Cell {
                 float[] derivative = new float[n];
                 NativeArray a = s.gatesAndGradients;
                 int gBlock = coupled ? 1 : 2;
-                IntUnaryOperator iAt = j -> s.sequenceAt(j, t);
-                IntUnaryOperator fAt = j -> s.sequenceAt(h + j, t);
-                IntUnaryOperator gAt = j -> s.sequenceAt(gBlock * h + j, t);
-                IntUnaryOperator oAt = j -> s.sequenceAt((gBlock + 1) * h + j, t);
+                FloatRows.Rows iAt = s.sequenceRows(0, t);
+                FloatRows.Rows fAt = s.sequenceRows(h, t);
+                FloatRows.Rows gAt = s.sequenceRows(gBlock * h, t);
+                FloatRows.Rows oAt = s.sequenceRows((gBlock + 1) * h, t);
                 int per = FloatRows.rowsPerBlock(b);
                 for (int first = from; first < to; first += per) {
                     int rows = Math.min(per, to - first);
@@ -295,7 +294,7 @@ public final class LstmCell implements Cell {
                     FloatRows.read(a, gAt, first, rows, b, g);
                     FloatRows.read(a, oAt, first, rows, b, o);
                     FloatRows.read(cellActivation, iAt, first, rows, b, tc);
-                    FloatRows.read(c, j -> s.stateAt(j, t), first, rows, b, cPrev);
+                    FloatRows.read(c, s.stateRows(t), first, rows, b, cPrev);
                     s.dh.read(first * b, dh, 0, m);
                     dc.read(first * b, dC, 0, m);
                     // ∂c = ∂L/∂c_t + ∂h ⊙ o ⊙ act'(act(c)) [+ ∂a_o ⊙ w_co], with ∂a_o = ∂h ⊙ act(c) ⊙ σ'(o) into o

@@ -2,7 +2,6 @@ package org.recurrent4j.cell;
 
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntUnaryOperator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
@@ -191,23 +190,26 @@ public final class OnLstmCell implements Cell {
             float[] cNew = new float[len];
             float[] tc = new float[len];
             NativeArray a = s.gatesAndGradients;
-            IntUnaryOperator oAt = j -> s.sequenceAt(row(0, j), t);
-            IntUnaryOperator gAt = j -> s.sequenceAt(row(1, j), t);
-            IntUnaryOperator iAt = j -> s.sequenceAt(row(2, j), t);
-            IntUnaryOperator fAt = j -> s.sequenceAt(row(3, j), t);
-            IntUnaryOperator unit = j -> s.sequenceAt(j, t);
-            IntUnaryOperator after = j -> s.stateAt(j, t + 1);
+            FloatRows.Rows oAt = s.sequenceRows(row(0, 0), t);
+            FloatRows.Rows gAt = s.sequenceRows(row(1, 0), t);
+            FloatRows.Rows iAt = s.sequenceRows(row(2, 0), t);
+            FloatRows.Rows fAt = s.sequenceRows(row(3, 0), t);
+            FloatRows.Rows unit = s.sequenceRows(0, t);
+            FloatRows.Rows after = s.stateRows(t + 1);
             int per = FloatRows.rowsPerBlock(b);
             for (int first = from; first < to; first += per) {
                 int rows = Math.min(per, to - first);
                 int m = rows * b;
-                FloatRows.read(a, j -> s.sequenceAt(j / chunkSize, t), first, rows, b, masterI);
-                FloatRows.read(a, j -> s.sequenceAt(n + j / chunkSize, t), first, rows, b, masterF);
+                for (int r = 0; r < rows; r++) {
+                    int q = (first + r) / chunkSize;
+                    a.read(s.sequenceAt(q, t), masterI, r * b, b);
+                    a.read(s.sequenceAt(n + q, t), masterF, r * b, b);
+                }
                 FloatRows.read(a, oAt, first, rows, b, o);
                 FloatRows.read(a, gAt, first, rows, b, g);
                 FloatRows.read(a, iAt, first, rows, b, i);
                 FloatRows.read(a, fAt, first, rows, b, f);
-                FloatRows.read(c, j -> s.stateAt(j, t), first, rows, b, cNew);
+                FloatRows.read(c, s.stateRows(t), first, rows, b, cNew);
                 RationalTanh.sigmoid(o, 0, m);
                 RationalTanh.tanh(g, 0, m);
                 RationalTanh.sigmoid(i, 0, m);

@@ -2,7 +2,6 @@ package org.recurrent4j.cell;
 
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntUnaryOperator;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -93,8 +92,8 @@ public final class RnnCell implements Cell {
         private void forwardFloatRows(int t, WorkArrays s, int from, int to) {
             int b = s.batch;
             float[] h = new float[FloatRows.blockLength(b, to - from)];
-            IntUnaryOperator at = j -> s.sequenceAt(j, t);
-            IntUnaryOperator out = j -> s.stateAt(j, t + 1);
+            FloatRows.Rows at = s.sequenceRows(0, t);
+            FloatRows.Rows out = s.stateRows(t + 1);
             int per = FloatRows.rowsPerBlock(b);
             for (int first = from; first < to; first += per) {
                 int rows = Math.min(per, to - first);

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.recurrent4j.kernel.Blas;
 import org.recurrent4j.kernel.Buffers;
+import org.recurrent4j.kernel.FloatRows;
 import org.recurrent4j.kernel.NativeArray;
 
 /**
@@ -269,6 +270,16 @@ public final class WorkArrays {
     /** Index of row {@code row}, index {@code t} (the state before step t), example 0 of {@code h} or a state. */
     public int stateAt(int row, int t) {
         return row * stateStride() + t * batch;
+    }
+
+    /** Rows {@code firstRow, firstRow + 1, ...} of step {@code t} of a sequence-layout array, for {@link FloatRows}. */
+    public FloatRows.Rows sequenceRows(int firstRow, int t) {
+        return new FloatRows.Rows(sequenceAt(firstRow, t), sequenceStride());
+    }
+
+    /** Rows of index {@code t} of {@code h} or a state, for {@link FloatRows}. */
+    public FloatRows.Rows stateRows(int t) {
+        return new FloatRows.Rows(stateAt(0, t), stateStride());
     }
 
     /** Index of feature {@code row}, step {@code t} (after the history), example 0 of {@code x} or {@code dx}. */

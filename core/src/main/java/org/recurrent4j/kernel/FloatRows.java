@@ -1,7 +1,5 @@
 package org.recurrent4j.kernel;
 
-import java.util.function.IntUnaryOperator;
-
 /**
  * Blocks of a step's rows copied between the work arrays and heap {@code float[]}s, for the
  * float32 element-wise loops of the cells.
@@ -10,17 +8,17 @@ import java.util.function.IntUnaryOperator;
  * heap array, one index and plain float arithmetic is compiled by HotSpot's C2 to AVX instructions.
  * So a float32 cell step copies a block of rows of each operand in (one bulk copy per row), runs
  * each equation as one loop over the whole block, and copies the results out. Row {@code j} of a
- * step is {@code batch} contiguous elements at an offset that the cell gives (e.g. {@code
- * s.sequenceAt(j, t)}); block row {@code r} is {@code values[r·batch, (r + 1)·batch)}.
+ * step is {@code batch} contiguous elements at {@link Rows#at}; block row {@code r} is {@code
+ * values[r·batch, (r + 1)·batch)}.
  *
  * <pre>
  *   int per = FloatRows.rowsPerBlock(b);
  *   float[] x = new float[FloatRows.blockLength(b, to - from)];
  *   for (int first = from; first &lt; to; first += per) {
  *       int rows = Math.min(per, to - first);
- *       FloatRows.read(a, j -&gt; s.sequenceAt(j, t), first, rows, b, x);
+ *       FloatRows.read(a, s.sequenceRows(0, t), first, rows, b, x);
  *       act.applyInPlace(x, 0, rows * b);
- *       FloatRows.write(a, j -&gt; s.sequenceAt(j, t), first, rows, b, x);
+ *       FloatRows.write(a, s.sequenceRows(0, t), first, rows, b, x);
  *   }
  * </pre>
  */
@@ -41,19 +39,45 @@ public final class FloatRows {
         return Math.min(rowsPerBlock(batch), rows) * batch;
     }
 
+    /**
+     * Where a step's rows are: row {@code j} starts at {@code base + j·stride}, e.g. {@link
+     * org.recurrent4j.cell.WorkArrays#sequenceRows}. A stride equal to the batch (a single step, or
+     * the [size, B] arrays) makes a block one run of memory, copied at once.
+     */
+    public record Rows(int base, int stride) {
+        /** The offset of row {@code j}. */
+        public int at(int j) {
+            return base + j * stride;
+        }
+    }
+
     /** Copies rows {@code first .. first + rows − 1} of {@code array} into {@code values}. */
-    public static void read(
-            NativeArray array, IntUnaryOperator offset, int first, int rows, int batch, float[] values) {
-        for (int r = 0; r < rows; r++) {
-            array.read(offset.applyAsInt(first + r), values, r * batch, batch);
+    public static void read(NativeArray array, Rows where, int first, int rows, int batch, float[] values) {
+        if (where.stride() == batch) {
+            array.read(where.at(first), values, 0, rows * batch);
+        } else if (batch == 1) {
+            for (int r = 0; r < rows; r++) {
+                values[r] = (float) array.get(where.at(first + r));
+            }
+        } else {
+            for (int r = 0; r < rows; r++) {
+                array.read(where.at(first + r), values, r * batch, batch);
+            }
         }
     }
 
     /** Copies {@code values} to rows {@code first .. first + rows − 1} of {@code array}. */
-    public static void write(
-            NativeArray array, IntUnaryOperator offset, int first, int rows, int batch, float[] values) {
-        for (int r = 0; r < rows; r++) {
-            array.write(offset.applyAsInt(first + r), values, r * batch, batch);
+    public static void write(NativeArray array, Rows where, int first, int rows, int batch, float[] values) {
+        if (where.stride() == batch) {
+            array.write(where.at(first), values, 0, rows * batch);
+        } else if (batch == 1) {
+            for (int r = 0; r < rows; r++) {
+                array.set(where.at(first + r), values[r]);
+            }
+        } else {
+            for (int r = 0; r < rows; r++) {
+                array.write(where.at(first + r), values, r * batch, batch);
+            }
         }
     }
 
