@@ -314,16 +314,7 @@ public final class QrnnCell implements Cell {
                                 cNew[base + k] = cPrev[k] + u[base + k] * (z[base + k] - cPrev[k]);
                             }
                         }
-                        if (s.mask != null) {
-                            for (int k = 0; k < batch; k++) {
-                                if (s.real(t0 + t, k)) {
-                                    cPrev[k] = cNew[base + k];
-                                }
-                                carried[base + k] = cPrev[k];
-                            }
-                        } else {
-                            System.arraycopy(cNew, base, cPrev, 0, batch);
-                        }
+                        s.carryMemory(t0 + t, cNew, base, cPrev, carried);
                     }
                     a.write(zAt, z, 0, n);
                     a.write(s.sequenceAt(h + j, t0), f, 0, n);

@@ -327,16 +327,7 @@ public final class SruCell implements Cell {
                         for (int k = 0; k < batch; k++) {
                             cNew[base + k] = f[base + k] * cPrev[k] + (1f - f[base + k]) * xt[base + k];
                         }
-                        if (s.mask != null) {
-                            for (int k = 0; k < batch; k++) {
-                                if (s.real(t0 + t, k)) {
-                                    cPrev[k] = cNew[base + k];
-                                }
-                                carried[base + k] = cPrev[k];
-                            }
-                        } else {
-                            System.arraycopy(cNew, base, cPrev, 0, batch);
-                        }
+                        s.carryMemory(t0 + t, cNew, base, cPrev, carried);
                     }
                     a.write(fAt, f, 0, n);
                     a.write(rAt, r, 0, n);

@@ -272,6 +272,25 @@ public final class WorkArrays {
         return row * stateStride() + t * batch;
     }
 
+    /**
+     * The memory that a float32 whole-sequence loop carries past step {@code t}: {@code cPrev}
+     * becomes the step's new memory {@code cNew[base, base + B)} where the step is real and keeps
+     * the previous one where it is padding, and, with a mask, is also copied to {@code carried[base,
+     * base + B)} (without a mask the carried memory is {@code cNew} itself).
+     */
+    public void carryMemory(int t, float[] cNew, int base, float[] cPrev, float[] carried) {
+        if (mask == null) {
+            System.arraycopy(cNew, base, cPrev, 0, batch);
+            return;
+        }
+        for (int k = 0; k < batch; k++) {
+            if (real(t, k)) {
+                cPrev[k] = cNew[base + k];
+            }
+            carried[base + k] = cPrev[k];
+        }
+    }
+
     /** Rows {@code firstRow, firstRow + 1, ...} of step {@code t} of a sequence-layout array, for {@link FloatRows}. */
     public FloatRows.Rows sequenceRows(int firstRow, int t) {
         return new FloatRows.Rows(sequenceAt(firstRow, t), sequenceStride());

@@ -218,15 +218,7 @@ class ModernCellsTest {
             value = DataType.class,
             names = {"DOUBLE", "FLOAT"})
     void zoneoutKeepsTheMemoryOfAFractionPOfTheUnits(DataType type) {
-        MultiLayerNetwork net = network(
-                new Qrnn.Builder()
-                        .nIn(3)
-                        .nOut(200)
-                        .pooling(QrnnCell.Pooling.F)
-                        .zoneout(0.3)
-                        .build(),
-                3,
-                type);
+        MultiLayerNetwork net = network(zoneoutQrnn(), 3, type);
         INDArray bias = net.getParam("0_bih");
         bias.assign(Nd4j.concat(
                 0, Nd4j.zeros(type, 200), Nd4j.valueArrayOf(200, -40.0).castTo(type)));
@@ -237,14 +229,7 @@ class ModernCellsTest {
         double kept = c.eq(0.0).castTo(DataType.DOUBLE).meanNumber().doubleValue();
         assertEquals(0.3, kept, 0.02, "fraction of 10,000 units zoned out");
         // At inference m = 1 − p everywhere, so c = 0.7 z there: z from a float64 copy of the network.
-        MultiLayerNetwork reference = network(
-                new Qrnn.Builder()
-                        .nIn(3)
-                        .nOut(200)
-                        .pooling(QrnnCell.Pooling.F)
-                        .zoneout(0.3)
-                        .build(),
-                3);
+        MultiLayerNetwork reference = network(zoneoutQrnn(), 3);
         reference.setParams(net.params().castTo(DataType.DOUBLE));
         INDArray z =
                 reference.feedForward(x.castTo(DataType.DOUBLE), false).get(1).div(0.7);
@@ -254,6 +239,15 @@ class ModernCellsTest {
                 .amaxNumber()
                 .doubleValue();
         assertTrue(worst < (type == DataType.FLOAT ? 1e-5 : 1e-12), "a unit not zoned out takes z: off by " + worst);
+    }
+
+    private static Qrnn zoneoutQrnn() {
+        return new Qrnn.Builder()
+                .nIn(3)
+                .nOut(200)
+                .pooling(QrnnCell.Pooling.F)
+                .zoneout(0.3)
+                .build();
     }
 
     /** The identity highway (nIn = H) in every option, with padding at either end and in Bidirectional. */
