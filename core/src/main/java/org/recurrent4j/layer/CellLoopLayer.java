@@ -29,6 +29,7 @@ import org.recurrent4j.conf.RecurrentCellLayer;
 import org.recurrent4j.kernel.BufferPool;
 import org.recurrent4j.kernel.Buffers;
 import org.recurrent4j.kernel.CoreScope;
+import org.recurrent4j.kernel.FloatRows;
 import org.recurrent4j.kernel.NativeArray;
 import org.recurrent4j.kernel.RowParallel;
 
@@ -721,12 +722,12 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
                 }
             }
             if (!s.hIsState()) {
-                for (int j = 0; j < s.hidden; j++) {
-                    int at = s.sequenceAt(j, t);
-                    if (values != null) {
-                        eps.read(at, values, 0, batch);
-                        s.dh.write(j * batch, values, 0, batch);
-                    } else {
+                if (values != null) {
+                    FloatRows.read(eps, s.sequenceRows(0, t), 0, s.hidden, batch, values);
+                    s.dh.write(0, values, 0, s.hidden * batch);
+                } else {
+                    for (int j = 0; j < s.hidden; j++) {
+                        int at = s.sequenceAt(j, t);
                         for (int k = 0; k < batch; k++) {
                             s.dh.set(j * batch + k, eps.get(at + k));
                         }
@@ -762,11 +763,8 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         }
 
         private void addEpsilon(int t, int rows, float[] into) {
-            int batch = s.batch;
-            for (int j = 0; j < rows; j++) {
-                eps.read(s.sequenceAt(j, t), more, j * batch, batch);
-            }
-            int n = rows * batch;
+            FloatRows.read(eps, s.sequenceRows(0, t), 0, rows, s.batch, more);
+            int n = rows * s.batch;
             for (int i = 0; i < n; i++) {
                 into[i] += more[i];
             }
