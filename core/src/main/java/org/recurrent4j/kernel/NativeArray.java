@@ -64,9 +64,18 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
      */
     public static double[] values(INDArray array) {
         NativeArray a = of(array);
-        double[] values = new double[Math.toIntExact(a.length())];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = a.get(i);
+        int n = Math.toIntExact(a.length());
+        double[] values = new double[n];
+        if (a instanceof Floats) {
+            float[] floats = new float[n];
+            a.read(0, floats, 0, n);
+            for (int i = 0; i < n; i++) {
+                values[i] = floats[i];
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                values[i] = a.get(i);
+            }
         }
         return values;
     }

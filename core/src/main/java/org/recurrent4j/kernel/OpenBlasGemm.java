@@ -4,7 +4,9 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemm;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemv;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
 
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
@@ -15,6 +17,11 @@ import org.bytedeco.openblas.presets.openblas_nolapack;
  * pointers into host memory, so a recurrent step's product costs the product and not the creation
  * of ND4J views and ops around it. The only class of recurrent4j that names OpenBLAS; {@link
  * KernelPath} loads it only when the direct path is chosen.
+ *
+ * <p>A product with one row or one column (a step at batch 1: {@code [G·H × H] · [H × 1]}) goes to
+ * GEMV instead: OpenBLAS's GEMM packs both operands into blocks first, which for a matrix–vector
+ * product costs 3.5–4× the product itself (a 1024×256 float matrix: 45 µs as GEMM, 13 µs as GEMV,
+ * one thread, docs/benchmarks.md).
  */
 final class OpenBlasGemm implements GemmKernel {
 
@@ -77,6 +84,26 @@ final class OpenBlasGemm implements GemmKernel {
             NativeArray c,
             long cOffset,
             int ldc) {
+        if (n == 1) {
+            // y[m] (stride ldc) = alpha · op(A) · x + beta · y, x = op(B)'s one column.
+            int incX = transB ? 1 : ldb;
+            if (transA) {
+                gemv(true, k, m, alpha, a, aOffset, lda, b, bOffset, incX, beta, c, cOffset, ldc);
+            } else {
+                gemv(false, m, k, alpha, a, aOffset, lda, b, bOffset, incX, beta, c, cOffset, ldc);
+            }
+            return;
+        }
+        if (m == 1) {
+            // yᵀ[n] = alpha · xᵀ · op(B) + beta · yᵀ, that is y = alpha · op(B)ᵀ · x + beta · y.
+            int incX = transA ? lda : 1;
+            if (transB) {
+                gemv(false, n, k, alpha, b, bOffset, ldb, a, aOffset, incX, beta, c, cOffset, 1);
+            } else {
+                gemv(true, k, n, alpha, b, bOffset, ldb, a, aOffset, incX, beta, c, cOffset, 1);
+            }
+            return;
+        }
         int ta = transA ? CblasTrans : CblasNoTrans;
         int tb = transB ? CblasTrans : CblasNoTrans;
         if (c instanceof NativeArray.Floats fc) {
@@ -111,6 +138,57 @@ final class OpenBlasGemm implements GemmKernel {
                     beta,
                     ((NativeArray.Doubles) c).at(cOffset),
                     ldc);
+        }
+    }
+
+    /**
+     * {@code y = alpha · op(M) · x + beta · y} for a row-major {@code rows × cols} matrix M with
+     * leading dimension {@code ld} ({@code op(M) = Mᵀ} when {@code trans}), x and y at strides.
+     */
+    private static void gemv(
+            boolean trans,
+            int rows,
+            int cols,
+            double alpha,
+            NativeArray matrix,
+            long matrixOffset,
+            int ld,
+            NativeArray x,
+            long xOffset,
+            int incX,
+            double beta,
+            NativeArray y,
+            long yOffset,
+            int incY) {
+        int t = trans ? CblasTrans : CblasNoTrans;
+        if (y instanceof NativeArray.Floats fy) {
+            cblas_sgemv(
+                    CblasRowMajor,
+                    t,
+                    rows,
+                    cols,
+                    (float) alpha,
+                    ((NativeArray.Floats) matrix).at(matrixOffset),
+                    ld,
+                    ((NativeArray.Floats) x).at(xOffset),
+                    incX,
+                    (float) beta,
+                    fy.at(yOffset),
+                    incY);
+        } else {
+            cblas_dgemv(
+                    CblasRowMajor,
+                    t,
+                    rows,
+                    cols,
+                    alpha,
+                    ((NativeArray.Doubles) matrix).at(matrixOffset),
+                    ld,
+                    ((NativeArray.Doubles) x).at(xOffset),
+                    incX,
+                    beta,
+                    ((NativeArray.Doubles) y).at(yOffset),
+                    incY);
         }
     }
 }

@@ -65,6 +65,14 @@ record GemmCase(
         return cArray.array().castTo(DataType.DOUBLE).toDoubleVector();
     }
 
+    /** The same product with every element of C's memory set to {@code value}. */
+    GemmCase withC(double value) {
+        double[] filled = new double[c.length];
+        java.util.Arrays.fill(filled, value);
+        return new GemmCase(
+                transA, transB, m, n, k, alpha, beta, lda, ldb, ldc, aOffset, bOffset, cOffset, a, b, filled);
+    }
+
     /** Whether element {@code i} of C's memory lies outside C (before it, in row padding, or after it). */
     boolean outside(int i) {
         long at = i - cOffset;

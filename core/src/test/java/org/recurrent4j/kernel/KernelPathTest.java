@@ -80,26 +80,57 @@ class KernelPathTest {
             for (boolean transA : new boolean[] {false, true}) {
                 for (boolean transB : new boolean[] {false, true}) {
                     for (double[] ab : new double[][] {{1.0, 0.0}, {1.0, 1.0}, {-0.5, 2.0}}) {
-                        int m = 3 + random.nextInt(4);
-                        int n = 2 + random.nextInt(5);
-                        int k = 1 + random.nextInt(6);
-                        GemmCase product = GemmCase.random(random, transA, transB, m, n, k, ab[0], ab[1]);
-                        double[][] results = new double[2][];
-                        for (KernelPath path : KernelPath.values()) {
-                            KernelPath.use(path);
-                            results[path.ordinal()] = product.run(type);
-                        }
-                        String what = type + " " + product;
-                        double tolerance = type == DataType.FLOAT ? 1e-5 : 1e-13;
-                        for (int i = 0; i < product.c().length; i++) {
-                            assertEquals(results[0][i], results[1][i], tolerance, what + " at " + i);
-                            if (product.outside(i)) {
-                                assertEquals(
-                                        (float) product.c()[i],
-                                        (float) results[1][i],
-                                        0.0,
-                                        what + ": outside C at " + i);
+                        // Matrix by matrix, and the matrix–vector shapes the direct path hands to GEMV.
+                        for (int[] vector : new int[][] {{0, 0}, {1, 0}, {0, 1}, {1, 1}}) {
+                            int m = vector[0] == 1 ? 1 : 3 + random.nextInt(4);
+                            int n = vector[1] == 1 ? 1 : 2 + random.nextInt(5);
+                            int k = 1 + random.nextInt(6);
+                            GemmCase product = GemmCase.random(random, transA, transB, m, n, k, ab[0], ab[1]);
+                            double[][] results = new double[2][];
+                            for (KernelPath path : KernelPath.values()) {
+                                KernelPath.use(path);
+                                results[path.ordinal()] = product.run(type);
                             }
+                            String what = type + " " + product;
+                            double tolerance = type == DataType.FLOAT ? 1e-5 : 1e-13;
+                            for (int i = 0; i < product.c().length; i++) {
+                                assertEquals(results[0][i], results[1][i], tolerance, what + " at " + i);
+                                if (product.outside(i)) {
+                                    assertEquals(
+                                            (float) product.c()[i],
+                                            (float) results[1][i],
+                                            0.0,
+                                            what + ": outside C at " + i);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * With beta 0, C's old values are not read (BLAS's contract), on both paths and for the GEMV
+     * shapes too: a work array handed out uninitialised may hold NaN bit patterns.
+     */
+    @Test
+    void betaZeroIgnoresWhatCHeld() {
+        Random random = new Random(2);
+        for (KernelPath path : KernelPath.values()) {
+            KernelPath.use(path);
+            for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+                for (int[] shape : new int[][] {{4, 3, 5}, {1, 3, 5}, {4, 1, 5}, {1, 1, 5}}) {
+                    for (boolean transA : new boolean[] {false, true}) {
+                        GemmCase product = GemmCase.random(
+                                        random, transA, !transA, shape[0], shape[1], shape[2], 1.0, 0.0)
+                                .withC(Double.NaN);
+                        double[] c = product.run(type);
+                        for (int i = 0; i < c.length; i++) {
+                            assertEquals(
+                                    product.outside(i),
+                                    Double.isNaN(c[i]),
+                                    path + " " + type + " " + product + " at " + i);
                         }
                     }
                 }
