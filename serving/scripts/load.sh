@@ -19,7 +19,7 @@ echo "load.sh: building (tests skipped)..." >&2
 ./mvnw -B -q -DskipTests -Dspotless.check.skip=true -pl examples -am package >&2
 classpath="$PWD/examples/target/classes:$(cat examples/target/classpath.txt)"
 echo "machine: $(nproc) cores; $(uptime)"
-exec java -Xmx3g -Dorg.bytedeco.javacpp.maxbytes=6g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+exec java -Xmx3g -Dorg.bytedeco.javacpp.maxbytes=6g -Dorg.bytedeco.javacpp.maxPhysicalBytes=0 -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "$classpath" org.recurrent4j.examples.serving.LoadFigures \
   --sentiment "$sentiment" --char-rnn "$charrnn" \
   --clients "${CLIENTS:-8}" --seconds "${SECONDS_PER_PHASE:-20}" --requests "${REQUESTS:-10000}"

@@ -69,7 +69,7 @@ public final class BenchmarkReport {
             report = LongSequenceReport.run();
         } else if (a.contains("--decoding")) {
             report = DecodingReport.table(new Runner(DecodingReport.options()
-                            .jvmArgsAppend("-Xmx4g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
+                            .jvmArgsAppend(ForkedJvm.OPTIONS)
                             .build())
                     .run());
         } else {
@@ -88,8 +88,7 @@ public final class BenchmarkReport {
                 .include(RecurrentLayerBenchmark.class.getName() + "\\.")
                 .include(SgemmBenchmark.class.getName() + "\\.")
                 .forks(sweep ? 1 : 2)
-                .jvmArgsAppend(
-                        "-Xmx4g", "-Dorg.bytedeco.javacpp.maxbytes=8g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
+                .jvmArgsAppend(ForkedJvm.OPTIONS)
                 .warmupIterations(2)
                 .warmupTime(TimeValue.seconds(2))
                 .measurementIterations(sweep ? 3 : 5)

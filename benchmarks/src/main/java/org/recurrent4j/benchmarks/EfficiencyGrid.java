@@ -37,10 +37,7 @@ final class EfficiencyGrid {
                         .include(RecurrentLayerBenchmark.class.getName() + "\\.")
                         .include(SgemmBenchmark.class.getName() + "\\.")
                         .forks(1)
-                        .jvmArgsAppend(
-                                "-Xmx4g",
-                                "-Dorg.bytedeco.javacpp.maxbytes=8g",
-                                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
+                        .jvmArgsAppend(ForkedJvm.OPTIONS)
                         .warmupIterations(1)
                         .warmupTime(TimeValue.seconds(1))
                         .measurementIterations(2)

@@ -144,7 +144,7 @@ public class ImageLayerBenchmark {
                         .include(ImageLayerBenchmark.class.getName())
                         .include(SgemmBenchmark.class.getName())
                         .forks(1)
-                        .jvmArgsAppend("-Xmx4g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
+                        .jvmArgsAppend(ForkedJvm.OPTIONS)
                         .warmupIterations(2)
                         .warmupTime(TimeValue.seconds(2))
                         .measurementIterations(5)

@@ -139,15 +139,11 @@ final class PeerComparison {
             }
         }
         System.err.println("decoding: stepped against recomputed");
-        Collection<RunResult> decoding =
-                new Runner(DecodingReport.options().jvmArgsAppend(jvmArgs()).build()).run();
+        Collection<RunResult> decoding = new Runner(DecodingReport.options()
+                        .jvmArgsAppend(ForkedJvm.OPTIONS)
+                        .build())
+                .run();
         return report(s, shapes, python, decoding);
-    }
-
-    private static String[] jvmArgs() {
-        return new String[] {
-            "-Xmx4g", "-Dorg.bytedeco.javacpp.maxbytes=8g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"
-        };
     }
 
     /** One round of the JMH side: each shape's layers, the SGEMM rate, the batch-1 step latency. */
@@ -172,7 +168,7 @@ final class PeerComparison {
         return new OptionsBuilder()
                 .include(benchmark.getName() + "\\.")
                 .forks(1)
-                .jvmArgsAppend(jvmArgs())
+                .jvmArgsAppend(ForkedJvm.OPTIONS)
                 .warmupIterations(2)
                 .warmupTime(TimeValue.seconds(2))
                 .measurementIterations(3)
@@ -297,7 +293,8 @@ final class PeerComparison {
                                 + " in its default environment (\"PyTorch\") and with OMP_WAIT_POLICY=PASSIVE"
                                 + " (\"passive\")\n");
         sb.append("Ours: OMP_WAIT_POLICY=" + Objects.requireNonNullElse(System.getenv("OMP_WAIT_POLICY"), "(unset)")
-                + " (benchmarks/run and ./recurrent4j set PASSIVE unless it is set)\n");
+                + " (benchmarks/run and ./recurrent4j set PASSIVE unless it is set); JVM options "
+                + String.join(" ", ForkedJvm.OPTIONS) + "\n");
         for (Shape shape : shapes) {
             sb.append(String.format(
                     Locale.ROOT,
