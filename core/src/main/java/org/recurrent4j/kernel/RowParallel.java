@@ -1,12 +1,10 @@
 package org.recurrent4j.kernel;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-
 /**
  * Runs a loop over independent rows (hidden units) on all cores: a cell's element-wise loop, and,
  * inside a {@link CoreScope}, the blocks of {@link Blas#gemm}'s products (one single-threaded product
- * per core). Small loops run on the calling thread, where splitting costs more than it saves.
+ * per core), on {@link RowTeam}'s threads. Small loops run on the calling thread, where splitting
+ * costs more than it saves.
  */
 public final class RowParallel {
 
@@ -38,25 +36,22 @@ public final class RowParallel {
     }
 
     /**
-     * Runs {@code body} over {@code [0, rows)} in one contiguous chunk per core, whatever the size;
-     * on the calling thread alone when it is itself one of the pool's workers (a loop inside a
-     * chunk of another), where waiting on the pool would only queue behind the outer loop.
+     * Runs {@code body} over {@code [0, rows)} in one contiguous chunk per core, whatever the size,
+     * on the calling thread and {@link RowTeam}'s workers; on the calling thread alone while the
+     * team is taken (by another thread's loop, or by the loop that this one runs inside).
      */
     static void split(int rows, Rows body) {
         int chunks = Math.min(THREADS, rows);
-        if (chunks < 2 || ForkJoinTask.inForkJoinPool()) {
+        RowTeam team = chunks < 2 ? null : Team.INSTANCE;
+        if (team == null || !team.claim()) {
             body.run(0, rows);
             return;
         }
-        ForkJoinTask<?>[] others = new ForkJoinTask<?>[chunks - 1];
-        for (int c = 1; c < chunks; c++) {
-            int from = (int) ((long) rows * c / chunks);
-            int to = (int) ((long) rows * (c + 1) / chunks);
-            others[c - 1] = ForkJoinPool.commonPool().submit(() -> body.run(from, to));
-        }
-        body.run(0, (int) ((long) rows / chunks));
-        for (ForkJoinTask<?> task : others) {
-            task.join();
-        }
+        team.run(rows, Math.min(chunks, team.size() + 1), body);
+    }
+
+    /** The team, started when a loop first splits. */
+    private static final class Team {
+        static final RowTeam INSTANCE = new RowTeam(THREADS - 1);
     }
 }
