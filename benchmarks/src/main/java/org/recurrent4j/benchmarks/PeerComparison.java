@@ -186,7 +186,11 @@ final class PeerComparison {
         String hidden = r.getParams().getParam("hidden");
         if (name.endsWith(".step")) {
             // Already µs per token: the benchmark's unit is µs and an invocation counts its tokens.
-            s.add("ours|step|" + layer + "|" + hidden, score);
+            // The median of the sampled calls, as PyTorch's side reports; the mean beside it.
+            s.add(
+                    "ours|step|" + layer + "|" + hidden,
+                    r.getPrimaryResult().getStatistics().getPercentile(50));
+            s.add("mean|step|" + layer + "|" + hidden, score);
             return;
         }
         Shape shape = new Shape(
@@ -339,21 +343,25 @@ final class PeerComparison {
         }
         sb.append(String.format(
                 Locale.ROOT,
-                "%nPer-token latency at batch 1 (rnnTimeStep and the softmax; nIn %d), µs per token%n%n",
-                StepLatencyBenchmark.N_IN));
-        sb.append("| cell | PyTorch's | H | ours µs | PyTorch µs | PyTorch / ours | passive µs | passive / ours |\n");
-        sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                "%nPer-token latency at batch 1 (rnnTimeStep and the softmax; nIn %d), µs per token: medians of"
+                        + " calls of %d tokens on both sides (ours: JMH's samples; their mean beside)%n%n",
+                StepLatencyBenchmark.N_IN,
+                StepLatencyBenchmark.TOKENS));
+        sb.append("| cell | PyTorch's | H | ours µs | ours, mean µs | PyTorch µs | PyTorch / ours | passive µs |"
+                + " passive / ours |\n");
+        sb.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (LayerKind kind : OURS) {
             for (String h : List.of("256", "512")) {
                 String ours = "ours|step|" + kind.name() + "|" + h;
                 String theirs = "|step|" + counterpart(kind) + "|" + h;
                 sb.append(String.format(
                         Locale.ROOT,
-                        "| %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                        "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                         kind.label(),
                         counterpart(kind).toUpperCase(Locale.ROOT),
                         h,
                         s.withRange(ours, "%.0f"),
+                        s.withRange("mean|step|" + kind.name() + "|" + h, "%.0f"),
                         s.withRange("torch" + theirs, "%.0f"),
                         ratio(s.median("torch" + theirs), s.median(ours)),
                         s.withRange("passive" + theirs, "%.0f"),

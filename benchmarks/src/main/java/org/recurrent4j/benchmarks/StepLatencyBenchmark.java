@@ -24,8 +24,10 @@ import org.openjdk.jmh.annotations.State;
  * Per-token latency of generation at batch 1 (sampling, serving): {@code rnnTimeStep} of a network
  * of one recurrent layer ({@code nIn} {@value #N_IN}) and a 16-class softmax, one step at a time
  * from the state the last step left, float32. One invocation is {@value #TOKENS} steps; JMH
- * reports the time per step. PyTorch's counterpart is {@code benchmarks/pytorch/compare.py}'s
- * "step" rows.
+ * samples the time of every invocation and reports it per step. PyTorch's counterpart is {@code
+ * benchmarks/pytorch/compare.py}'s "step" rows, the median of calls of {@value #TOKENS} steps: the
+ * report sets the median of these samples against it, and gives their mean beside it (the mean
+ * carries the slow calls, garbage collections among them).
  *
  * <pre>
  *   java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" org.openjdk.jmh.Main \
@@ -33,7 +35,7 @@ import org.openjdk.jmh.annotations.State;
  * </pre>
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class StepLatencyBenchmark {
 
