@@ -7,8 +7,8 @@ package org.recurrent4j.benchmarks;
  * <ul>
  *   <li>{@code -Dorg.bytedeco.javacpp.maxPhysicalBytes=0}: JavaCPP otherwise reads the process's
  *       resident size on every native allocation (each ND4J array's shape), to call the garbage
- *       collector when it passes a limit. At batch 1 that read was a fifth of a step's time
- *       (docs/benchmarks.md). The limit on JavaCPP's own tracked bytes ({@code maxbytes}) stays.
+ *       collector when it passes a limit. Without that read, a batch-1 step took about half the
+ *       time (docs/benchmarks.md). The limit on JavaCPP's own tracked bytes ({@code maxbytes}) stays.
  *   <li>{@code OMP_WAIT_POLICY=PASSIVE} is an environment variable: {@code benchmarks/run} sets it,
  *       and the forks inherit it.
  * </ul>

@@ -22,8 +22,11 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  *       org.recurrent4j.benchmarks.ProfiledPasses RECURRENT4J_LSTM 32 100 128 256 train 200
  * </pre>
  *
- * <p>Arguments: the layer ({@link LayerKind}), batch, T, nIn, hidden, {@code train} or {@code
- * infer}, the number of calls. Prints the median ms per call of the second half of the calls.
+ * <p>Arguments: the layer ({@link LayerKind}), batch, T, nIn, hidden, {@code train}, {@code
+ * infer} or {@code step}, the number of calls. A {@code step} call generates: T tokens of {@code
+ * rnnTimeStep} from a cleared state, one {@code [batch, nIn, 1]} token each (batch 1 for sampling
+ * and serving). Prints the median ms per call of the second half of the calls; for {@code step},
+ * also µs per token, at the median, the 90th percentile and the mean of those calls.
  */
 public final class ProfiledPasses {
 
@@ -31,7 +34,7 @@ public final class ProfiledPasses {
 
     public static void main(String[] args) {
         if (args.length != 7) {
-            System.err.println("usage: ProfiledPasses LAYER BATCH STEPS NIN HIDDEN train|infer CALLS");
+            System.err.println("usage: ProfiledPasses LAYER BATCH STEPS NIN HIDDEN train|infer|step CALLS");
             System.exit(2);
         }
         LayerKind kind = LayerKind.valueOf(args[0]);
@@ -39,7 +42,7 @@ public final class ProfiledPasses {
         int steps = Integer.parseInt(args[2]);
         int nIn = Integer.parseInt(args[3]);
         int hidden = Integer.parseInt(args[4]);
-        boolean train = args[5].equals("train");
+        String mode = args[5];
         int calls = Integer.parseInt(args[6]);
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
                 .seed(42)
@@ -63,13 +66,20 @@ public final class ProfiledPasses {
             }
         }
         DataSet data = new DataSet(features, labels);
+        INDArray token = Nd4j.rand(DataType.FLOAT, batch, nIn, 1).subi(0.5);
         double[] ms = new double[calls];
         for (int i = 0; i < calls; i++) {
             long start = System.nanoTime();
-            if (train) {
-                net.fit(data);
-            } else {
-                net.output(features);
+            switch (mode) {
+                case "train" -> net.fit(data);
+                case "infer" -> net.output(features);
+                case "step" -> {
+                    net.rnnClearPreviousState();
+                    for (int t = 0; t < steps; t++) {
+                        net.rnnTimeStep(token);
+                    }
+                }
+                default -> throw new IllegalArgumentException("mode " + mode + ": train, infer or step");
             }
             ms[i] = (System.nanoTime() - start) / 1e6;
         }
@@ -79,8 +89,17 @@ public final class ProfiledPasses {
                 Locale.ROOT,
                 "%s %s: median %.2f ms per call (second half of %d calls)%n",
                 args[0],
-                args[5],
+                mode,
                 late[late.length / 2],
                 calls);
+        if (mode.equals("step")) {
+            double perToken = 1000.0 / steps;
+            System.out.printf(
+                    Locale.ROOT,
+                    "per token: median %.1f µs, 90th percentile %.1f µs, mean %.1f µs%n",
+                    late[late.length / 2] * perToken,
+                    late[late.length * 9 / 10] * perToken,
+                    java.util.Arrays.stream(late).average().orElseThrow() * perToken);
+        }
     }
 }
