@@ -47,7 +47,7 @@ public final class RowParallel {
             body.run(0, rows);
             return;
         }
-        team.run(rows, Math.min(chunks, team.size() + 1), body);
+        team.run(rows, chunks, body);
     }
 
     /** The team, started when a loop first splits. */

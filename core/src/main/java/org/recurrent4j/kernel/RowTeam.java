@@ -39,19 +39,14 @@ final class RowTeam {
         }
     }
 
-    /** The team's workers, besides the caller. */
-    int size() {
-        return workers.length;
-    }
-
     /** Takes the team for one split; false while another split holds it. */
     boolean claim() {
         return claimed.compareAndSet(false, true);
     }
 
     /**
-     * Runs {@code body} over {@code [0, rows)} in {@code chunks} contiguous chunks (at most {@link
-     * #size} + 1): the first on the calling thread, the others on the workers. Returns when all
+     * Runs {@code body} over {@code [0, rows)} in {@code chunks} contiguous chunks (at most one more
+     * than the workers): the first on the calling thread, the others on the workers. Returns when all
      * are done, and releases the claim; a failure in any chunk is thrown here, after every chunk
      * has finished.
      */

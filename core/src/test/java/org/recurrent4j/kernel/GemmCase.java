@@ -1,5 +1,6 @@
 package org.recurrent4j.kernel;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -68,7 +69,7 @@ record GemmCase(
     /** The same product with every element of C's memory set to {@code value}. */
     GemmCase withC(double value) {
         double[] filled = new double[c.length];
-        java.util.Arrays.fill(filled, value);
+        Arrays.fill(filled, value);
         return new GemmCase(
                 transA, transB, m, n, k, alpha, beta, lda, ldb, ldc, aOffset, bOffset, cOffset, a, b, filled);
     }
