@@ -40,8 +40,9 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
      * copied first, so writes then go to the copy.
      */
     public static NativeArray of(INDArray array) {
+        // The strides, not ordering(): ND4J can report 'c' for a permuted array over a whole buffer.
         if (!array.isView()
-                && array.ordering() == 'c'
+                && contiguous(array)
                 && array.offset() == 0
                 && array.data().length() == array.length()) {
             return over(array.data(), array);

@@ -316,7 +316,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         for (String key : layout().parameterShapes().keySet()) {
             gradient.gradientForVariable().put(key, gradientViews.get(key));
         }
-        INDArray result = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilonOut, 'c');
+        INDArray result = toSequence(epsilonOut, ArrayType.ACTIVATION_GRAD, workspaceMgr);
         return new Pair<>(gradient, backpropDropOutIfPresent(result));
     }
 
@@ -412,7 +412,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         } finally {
             leave();
         }
-        pass.output = workspaceMgr.dup(ArrayType.ACTIVATIONS, output, 'c');
+        pass.output = toSequence(output, ArrayType.ACTIVATIONS, workspaceMgr);
         lastForward = training ? pass : null;
         return pass;
     }
@@ -502,7 +502,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         }
     }
 
-    /** The output {@code h_1 … h_T} as {@code [B, H, T]} (NCW) or {@code [B, T, H]}, zero on padded steps. */
+    /** The output {@code h_1 … h_T} as {@code [H, T, B]}, zero on padded steps. */
     private INDArray outputSequence(WorkArrays s) {
         int h = s.hidden;
         int steps = s.steps;
@@ -523,7 +523,19 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
             }
             states = masked.array();
         }
-        return format() == RNNFormat.NCW ? states.permute(2, 0, 1) : states.permute(2, 1, 0);
+        return states;
+    }
+
+    /**
+     * A work array's {@code [size, T, B]} view to the layer's {@code [B, size, T]} (NCW) or {@code
+     * [B, T, size]} (NWC) sequence, copied once into the workspace. The copy keeps the feature-major
+     * memory order: DL4J's {@code RnnOutputLayer} reshapes that order to its {@code [B·T, size]}
+     * matrix without a copy, and a layer of ours reads it back with contiguous rows.
+     */
+    private INDArray toSequence(INDArray featureMajor, ArrayType type, LayerWorkspaceMgr workspaceMgr) {
+        INDArray copy = workspaceMgr.createUninitialized(type, dataType, featureMajor.shape(), 'c');
+        copy.assign(featureMajor);
+        return format() == RNNFormat.NCW ? copy.permute(2, 0, 1) : copy.permute(2, 1, 0);
     }
 
     @SuppressWarnings("try") // the resource is a scope, opened for its effect on the code inside
@@ -560,6 +572,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         }
     }
 
+    /** Back through the pass; returns the input's gradient as {@code [nIn, T, B]}. */
     private INDArray backward(ForwardRecord pass, INDArray epsilon, int tbpttBackLength) {
         WorkArrays s = pass.arrays;
         int steps = s.steps;
@@ -612,10 +625,9 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
                 view.assign(0);
             }
         }
-        INDArray real = dx.view((long) s.history * batch, new long[] {s.nIn, steps, batch}, new long[] {
+        return dx.view((long) s.history * batch, new long[] {s.nIn, steps, batch}, new long[] {
             (long) (s.history + steps) * batch, batch, 1
         });
-        return format() == RNNFormat.NCW ? real.permute(2, 0, 1) : real.permute(2, 1, 0);
     }
 
     private Map<String, NativeArray> backwardWholeSequence(ForwardRecord pass, WorkArrays s, int end) {

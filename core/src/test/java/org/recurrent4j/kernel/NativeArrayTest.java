@@ -57,4 +57,24 @@ class NativeArrayTest {
         INDArray strided = matrix.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 2));
         assertArrayEquals(new double[] {0, 1, 3, 4}, NativeArray.values(strided), 0.0);
     }
+
+    @Test
+    void aPermutedArrayOverAWholeBufferIsReadInItsOwnOrder() {
+        try {
+            for (KernelPath path : KernelPath.values()) {
+                KernelPath.use(path);
+                // [2, 3, 2] in memory, seen as [2, 2, 3]: not a view, and ND4J calls its order 'c'.
+                INDArray permuted = Nd4j.create(DataType.FLOAT, 2, 3, 2)
+                        .assign(Nd4j.linspace(0, 11, 12, DataType.FLOAT).reshape('c', 2, 3, 2))
+                        .permute(0, 2, 1);
+                assertArrayEquals(
+                        new double[] {0, 2, 4, 1, 3, 5, 6, 8, 10, 7, 9, 11},
+                        NativeArray.values(permuted),
+                        0.0,
+                        path + " path");
+            }
+        } finally {
+            KernelPath.use(KernelPath.automatic());
+        }
+    }
 }
