@@ -2,9 +2,12 @@ package org.recurrent4j.benchmarks;
 
 import org.deeplearning4j.nn.conf.layers.GravesLSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 import org.recurrent4j.conf.CellType;
 import org.recurrent4j.conf.CellTypes;
+import org.recurrent4j.conf.RnnOutput;
 
 /**
  * The recurrent layers under comparison, each a {@link CellType} (the built-in types of {@link
@@ -79,6 +82,25 @@ public enum LayerKind {
 
     public Layer layer(int nIn, int hidden) {
         return cell.layer(nIn, hidden);
+    }
+
+    /**
+     * The benchmark's softmax and cross-entropy over every step, as each side's users build it:
+     * recurrent4j's {@link RnnOutput} after our layers, DL4J's {@code RnnOutputLayer} after DL4J's.
+     */
+    public Layer softmaxOutput(int nIn, int classes) {
+        boolean ours = name().startsWith("RECURRENT4J");
+        return ours
+                ? new RnnOutput.Builder(LossFunction.MCXENT)
+                        .activation(Activation.SOFTMAX)
+                        .nIn(nIn)
+                        .nOut(classes)
+                        .build()
+                : new RnnOutputLayer.Builder(LossFunction.MCXENT)
+                        .activation(Activation.SOFTMAX)
+                        .nIn(nIn)
+                        .nOut(classes)
+                        .build();
     }
 
     /**

@@ -2,15 +2,12 @@ package org.recurrent4j.benchmarks;
 
 import java.util.Locale;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The benchmark's network (one recurrent layer and a 16-class softmax, float32, Adam) running
@@ -50,11 +47,7 @@ public final class ProfiledPasses {
                 .updater(new Adam(1e-3))
                 .list()
                 .layer(kind.layer(nIn, hidden))
-                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .activation(Activation.SOFTMAX)
-                        .nIn(hidden)
-                        .nOut(RecurrentLayerBenchmark.CLASSES)
-                        .build())
+                .layer(kind.softmaxOutput(hidden, RecurrentLayerBenchmark.CLASSES))
                 .build());
         net.init();
         Nd4j.getRandom().setSeed(7);

@@ -2,15 +2,12 @@ package org.recurrent4j.benchmarks;
 
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -76,11 +73,7 @@ public class RecurrentLayerBenchmark {
                 .updater(new Adam(1e-3))
                 .list()
                 .layer(layer.layer(nIn, hidden))
-                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .activation(Activation.SOFTMAX)
-                        .nIn(hidden)
-                        .nOut(CLASSES)
-                        .build())
+                .layer(layer.softmaxOutput(hidden, CLASSES))
                 .build());
         net.init();
         if (layer.stepwise()) {

@@ -2,14 +2,11 @@ package org.recurrent4j.benchmarks;
 
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -66,11 +63,7 @@ public class StepLatencyBenchmark {
                 .updater(new Adam(1e-3))
                 .list()
                 .layer(layer.layer(N_IN, hidden))
-                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .activation(Activation.SOFTMAX)
-                        .nIn(hidden)
-                        .nOut(RecurrentLayerBenchmark.CLASSES)
-                        .build())
+                .layer(layer.softmaxOutput(hidden, RecurrentLayerBenchmark.CLASSES))
                 .build());
         net.init();
         Nd4j.getRandom().setSeed(7);

@@ -10,12 +10,12 @@ import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.recurrent4j.conf.LuongAttentionVertex;
 import org.recurrent4j.conf.RecurrentCellLayer;
 import org.recurrent4j.conf.RecurrentWithInitialState;
+import org.recurrent4j.conf.RnnOutput;
 
 /**
  * N→M: an encoder reads the source sequence into a context vector, a decoder writes the target
@@ -203,7 +203,7 @@ public final class EncoderDecoder extends RecurrentStack<EncoderDecoder> {
         }
         g.addLayer(
                 OUTPUT,
-                withInputDropout(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                withInputDropout(new RnnOutput.Builder(LossFunctions.LossFunction.MCXENT)
                         .activation(Activation.SOFTMAX)
                         .dataFormat(RNNFormat.NCW)
                         .nIn(top.size())

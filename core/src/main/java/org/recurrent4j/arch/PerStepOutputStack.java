@@ -2,9 +2,9 @@ package org.recurrent4j.arch;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.RNNFormat;
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.recurrent4j.conf.RnnOutput;
 
 /**
  * A {@link RecurrentStack} with an output at every step: a softmax over classes (cross-entropy) or
@@ -49,7 +49,7 @@ public abstract class PerStepOutputStack<T extends PerStepOutputStack<T>> extend
         boolean softmax = classes > 0;
         g.addLayer(
                 name,
-                withInputDropout(new RnnOutputLayer.Builder(
+                withInputDropout(new RnnOutput.Builder(
                                 softmax ? LossFunctions.LossFunction.MCXENT : LossFunctions.LossFunction.MSE)
                         .activation(softmax ? Activation.SOFTMAX : Activation.IDENTITY)
                         .dataFormat(RNNFormat.NCW)

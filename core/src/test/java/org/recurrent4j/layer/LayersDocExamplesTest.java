@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -24,6 +23,7 @@ import org.recurrent4j.conf.Gru;
 import org.recurrent4j.conf.Lstm;
 import org.recurrent4j.conf.RecurrentWithInitialState;
 import org.recurrent4j.conf.Rnn;
+import org.recurrent4j.conf.RnnOutput;
 import org.recurrent4j.init.OrthogonalInit;
 
 /** The examples of docs/layers.md, as written there, build, train and give the documented shapes. */
@@ -44,7 +44,7 @@ class LayersDocExamplesTest {
                         .weightInitRecurrent(new OrthogonalInit())
                         .build())
                 .layer(new Gru.Builder().nIn(256).nOut(256).build())
-                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .layer(new RnnOutput.Builder(LossFunctions.LossFunction.MCXENT)
                         .activation(Activation.SOFTMAX)
                         .nIn(256)
                         .nOut(vocabulary)
@@ -114,7 +114,7 @@ class LayersDocExamplesTest {
                 g, "decoder", new Gru.Builder().nIn(12).nOut(64).build(), "target", "encoder");
         g.addLayer(
                         "out",
-                        new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        new RnnOutput.Builder(LossFunctions.LossFunction.MCXENT)
                                 .activation(Activation.SOFTMAX)
                                 .nIn(64)
                                 .nOut(12)

@@ -4,7 +4,6 @@ import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -13,6 +12,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.recurrent4j.conf.CellType;
 import org.recurrent4j.conf.Lstm;
+import org.recurrent4j.conf.RnnOutput;
 
 /**
  * The char-RNN network: stacked recurrent layers (recurrent4j's {@link Lstm} by default, several
@@ -68,7 +68,7 @@ public final class CharRnnModel {
                 list.layer(new DropoutLayer.Builder(1 - s.dropout()).build());
             }
         }
-        list.layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+        list.layer(new RnnOutput.Builder(LossFunctions.LossFunction.MCXENT)
                         .activation(Activation.SOFTMAX)
                         .nIn(s.hidden())
                         .nOut(vocabulary)

@@ -2,12 +2,12 @@ package org.recurrent4j.examples.longrange;
 
 import java.util.function.IntPredicate;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.recurrent4j.conf.RnnOutput;
 
 /**
  * A study task that labels every step with one of {@code classes} symbols (N→N, one-hot features
@@ -62,7 +62,7 @@ public final class SequenceLabellingTask implements LongRangeTask {
 
     @Override
     public Layer outputLayer(int hidden) {
-        return new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+        return new RnnOutput.Builder(LossFunctions.LossFunction.MCXENT)
                 .activation(Activation.SOFTMAX)
                 .nIn(hidden)
                 .nOut(classes)

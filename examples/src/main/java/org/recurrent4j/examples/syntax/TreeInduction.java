@@ -9,7 +9,6 @@ import java.util.function.IntConsumer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
-import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,6 +18,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.recurrent4j.conf.OnLstm;
+import org.recurrent4j.conf.RnnOutput;
 import org.recurrent4j.syntax.ParseTree;
 import org.recurrent4j.syntax.SyntacticDistance;
 import org.recurrent4j.synthetic.NestedBracketText;
@@ -114,7 +114,7 @@ public final class TreeInduction {
                         .nOut(settings.hidden())
                         .chunkSize(settings.chunk())
                         .build())
-                .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .layer(new RnnOutput.Builder(LossFunctions.LossFunction.MCXENT)
                         .activation(Activation.SOFTMAX)
                         .dataFormat(RNNFormat.NCW)
                         .nIn(settings.hidden())

@@ -1,0 +1,277 @@
+package org.recurrent4j.layer;
+
+import java.util.Arrays;
+import org.deeplearning4j.exception.DL4JInvalidInputException;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.recurrent.RnnOutputLayer;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.recurrent4j.conf.RnnOutput;
+import org.recurrent4j.kernel.Blas;
+import org.recurrent4j.kernel.CoreScope;
+import org.recurrent4j.kernel.KernelPath;
+import org.recurrent4j.kernel.NativeArray;
+import org.recurrent4j.kernel.RowParallel;
+
+/**
+ * The layer of {@link RnnOutput}: DL4J's {@code RnnOutputLayer}, whose pre-output {@code z = W^T h
+ * + b} (and, at inference, its softmax) is computed here in one BLAS call over every step of
+ * every example.
+ *
+ * <p>{@code z} is laid out as {@code [nOut, T, B]}: one row per class, the columns in the order
+ * {@code t·B + b}, which is the row order of DL4J's {@code [B·T, nOut]} matrix of every step. So the
+ * output is a permuted view of it, and the pre-output DL4J's losses read ({@link #preOutput2d}) is
+ * its transpose, neither copied. The input is read where it lies when it is in that order too (the
+ * output of this library's recurrent layers), else copied once.
+ *
+ * <p>Activations other than softmax and masks run as ND4J operations on that view. DL4J's own code
+ * runs while training with dropout.
+ */
+public class DirectRnnOutputLayer extends RnnOutputLayer {
+    private static final long serialVersionUID = 1L;
+
+    /** The weights last wrapped, and their transpose {@code [nOut, nIn]} as a native array. */
+    private transient INDArray wrappedWeights;
+
+    private transient NativeArray weightsTransposed;
+
+    private transient KernelPath wrappedPath;
+
+    public DirectRnnOutputLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        if (!direct(training)) {
+            return super.activate(training, workspaceMgr);
+        }
+        IActivation activation = layerConf().getActivationFn();
+        boolean softmax = activation instanceof ActivationSoftmax;
+        INDArray z = featureMajorPreOutput(training, workspaceMgr, softmax);
+        INDArray z2d = asMatrix(z);
+        if (!softmax) {
+            INDArray activated = activation.getActivation(z2d, training);
+            if (activated != z2d) {
+                z2d.assign(activated);
+            }
+        }
+        if (maskArray != null) {
+            // As DL4J masks: a [B·T, nOut] mask element-wise, a [B·T, 1] mask step by step.
+            INDArray mask = maskArray.castTo(z2d.dataType());
+            if (!mask.isColumnVectorOrScalar() || Arrays.equals(mask.shape(), z2d.shape())) {
+                z2d.muli(mask);
+            } else {
+                z2d.muliColumnVector(mask);
+            }
+        }
+        return toInputShape(z);
+    }
+
+    /** A sequence {@code [B, size, T]} (NCW) or {@code [B, T, size]} (NWC) as {@code [size, T, B]}, a view. */
+    private INDArray featureMajor(INDArray sequence) {
+        return layerConf().getRnnDataFormat() == RNNFormat.NWC ? sequence.permute(2, 1, 0) : sequence.permute(1, 2, 0);
+    }
+
+    /** The inverse of {@link #featureMajor}. */
+    private INDArray toInputShape(INDArray featureMajor) {
+        return layerConf().getRnnDataFormat() == RNNFormat.NWC
+                ? featureMajor.permute(2, 1, 0)
+                : featureMajor.permute(2, 0, 1);
+    }
+
+    /** {@code z [nOut, T, B]} as DL4J's {@code [B·T, nOut]} matrix (row {@code t·B + b}), a view. */
+    private static INDArray asMatrix(INDArray z) {
+        return z.reshape('c', z.size(0), z.size(1) * z.size(2)).transpose();
+    }
+
+    /**
+     * {@code z} as DL4J's losses read it: {@code [B·T, nOut]}, row {@code t·B + b}. DL4J's own
+     * pre-output also multiplies masked steps by 0; the losses apply the mask themselves, so that
+     * changes nothing and is left out.
+     */
+    @Override
+    protected INDArray preOutput2d(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        if (!direct(training)) {
+            return super.preOutput2d(training, workspaceMgr);
+        }
+        return asMatrix(featureMajorPreOutput(training, workspaceMgr, false));
+    }
+
+    /**
+     * The gradients with the same products on recurrent4j's kernels, the loss's gradient {@code δ =
+     * ∂L/∂z} from DL4J's loss function:
+     *
+     * <pre>
+     *   ∂W = X δ         ∂b = Σ_rows δ         ∂X = W δ^T
+     *   X [nIn, T·B] (the input, feature-major), δ [T·B, nOut], ∂X returned as the input's shape
+     * </pre>
+     */
+    @Override
+    @SuppressWarnings("try") // the resource is a scope, opened for its effect on the code inside
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        if (!direct(true) || labels == null || labels.rank() != 3) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
+        INDArray z2d = asMatrix(featureMajorPreOutput(true, workspaceMgr, false));
+        INDArray delta = layerConf()
+                .getLossFn()
+                .computeGradient(
+                        getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM),
+                        z2d,
+                        layerConf().getActivationFn(),
+                        maskArray);
+        NativeArray d = NativeArray.of(delta); // [T·B, nOut], C order
+        int columns = (int) delta.size(0);
+        int classes = (int) delta.size(1);
+        int nIn = (int) w.size(0);
+        NativeArray x = NativeArray.of(featureMajor(input.castTo(dataType)));
+        Gradient gradient = new DefaultGradient();
+        INDArray weightGradient = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+        // W [nIn, nOut] is stored in F order, so its gradient's memory is ∂W^T [nOut, nIn] in C order.
+        INDArray weightGradientTransposed = weightGradient.transpose();
+        NativeArray dWt = NativeArray.of(weightGradientTransposed);
+        INDArray inputGradient = workspaceMgr.createUninitialized(
+                ArrayType.ACTIVATION_GRAD, dataType, new long[] {nIn, columns / input.size(0), input.size(0)}, 'c');
+        NativeArray dX = NativeArray.of(inputGradient);
+        try (CoreScope scope = CoreScope.open()) {
+            Blas.gemm(true, true, classes, nIn, columns, 1.0, d, 0, classes, x, 0, columns, 0.0, dWt, 0, nIn);
+            Blas.gemm(
+                    true, true, nIn, columns, classes, 1.0, transposed(w), 0, nIn, d, 0, classes, 0.0, dX, 0, columns);
+        }
+        if (dWt.array() != weightGradientTransposed) {
+            weightGradientTransposed.assign(dWt.array());
+        }
+        gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGradient);
+        if (hasBias()) {
+            INDArray biasGradient = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
+            delta.sum(biasGradient, 0);
+            gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGradient);
+        }
+        if (dX.array() != inputGradient) {
+            inputGradient.assign(dX.array());
+        }
+        weightNoiseParams.clear();
+        return new Pair<>(gradient, toInputShape(inputGradient));
+    }
+
+    private boolean direct(boolean training) {
+        return input != null
+                && input.rank() == 3
+                && (dataType == DataType.FLOAT || dataType == DataType.DOUBLE)
+                && (!training || layerConf().getIDropout() == null)
+                && input.length() <= Integer.MAX_VALUE;
+    }
+
+    /**
+     * {@code z = W^T x + b} as {@code [nOut, T, B]}, in the workspace's activations; with {@code
+     * softmax}, the softmax of each step's {@code z}.
+     */
+    @SuppressWarnings("try") // the resource is a scope, opened for its effect on the code inside
+    private INDArray featureMajorPreOutput(boolean training, LayerWorkspaceMgr workspaceMgr, boolean softmax) {
+        INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, training, workspaceMgr);
+        boolean nwc = layerConf().getRnnDataFormat() == RNNFormat.NWC;
+        INDArray featureMajor = featureMajor(input.castTo(dataType));
+        long nIn = w.size(0);
+        if (featureMajor.size(0) != nIn) {
+            throw new DL4JInvalidInputException("Input of size " + featureMajor.size(0) + " per step (input shape "
+                    + Arrays.toString(input.shape()) + ", " + (nwc ? "NWC" : "NCW")
+                    + ") does not match the layer's nIn " + nIn + ": check the previous layer's nOut " + layerId());
+        }
+        int classes = Math.toIntExact(w.size(1));
+        int steps = (int) featureMajor.size(1);
+        int batch = (int) featureMajor.size(2);
+        int columns = Math.toIntExact((long) steps * batch);
+        INDArray z = workspaceMgr.createUninitialized(
+                ArrayType.ACTIVATIONS, dataType, new long[] {classes, steps, batch}, 'c');
+        NativeArray out = NativeArray.of(z);
+        boolean biased = hasBias();
+        if (biased) {
+            double[] bias =
+                    NativeArray.values(getParamWithNoise(DefaultParamInitializer.BIAS_KEY, training, workspaceMgr));
+            for (int i = 0; i < classes; i++) {
+                out.fill((long) i * columns, columns, bias[i]);
+            }
+        }
+        try (CoreScope scope = CoreScope.open()) {
+            Blas.gemm(
+                    false,
+                    false,
+                    classes,
+                    columns,
+                    (int) nIn,
+                    1.0,
+                    transposed(w),
+                    0,
+                    (int) nIn,
+                    NativeArray.of(featureMajor),
+                    0,
+                    columns,
+                    biased ? 1.0 : 0.0,
+                    out,
+                    0,
+                    columns);
+        }
+        if (softmax) {
+            softmaxOverClasses(out, classes, columns);
+        }
+        if (out.array() != z) {
+            z.assign(out.array()); // a workspace array NativeArray could not wrap in place
+        }
+        return z;
+    }
+
+    /** {@code W^T}, wrapped again only when the weights are another array or the kernel path changed. */
+    private NativeArray transposed(INDArray w) {
+        KernelPath path = KernelPath.active();
+        if (w != wrappedWeights || path != wrappedPath) {
+            weightsTransposed = NativeArray.of(w.transpose());
+            wrappedWeights = w;
+            wrappedPath = path;
+        }
+        return weightsTransposed;
+    }
+
+    /** Softmax down each column of {@code a [classes, columns]}, in place. */
+    private static void softmaxOverClasses(NativeArray a, int classes, int columns) {
+        RowParallel.run(columns, classes, (from, to) -> {
+            int width = to - from;
+            double[] max = new double[width];
+            double[] sum = new double[width];
+            Arrays.fill(max, Double.NEGATIVE_INFINITY);
+            for (int i = 0; i < classes; i++) {
+                int row = i * columns + from;
+                for (int j = 0; j < width; j++) {
+                    max[j] = Math.max(max[j], a.get(row + j));
+                }
+            }
+            for (int i = 0; i < classes; i++) {
+                int row = i * columns + from;
+                for (int j = 0; j < width; j++) {
+                    double e = Math.exp(a.get(row + j) - max[j]);
+                    a.set(row + j, e);
+                    sum[j] += e;
+                }
+            }
+            for (int i = 0; i < classes; i++) {
+                int row = i * columns + from;
+                for (int j = 0; j < width; j++) {
+                    a.set(row + j, a.get(row + j) / sum[j]);
+                }
+            }
+        });
+    }
+}
