@@ -94,8 +94,8 @@ public final class GruCell implements Cell {
         private final NativeArray recurrent;
         /** With the reset gate before: {@code W_hn^T ∂L/∂a_n} of the current backward step {@code [H, B]}. */
         private final NativeArray dResetState;
-        /** The element-wise forward parts of a float32 network, or null for float64. */
-        private final FloatForward floats;
+        /** The element-wise loops of a float32 network, or null for float64. */
+        private final FloatLoops floats;
 
         GruSteps(Map<String, INDArray> params, WorkArrays s) {
             int h = s.hidden;
@@ -103,15 +103,15 @@ public final class GruCell implements Cell {
             bHn = Arrays.copyOfRange(NativeArray.values(params.get(CellKeys.RECURRENT_BIAS)), 2 * h, 3 * h);
             recurrent = s.sequenceBuffer(resetAfter ? "gru.Whh h" : "gru.r*h", resetAfter ? 3 * h : h);
             dResetState = resetAfter ? null : s.buffer("gru.dRh", h, s.batch);
-            floats = s.type == DataType.FLOAT ? new FloatForward() : null;
+            floats = s.type == DataType.FLOAT ? new FloatLoops() : null;
         }
 
         /**
-         * The forward step's element-wise parts in float32, over blocks of rows in heap arrays (see
-         * {@link FloatRows}), each equation one loop that HotSpot vectorizes. The float64 loops in
-         * {@link #forward} compute the same element by element in double.
+         * The steps' element-wise parts in float32, over blocks of rows in heap arrays (see {@link
+         * FloatRows}), each equation one loop that HotSpot vectorizes. The float64 loops in {@link
+         * #forward} and {@link #backward} compute the same element by element in double.
          */
-        private final class FloatForward {
+        private final class FloatLoops {
             private final float[] bHnF = FloatRows.floats(bHn);
 
             /** Reset gate after: r, z, n and h_t from the input part and W_hh h_{t-1}. */
@@ -161,6 +161,64 @@ public final class GruCell implements Cell {
                     FloatRows.write(a, zAt, first, rows, b, z);
                     FloatRows.write(a, nAt, first, rows, b, n);
                     FloatRows.write(s.h, s.stateRows(t + 1), first, rows, b, hPrev);
+                }
+            }
+
+            /**
+             * Reset gate after, backward: ∂L/∂a for r, z and n, the gradient of {@code W_hh h_{t-1}}
+             * (the n rows under r), and the direct part of ∂L/∂h_{t-1}.
+             */
+            void resetAfterBackwardRows(int t, WorkArrays s, int from, int to) {
+                int h = s.hidden;
+                int b = s.batch;
+                int len = FloatRows.blockLength(b, to - from);
+                float[] r = new float[len];
+                float[] z = new float[len];
+                float[] n = new float[len];
+                float[] hn = new float[len];
+                float[] hPrev = new float[len];
+                float[] dh = new float[len];
+                float[] derivative = new float[len];
+                NativeArray a = s.gatesAndGradients;
+                FloatRows.Rows rAt = s.sequenceRows(0, t);
+                FloatRows.Rows zAt = s.sequenceRows(h, t);
+                FloatRows.Rows nAt = s.sequenceRows(2 * h, t);
+                int per = FloatRows.rowsPerBlock(b);
+                for (int first = from; first < to; first += per) {
+                    int rows = Math.min(per, to - first);
+                    int m = rows * b;
+                    FloatRows.read(a, rAt, first, rows, b, r);
+                    FloatRows.read(a, zAt, first, rows, b, z);
+                    FloatRows.read(a, nAt, first, rows, b, n);
+                    FloatRows.read(recurrent, nAt, first, rows, b, hn);
+                    FloatRows.read(s.h, s.stateRows(t), first, rows, b, hPrev);
+                    s.dh.read(first * b, dh, 0, m);
+                    // n becomes ∂a_n, z ∂a_z, hPrev the direct ∂h_{t-1}; then r ∂a_r, hn the n rows' ∂(W_hn h).
+                    act.derivativesFromOutputs(n, derivative, m);
+                    for (int k = 0; k < m; k++) {
+                        float dN = dh[k] * (1f - z[k]) * derivative[k];
+                        hPrev[k] = dh[k] * (hPrev[k] - n[k]);
+                        n[k] = dN;
+                    }
+                    gate.derivativesFromOutputs(z, derivative, m);
+                    for (int k = 0; k < m; k++) {
+                        float dZ = hPrev[k] * derivative[k];
+                        hPrev[k] = dh[k] * z[k];
+                        z[k] = dZ;
+                    }
+                    gate.derivativesFromOutputs(r, derivative, m);
+                    for (int k = 0; k < m; k++) {
+                        float dR = n[k] * hn[k] * derivative[k];
+                        hn[k] = n[k] * r[k];
+                        r[k] = dR;
+                    }
+                    FloatRows.write(a, rAt, first, rows, b, r);
+                    FloatRows.write(a, zAt, first, rows, b, z);
+                    FloatRows.write(a, nAt, first, rows, b, n);
+                    FloatRows.write(recurrent, rAt, first, rows, b, r);
+                    FloatRows.write(recurrent, zAt, first, rows, b, z);
+                    FloatRows.write(recurrent, nAt, first, rows, b, hn);
+                    s.dhPrev.write(first * b, hPrev, 0, m);
                 }
             }
 
@@ -328,7 +386,10 @@ public final class GruCell implements Cell {
             int h = s.hidden;
             int b = s.batch;
             NativeArray a = s.gatesAndGradients;
-            if (resetAfter) {
+            if (resetAfter && floats != null) {
+                RowParallel.run(h, b, (from, to) -> floats.resetAfterBackwardRows(t, s, from, to));
+                whh.backprop(s, t, recurrent, 0, 3 * h, 1.0, s.dhPrev);
+            } else if (resetAfter) {
                 RowParallel.run(h, b, (from, to) -> {
                     for (int j = from; j < to; j++) {
                         int rAt = s.sequenceAt(j, t);

@@ -338,6 +338,10 @@ public final class QrnnCell implements Cell {
 
         @Override
         public void backwardRows(int from, int to, int firstStep, WorkArrays s) {
+            if (s.type == DataType.FLOAT) {
+                backwardFloatRows(from, to, firstStep, s);
+                return;
+            }
             NativeArray epsilon = s.epsilon();
             NativeArray initial = s.initialGradient(StateEntry.C);
             int rows = pooling.gates();
@@ -359,6 +363,118 @@ public final class QrnnCell implements Cell {
                 for (int b = 0; b < s.batch; b++) {
                     initial.set(j * s.batch + b, dc[b]);
                 }
+            }
+        }
+
+        /**
+         * {@link #backwardRows} in float32, chunk by chunk of steps from the last: the output gate's
+         * gradient and the activations' derivatives are loops over the whole chunk, which HotSpot
+         * vectorizes; the carried {@code ∂L/∂c} runs step by step over the batch.
+         */
+        private void backwardFloatRows(int from, int to, int firstStep, WorkArrays s) {
+            int h = s.hidden;
+            int batch = s.batch;
+            int chunk = Math.max(1, CHUNK_ELEMENTS / batch);
+            int len = Math.min(chunk, s.steps) * batch;
+            boolean output = pooling != Pooling.F;
+            boolean input = pooling == Pooling.IFO;
+            float[] dh = new float[len];
+            float[] z = new float[len];
+            float[] f = new float[len];
+            float[] o = output ? new float[len] : null;
+            float[] in = input ? new float[len] : null;
+            float[] m = new float[len];
+            float[] cPrev = new float[len];
+            float[] cNew = new float[len];
+            float[] zDer = new float[len];
+            float[] fDer = new float[len];
+            float[] inDer = input ? new float[len] : null;
+            float[] oDer = output ? new float[len] : null;
+            float[] fromH = new float[len];
+            float[] dc = new float[batch];
+            boolean masked = s.mask != null;
+            NativeArray a = s.gatesAndGradients;
+            NativeArray epsilon = s.epsilon();
+            NativeArray initial = s.initialGradient(StateEntry.C);
+            if (keep == null) {
+                Arrays.fill(m, (float) keepExpected);
+            }
+            for (int j = from; j < to; j++) {
+                Arrays.fill(dc, 0f);
+                for (int end = s.steps; end > firstStep; end -= chunk) {
+                    int t0 = Math.max(firstStep, end - chunk);
+                    int steps = end - t0;
+                    int n = steps * batch;
+                    int zAt = s.sequenceAt(j, t0);
+                    int fAt = s.sequenceAt(h + j, t0);
+                    int oAt = s.sequenceAt(2 * h + j, t0);
+                    int iAt = s.sequenceAt(3 * h + j, t0);
+                    epsilon.read(zAt, dh, 0, n);
+                    a.read(zAt, z, 0, n);
+                    a.read(fAt, f, 0, n);
+                    if (keep != null) {
+                        keep.read(zAt, m, 0, n);
+                    }
+                    c.read(s.stateAt(j, t0), cPrev, 0, n);
+                    act.derivativesFromOutputs(z, zDer, n);
+                    gate.derivativesFromOutputs(f, fDer, n);
+                    if (output) {
+                        a.read(oAt, o, 0, n);
+                        c.read(s.stateAt(j, t0 + 1), cNew, 0, n);
+                        gate.derivativesFromOutputs(o, oDer, n);
+                        // o becomes ∂L/∂a_o once fromH has read it.
+                        for (int k = 0; k < n; k++) {
+                            fromH[k] = dh[k] * o[k];
+                            o[k] = dh[k] * cNew[k] * oDer[k];
+                        }
+                    } else {
+                        System.arraycopy(dh, 0, fromH, 0, n);
+                    }
+                    if (input) {
+                        a.read(iAt, in, 0, n);
+                        gate.derivativesFromOutputs(in, inDer, n);
+                    }
+                    // z and f (and i) become their gradients, step by step from the chunk's last.
+                    for (int t = steps - 1; t >= 0; t--) {
+                        int base = t * batch;
+                        for (int b = 0; b < batch; b++) {
+                            int i = base + b;
+                            if (masked && !s.real(t0 + t, b)) {
+                                z[i] = 0f;
+                                f[i] = 0f;
+                                if (output) {
+                                    o[i] = 0f;
+                                }
+                                if (input) {
+                                    in[i] = 0f;
+                                }
+                                continue;
+                            }
+                            float d = dc[b] + fromH[i];
+                            float u = (1f - f[i]) * m[i];
+                            if (input) {
+                                float dz = d * in[i] * zDer[i];
+                                in[i] = d * z[i] * inDer[i];
+                                f[i] = d * cPrev[i] * m[i] * fDer[i];
+                                z[i] = dz;
+                            } else {
+                                float dz = d * u * zDer[i];
+                                f[i] = d * (cPrev[i] - z[i]) * m[i] * fDer[i];
+                                z[i] = dz;
+                            }
+                            dc[b] = d * (1f - u);
+                        }
+                    }
+                    a.write(zAt, z, 0, n);
+                    a.write(fAt, f, 0, n);
+                    if (output) {
+                        a.write(oAt, o, 0, n);
+                    }
+                    if (input) {
+                        a.write(iAt, in, 0, n);
+                    }
+                }
+                initial.write(j * batch, dc, 0, batch);
             }
         }
 

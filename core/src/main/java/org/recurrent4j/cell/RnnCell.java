@@ -108,6 +108,11 @@ public final class RnnCell implements Cell {
         public void backward(int t, WorkArrays s) {
             int b = s.batch;
             NativeArray a = s.gatesAndGradients;
+            if (s.type == DataType.FLOAT) {
+                RowParallel.run(s.hidden, b, (from, to) -> backwardFloatRows(t, s, from, to));
+                whh.backprop(s, t);
+                return;
+            }
             RowParallel.run(s.hidden, b, (from, to) -> {
                 for (int j = from; j < to; j++) {
                     int at = s.sequenceAt(j, t);
@@ -117,6 +122,28 @@ public final class RnnCell implements Cell {
                 }
             });
             whh.backprop(s, t);
+        }
+
+        /** {@code ∂L/∂a_t = ∂L/∂h_t ⊙ act'(a_t)} in float32, over blocks of rows in heap arrays. */
+        private void backwardFloatRows(int t, WorkArrays s, int from, int to) {
+            int b = s.batch;
+            int n = FloatRows.blockLength(b, to - from);
+            float[] a = new float[n];
+            float[] dh = new float[n];
+            float[] derivative = new float[n];
+            FloatRows.Rows at = s.sequenceRows(0, t);
+            int per = FloatRows.rowsPerBlock(b);
+            for (int first = from; first < to; first += per) {
+                int rows = Math.min(per, to - first);
+                int m = rows * b;
+                FloatRows.read(s.gatesAndGradients, at, first, rows, b, a);
+                s.dh.read(first * b, dh, 0, m);
+                act.derivativesFromOutputs(a, derivative, m);
+                for (int k = 0; k < m; k++) {
+                    a[k] = dh[k] * derivative[k];
+                }
+                FloatRows.write(s.gatesAndGradients, at, first, rows, b, a);
+            }
         }
 
         @Override

@@ -349,6 +349,10 @@ public final class SruCell implements Cell {
 
         @Override
         public void backwardRows(int from, int to, int firstStep, WorkArrays s) {
+            if (s.type == DataType.FLOAT) {
+                backwardFloatRows(from, to, firstStep, s);
+                return;
+            }
             NativeArray epsilon = s.epsilon();
             NativeArray initial = s.initialGradient(StateEntry.C);
             int rows = identity ? 3 : 4;
@@ -373,6 +377,105 @@ public final class SruCell implements Cell {
                 for (int b = 0; b < s.batch; b++) {
                     initial.set(j * s.batch + b, dc[b]);
                 }
+            }
+        }
+
+        /**
+         * {@link #backwardRows} in float32, chunk by chunk of steps from the last: the terms that do
+         * not depend on the carried {@code ∂L/∂c} (∂L/∂a_r, the highway's gradient, and {@code ∂L/∂h ⊙
+         * r ⊙ g'(c)}) are loops over the whole chunk, which HotSpot vectorizes; the carry runs step by
+         * step over the batch.
+         */
+        private void backwardFloatRows(int from, int to, int firstStep, WorkArrays s) {
+            int h = s.hidden;
+            int batch = s.batch;
+            int chunk = Math.max(1, CHUNK_ELEMENTS / batch);
+            int len = Math.min(chunk, s.steps) * batch;
+            float[] dh = new float[len];
+            float[] xt = new float[len];
+            float[] f = new float[len];
+            float[] r = new float[len];
+            float[] highway = new float[len];
+            float[] cPrev = new float[len];
+            float[] gc = new float[len];
+            float[] gDer = new float[len];
+            float[] fDer = new float[len];
+            float[] rDer = new float[len];
+            float[] fromH = new float[len];
+            float[] dR = new float[len];
+            float[] dHighway = new float[len];
+            float[] dc = new float[batch];
+            float scaleF = (float) scale;
+            boolean masked = s.mask != null;
+            NativeArray a = s.gatesAndGradients;
+            NativeArray epsilon = s.epsilon();
+            NativeArray initial = s.initialGradient(StateEntry.C);
+            for (int j = from; j < to; j++) {
+                float vfj = (float) vf[j];
+                float vrj = (float) vr[j];
+                Arrays.fill(dc, 0f);
+                for (int end = s.steps; end > firstStep; end -= chunk) {
+                    int t0 = Math.max(firstStep, end - chunk);
+                    int steps = end - t0;
+                    int n = steps * batch;
+                    int xAt = s.sequenceAt(j, t0);
+                    int fAt = s.sequenceAt(h + j, t0);
+                    int rAt = s.sequenceAt(2 * h + j, t0);
+                    epsilon.read(xAt, dh, 0, n);
+                    a.read(xAt, xt, 0, n);
+                    a.read(fAt, f, 0, n);
+                    a.read(rAt, r, 0, n);
+                    c.read(s.stateAt(j, t0), cPrev, 0, n);
+                    c.read(s.stateAt(j, t0 + 1), gc, 0, n);
+                    if (identity) {
+                        s.x.read(s.xAt(j, t0), highway, 0, n);
+                        for (int k = 0; k < n; k++) {
+                            highway[k] *= scaleF;
+                        }
+                    } else {
+                        a.read(s.sequenceAt(3 * h + j, t0), highway, 0, n);
+                    }
+                    g.applyInPlace(gc, 0, n);
+                    g.derivativesFromOutputs(gc, gDer, n);
+                    gate.derivativesFromOutputs(f, fDer, n);
+                    gate.derivativesFromOutputs(r, rDer, n);
+                    for (int k = 0; k < n; k++) {
+                        dR[k] = dh[k] * (gc[k] - highway[k]) * rDer[k];
+                        fromH[k] = dh[k] * r[k] * gDer[k];
+                        dHighway[k] = dh[k] * (1f - r[k]);
+                    }
+                    // f now receives ∂L/∂a_f and xt ∂L/∂x̃, step by step from the chunk's last.
+                    for (int t = steps - 1; t >= 0; t--) {
+                        int base = t * batch;
+                        for (int b = 0; b < batch; b++) {
+                            int i = base + b;
+                            if (masked && !s.real(t0 + t, b)) {
+                                xt[i] = 0f;
+                                f[i] = 0f;
+                                dR[i] = 0f;
+                                dHighway[i] = 0f;
+                                continue;
+                            }
+                            float d = dc[b] + fromH[i];
+                            float dF = d * (cPrev[i] - xt[i]) * fDer[i];
+                            xt[i] = d * (1f - f[i]);
+                            dc[b] = d * f[i] + dF * vfj + dR[i] * vrj;
+                            f[i] = dF;
+                        }
+                    }
+                    a.write(xAt, xt, 0, n);
+                    a.write(fAt, f, 0, n);
+                    a.write(rAt, dR, 0, n);
+                    if (identity) {
+                        for (int k = 0; k < n; k++) {
+                            dHighway[k] *= scaleF;
+                        }
+                        dxDirect.write(xAt, dHighway, 0, n);
+                    } else {
+                        a.write(s.sequenceAt(3 * h + j, t0), dHighway, 0, n);
+                    }
+                }
+                initial.write(j * batch, dc, 0, batch);
             }
         }
 

@@ -1,0 +1,187 @@
+package org.recurrent4j.cell;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+import org.recurrent4j.conf.Gru;
+import org.recurrent4j.conf.Qrnn;
+import org.recurrent4j.conf.Rnn;
+import org.recurrent4j.conf.RnnOutput;
+import org.recurrent4j.conf.Sru;
+
+/**
+ * The float32 loops of the SRU, the QRNN, the vanilla RNN and the GRU against their float64 ones,
+ * parameter by parameter and for the input gradient: the SRU's two highways, with and without cell
+ * feedback and rescaling; the QRNN's three poolings, with zoneout; the RNN with tanh and ReLU; the
+ * GRU with its reset gate after the product; padded examples and a truncated backward pass.
+ * The whole-network check of the test kit compares one norm over every gradient; this one finds an
+ * error in a single term of a backward recurrence.
+ */
+class Float32LoopsTest {
+
+    private static final int HIDDEN = 24;
+    private static final int BATCH = 7;
+    private static final int STEPS = 9;
+
+    record Case(String name, int nIn, boolean masked, int truncation, Supplier<Layer> layer) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static List<Case> cases() {
+        List<Case> cases = new ArrayList<>();
+        for (int nIn : new int[] {HIDDEN, 5}) {
+            for (boolean feedback : new boolean[] {false, true}) {
+                String name = "SRU, " + (nIn == HIDDEN ? "identity highway" : "projected highway")
+                        + (feedback ? ", cell feedback" : "");
+                Supplier<Layer> sru = () -> new Sru.Builder()
+                        .nIn(nIn)
+                        .nOut(HIDDEN)
+                        .cellFeedback(feedback)
+                        .build();
+                cases.add(new Case(name, nIn, false, 0, sru));
+                cases.add(new Case(name + ", padded", nIn, true, 0, sru));
+            }
+        }
+        cases.add(new Case(
+                "SRU, projected highway, truncated BPTT (4 of 9 steps back)",
+                5,
+                false,
+                4,
+                () -> new Sru.Builder().nIn(5).nOut(HIDDEN).cellFeedback(true).build()));
+        cases.add(new Case("SRU, identity highway, rescaled, padded", HIDDEN, true, 0, () -> new Sru.Builder()
+                .nIn(HIDDEN)
+                .nOut(HIDDEN)
+                .rescaleHighway(true)
+                .build()));
+        for (QrnnCell.Pooling pooling : QrnnCell.Pooling.values()) {
+            Supplier<Layer> qrnn = () -> new Qrnn.Builder()
+                    .nIn(5)
+                    .nOut(HIDDEN)
+                    .pooling(pooling)
+                    .window(2)
+                    .build();
+            cases.add(new Case("QRNN, " + pooling + " pooling", 5, false, 0, qrnn));
+            cases.add(new Case("QRNN, " + pooling + " pooling, padded", 5, true, 0, qrnn));
+        }
+        cases.add(new Case(
+                "QRNN, fo pooling, zoneout 0.3, truncated BPTT (4 of 9 steps back)",
+                5,
+                true,
+                4,
+                () -> new Qrnn.Builder()
+                        .nIn(5)
+                        .nOut(HIDDEN)
+                        .pooling(QrnnCell.Pooling.FO)
+                        .zoneout(0.3)
+                        .build()));
+        for (Activation activation : new Activation[] {Activation.TANH, Activation.RELU}) {
+            Supplier<Layer> rnn = () ->
+                    new Rnn.Builder().nIn(5).nOut(HIDDEN).activation(activation).build();
+            cases.add(new Case("RNN, " + activation, 5, false, 0, rnn));
+            cases.add(new Case("RNN, " + activation + ", padded", 5, true, 0, rnn));
+            cases.add(new Case("RNN, " + activation + ", truncated BPTT (4 of 9 steps back)", 5, false, 4, rnn));
+        }
+        Supplier<Layer> gru = () -> new Gru.Builder().nIn(5).nOut(HIDDEN).build();
+        cases.add(new Case("GRU, reset gate after", 5, false, 0, gru));
+        cases.add(new Case("GRU, reset gate after, padded", 5, true, 0, gru));
+        cases.add(new Case("GRU, reset gate after, truncated BPTT (4 of 9 steps back)", 5, false, 4, gru));
+        return cases;
+    }
+
+    private static MultiLayerNetwork network(Case c, DataType type) {
+        var list = new NeuralNetConfiguration.Builder()
+                .seed(3)
+                .dataType(type)
+                .updater(new NoOp())
+                .list()
+                .layer(c.layer().get())
+                .layer(new RnnOutput.Builder(LossFunction.MSE)
+                        .activation(Activation.IDENTITY)
+                        .nIn(HIDDEN)
+                        .nOut(3)
+                        .build());
+        if (c.truncation() > 0) {
+            list.backpropType(BackpropType.TruncatedBPTT)
+                    .tBPTTForwardLength(STEPS)
+                    .tBPTTBackwardLength(c.truncation());
+        }
+        MultiLayerNetwork net = new MultiLayerNetwork(list.build());
+        net.init();
+        return net;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void float32GradientsMatchFloat64(Case c) {
+        MultiLayerNetwork doubles = network(c, DataType.DOUBLE);
+        Nd4j.getRandom().setSeed(21);
+        doubles.setParams(
+                Nd4j.rand(DataType.DOUBLE, doubles.params().shape()).subi(0.5).muli(0.8));
+        MultiLayerNetwork floats = network(c, DataType.FLOAT);
+        floats.setParams(doubles.params().castTo(DataType.FLOAT));
+
+        INDArray x = Nd4j.rand(DataType.DOUBLE, BATCH, c.nIn(), STEPS).subi(0.5).muli(2);
+        INDArray y = Nd4j.rand(DataType.DOUBLE, BATCH, 3, STEPS);
+        INDArray mask = null;
+        if (c.masked()) {
+            mask = Nd4j.ones(DataType.DOUBLE, BATCH, STEPS);
+            mask.get(interval(0, 3), interval(STEPS - 3, STEPS)).assign(0);
+        }
+        INDArray maskF = mask == null ? null : mask.castTo(DataType.FLOAT);
+        Pair<Gradient, INDArray> expected = gradients(doubles, c, x, y, mask);
+        Pair<Gradient, INDArray> actual =
+                gradients(floats, c, x.castTo(DataType.FLOAT), y.castTo(DataType.FLOAT), maskF);
+
+        for (Map.Entry<String, INDArray> e :
+                expected.getFirst().gradientForVariable().entrySet()) {
+            close(e.getValue(), actual.getFirst().getGradientFor(e.getKey()), c + ": gradient of " + e.getKey());
+        }
+        if (expected.getSecond() != null) {
+            close(expected.getSecond(), actual.getSecond(), c + ": input gradient");
+        }
+    }
+
+    private static Pair<Gradient, INDArray> gradients(
+            MultiLayerNetwork net, Case c, INDArray x, INDArray y, INDArray mask) {
+        Nd4j.getRandom().setSeed(17); // the same zoneout draws in both precisions
+        if (c.truncation() == 0) {
+            return net.calculateGradients(x, y, mask, mask);
+        }
+        // One truncated segment (the whole sequence forward, the last steps back), as fit runs it.
+        net.setInput(x);
+        net.setLabels(y);
+        net.computeGradientAndScore();
+        return new Pair<>(net.gradient(), null);
+    }
+
+    /** {@code ‖actual − expected‖ ≤ 2e-5 ‖expected‖}: float32 rounding, not a wrong term. */
+    private static void close(INDArray expected, INDArray actual, String what) {
+        INDArray e = expected.castTo(DataType.DOUBLE);
+        INDArray a = actual.castTo(DataType.DOUBLE);
+        double norm = e.norm2Number().doubleValue();
+        double error = e.sub(a).norm2Number().doubleValue();
+        assertTrue(norm > 0, what + ": a zero reference");
+        assertTrue(error <= 2e-5 * norm, what + ": relative error " + error / norm);
+    }
+}
