@@ -303,7 +303,11 @@ public final class OnLstmCell implements Cell {
 
         @Override
         public void backward(int t, WorkArrays s) {
-            RowParallel.run(h, s.batch, (from, to) -> backwardRows(t, s, from, to));
+            if (s.type == DataType.FLOAT) {
+                RowParallel.run(h, s.batch, (from, to) -> backwardFloatRows(t, s, from, to));
+            } else {
+                RowParallel.run(h, s.batch, (from, to) -> backwardRows(t, s, from, to));
+            }
             masterGatesBackward(t, s);
             whh.backprop(s, t);
         }
@@ -347,6 +351,72 @@ public final class OnLstmCell implements Cell {
                     dMasterI.set(k, dIHat + dOmega * masterF);
                     dcPrev.set(k, dC * fHat);
                 }
+            }
+        }
+
+        /** {@link #backwardRows} in float32, over blocks of rows in heap arrays (see {@link FloatRows}). */
+        private void backwardFloatRows(int t, WorkArrays s, int from, int to) {
+            int b = s.batch;
+            int len = FloatRows.blockLength(b, to - from);
+            float[] masterI = new float[len];
+            float[] masterF = new float[len];
+            float[] o = new float[len];
+            float[] g = new float[len];
+            float[] i = new float[len];
+            float[] f = new float[len];
+            float[] tc = new float[len];
+            float[] cPrev = new float[len];
+            float[] dh = new float[len];
+            float[] dC = new float[len];
+            float[] dMF = new float[len];
+            float[] dMI = new float[len];
+            NativeArray a = s.gatesAndGradients;
+            FloatRows.Rows oAt = s.sequenceRows(row(0, 0), t);
+            FloatRows.Rows gAt = s.sequenceRows(row(1, 0), t);
+            FloatRows.Rows iAt = s.sequenceRows(row(2, 0), t);
+            FloatRows.Rows fAt = s.sequenceRows(row(3, 0), t);
+            FloatRows.Rows unit = s.sequenceRows(0, t);
+            int per = FloatRows.rowsPerBlock(b);
+            for (int first = from; first < to; first += per) {
+                int rows = Math.min(per, to - first);
+                int m = rows * b;
+                for (int r = 0; r < rows; r++) {
+                    int q = (first + r) / chunkSize;
+                    a.read(s.sequenceAt(q, t), masterI, r * b, b);
+                    a.read(s.sequenceAt(n + q, t), masterF, r * b, b);
+                }
+                FloatRows.read(a, oAt, first, rows, b, o);
+                FloatRows.read(a, gAt, first, rows, b, g);
+                FloatRows.read(a, iAt, first, rows, b, i);
+                FloatRows.read(a, fAt, first, rows, b, f);
+                FloatRows.read(cellActivation, unit, first, rows, b, tc);
+                FloatRows.read(c, s.stateRows(t), first, rows, b, cPrev);
+                s.dh.read(first * b, dh, 0, m);
+                dc.read(first * b, dC, 0, m);
+                // The gates become their pre-activations' gradients; cPrev becomes ∂L/∂c_{t-1}.
+                for (int k = 0; k < m; k++) {
+                    float omega = masterF[k] * masterI[k];
+                    float iHat = i[k] * omega + (masterI[k] - omega);
+                    float fHat = f[k] * omega + (masterF[k] - omega);
+                    float d = dC[k] + dh[k] * o[k] * (1f - tc[k] * tc[k]);
+                    float dFHat = d * cPrev[k];
+                    float dIHat = d * g[k];
+                    float dOmega = dFHat * (f[k] - 1f) + dIHat * (i[k] - 1f);
+                    o[k] = dh[k] * tc[k] * o[k] * (1f - o[k]);
+                    g[k] = d * iHat * (1f - g[k] * g[k]);
+                    i[k] = dIHat * omega * i[k] * (1f - i[k]);
+                    f[k] = dFHat * omega * f[k] * (1f - f[k]);
+                    dMF[k] = dFHat + dOmega * masterI[k];
+                    dMI[k] = dIHat + dOmega * masterF[k];
+                    cPrev[k] = d * fHat;
+                }
+                FloatRows.write(a, oAt, first, rows, b, o);
+                FloatRows.write(a, gAt, first, rows, b, g);
+                FloatRows.write(a, iAt, first, rows, b, i);
+                FloatRows.write(a, fAt, first, rows, b, f);
+                dMasterF.write(first * b, dMF, 0, m);
+                dMasterI.write(first * b, dMI, 0, m);
+                dcPrev.write(first * b, cPrev, 0, m);
             }
         }
 

@@ -22,16 +22,17 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 import org.recurrent4j.conf.Gru;
+import org.recurrent4j.conf.OnLstm;
 import org.recurrent4j.conf.Qrnn;
 import org.recurrent4j.conf.Rnn;
 import org.recurrent4j.conf.RnnOutput;
 import org.recurrent4j.conf.Sru;
 
 /**
- * The float32 loops of the SRU, the QRNN, the vanilla RNN and the GRU against their float64 ones,
- * parameter by parameter and for the input gradient: the SRU's two highways, with and without cell
- * feedback and rescaling; the QRNN's three poolings, with zoneout; the RNN with tanh and ReLU; the
- * GRU with its reset gate after the product; padded examples and a truncated backward pass.
+ * The float32 loops of the SRU, the QRNN, the vanilla RNN, the GRU and the ON-LSTM against their
+ * float64 ones, parameter by parameter and for the input gradient: the SRU's two highways, with and
+ * without cell feedback and rescaling; the QRNN's three poolings, with zoneout; the RNN with tanh and
+ * ReLU; the GRU with its reset gate after the product; padded examples and a truncated backward pass.
  * The whole-network check of the test kit compares one norm over every gradient; this one finds an
  * error in a single term of a backward recurrence.
  */
@@ -106,6 +107,11 @@ class Float32LoopsTest {
         cases.add(new Case("GRU, reset gate after", 5, false, 0, gru));
         cases.add(new Case("GRU, reset gate after, padded", 5, true, 0, gru));
         cases.add(new Case("GRU, reset gate after, truncated BPTT (4 of 9 steps back)", 5, false, 4, gru));
+        Supplier<Layer> onLstm =
+                () -> new OnLstm.Builder().nIn(5).nOut(HIDDEN).chunkSize(4).build();
+        cases.add(new Case("ON-LSTM, chunks of 4", 5, false, 0, onLstm));
+        cases.add(new Case("ON-LSTM, chunks of 4, padded", 5, true, 0, onLstm));
+        cases.add(new Case("ON-LSTM, chunks of 4, truncated BPTT (4 of 9 steps back)", 5, false, 4, onLstm));
         return cases;
     }
 
