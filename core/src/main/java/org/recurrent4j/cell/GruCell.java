@@ -222,6 +222,77 @@ public final class GruCell implements Cell {
                 }
             }
 
+            /** Reset gate before, backward, first part: ∂L/∂a for z and n, and the direct ∂L/∂h_{t-1}. */
+            void updateBackwardRows(int t, WorkArrays s, int from, int to) {
+                int h = s.hidden;
+                int b = s.batch;
+                int len = FloatRows.blockLength(b, to - from);
+                float[] z = new float[len];
+                float[] n = new float[len];
+                float[] hPrev = new float[len];
+                float[] dh = new float[len];
+                float[] derivative = new float[len];
+                NativeArray a = s.gatesAndGradients;
+                FloatRows.Rows zAt = s.sequenceRows(h, t);
+                FloatRows.Rows nAt = s.sequenceRows(2 * h, t);
+                int per = FloatRows.rowsPerBlock(b);
+                for (int first = from; first < to; first += per) {
+                    int rows = Math.min(per, to - first);
+                    int m = rows * b;
+                    FloatRows.read(a, zAt, first, rows, b, z);
+                    FloatRows.read(a, nAt, first, rows, b, n);
+                    FloatRows.read(s.h, s.stateRows(t), first, rows, b, hPrev);
+                    s.dh.read(first * b, dh, 0, m);
+                    // n becomes ∂a_n and hPrev ∂L/∂h ⊙ (h_{t-1} − n); then z ∂a_z and hPrev the direct ∂h_{t-1}.
+                    act.derivativesFromOutputs(n, derivative, m);
+                    for (int k = 0; k < m; k++) {
+                        hPrev[k] = dh[k] * (hPrev[k] - n[k]);
+                        n[k] = dh[k] * (1f - z[k]) * derivative[k];
+                    }
+                    gate.derivativesFromOutputs(z, derivative, m);
+                    for (int k = 0; k < m; k++) {
+                        float dZ = hPrev[k] * derivative[k];
+                        hPrev[k] = dh[k] * z[k];
+                        z[k] = dZ;
+                    }
+                    FloatRows.write(a, zAt, first, rows, b, z);
+                    FloatRows.write(a, nAt, first, rows, b, n);
+                    s.dhPrev.write(first * b, hPrev, 0, m);
+                }
+            }
+
+            /**
+             * Reset gate before, backward, second part, given {@code W_hn^T ∂L/∂a_n}: ∂L/∂a_r, and
+             * its share of ∂L/∂h_{t-1}.
+             */
+            void resetBeforeBackwardRows(int t, WorkArrays s, int from, int to) {
+                int b = s.batch;
+                int len = FloatRows.blockLength(b, to - from);
+                float[] r = new float[len];
+                float[] hPrev = new float[len];
+                float[] dRh = new float[len];
+                float[] dhPrev = new float[len];
+                float[] derivative = new float[len];
+                NativeArray a = s.gatesAndGradients;
+                FloatRows.Rows rAt = s.sequenceRows(0, t);
+                int per = FloatRows.rowsPerBlock(b);
+                for (int first = from; first < to; first += per) {
+                    int rows = Math.min(per, to - first);
+                    int m = rows * b;
+                    FloatRows.read(a, rAt, first, rows, b, r);
+                    FloatRows.read(s.h, s.stateRows(t), first, rows, b, hPrev);
+                    dResetState.read(first * b, dRh, 0, m);
+                    s.dhPrev.read(first * b, dhPrev, 0, m);
+                    gate.derivativesFromOutputs(r, derivative, m);
+                    for (int k = 0; k < m; k++) {
+                        dhPrev[k] += dRh[k] * r[k];
+                        r[k] = dRh[k] * hPrev[k] * derivative[k];
+                    }
+                    FloatRows.write(a, rAt, first, rows, b, r);
+                    s.dhPrev.write(first * b, dhPrev, 0, m);
+                }
+            }
+
             /** Reset gate before, first part: r, z and r ⊙ h_{t-1}. */
             void gatesBeforeRows(int t, WorkArrays s, int from, int to) {
                 int h = s.hidden;
@@ -416,6 +487,11 @@ public final class GruCell implements Cell {
                     }
                 });
                 whh.backprop(s, t, recurrent, 0, 3 * h, 1.0, s.dhPrev);
+            } else if (floats != null) {
+                RowParallel.run(h, b, (from, to) -> floats.updateBackwardRows(t, s, from, to));
+                whh.backprop(s, t, a, 2 * h, h, 0.0, dResetState);
+                RowParallel.run(h, b, (from, to) -> floats.resetBeforeBackwardRows(t, s, from, to));
+                whh.backprop(s, t, a, 0, 2 * h, 1.0, s.dhPrev);
             } else {
                 RowParallel.run(h, b, (from, to) -> {
                     for (int j = from; j < to; j++) {

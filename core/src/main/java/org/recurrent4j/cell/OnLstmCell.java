@@ -200,11 +200,7 @@ public final class OnLstmCell implements Cell {
             for (int first = from; first < to; first += per) {
                 int rows = Math.min(per, to - first);
                 int m = rows * b;
-                for (int r = 0; r < rows; r++) {
-                    int q = (first + r) / chunkSize;
-                    a.read(s.sequenceAt(q, t), masterI, r * b, b);
-                    a.read(s.sequenceAt(n + q, t), masterF, r * b, b);
-                }
+                readMasterGates(s, t, first, rows, masterI, masterF);
                 FloatRows.read(a, oAt, first, rows, b, o);
                 FloatRows.read(a, gAt, first, rows, b, g);
                 FloatRows.read(a, iAt, first, rows, b, i);
@@ -232,6 +228,16 @@ public final class OnLstmCell implements Cell {
                     o[k] *= tc[k];
                 }
                 FloatRows.write(s.h, after, first, rows, b, o);
+            }
+        }
+
+        /** Block rows {@code first …} of ĩ and f̃: each unit's row is its chunk's master gates. */
+        private void readMasterGates(WorkArrays s, int t, int first, int rows, float[] masterI, float[] masterF) {
+            int b = s.batch;
+            for (int r = 0; r < rows; r++) {
+                int q = (first + r) / chunkSize;
+                s.gatesAndGradients.read(s.sequenceAt(q, t), masterI, r * b, b);
+                s.gatesAndGradients.read(s.sequenceAt(n + q, t), masterF, r * b, b);
             }
         }
 
@@ -380,11 +386,7 @@ public final class OnLstmCell implements Cell {
             for (int first = from; first < to; first += per) {
                 int rows = Math.min(per, to - first);
                 int m = rows * b;
-                for (int r = 0; r < rows; r++) {
-                    int q = (first + r) / chunkSize;
-                    a.read(s.sequenceAt(q, t), masterI, r * b, b);
-                    a.read(s.sequenceAt(n + q, t), masterF, r * b, b);
-                }
+                readMasterGates(s, t, first, rows, masterI, masterF);
                 FloatRows.read(a, oAt, first, rows, b, o);
                 FloatRows.read(a, gAt, first, rows, b, g);
                 FloatRows.read(a, iAt, first, rows, b, i);

@@ -32,7 +32,7 @@ import org.recurrent4j.conf.Sru;
  * The float32 loops of the SRU, the QRNN, the vanilla RNN, the GRU and the ON-LSTM against their
  * float64 ones, parameter by parameter and for the input gradient: the SRU's two highways, with and
  * without cell feedback and rescaling; the QRNN's three poolings, with zoneout; the RNN with tanh and
- * ReLU; the GRU with its reset gate after the product; padded examples and a truncated backward pass.
+ * ReLU; the GRU with its reset gate after and before the product; padded examples and a truncated backward pass.
  * The whole-network check of the test kit compares one norm over every gradient; this one finds an
  * error in a single term of a backward recurrence.
  */
@@ -107,6 +107,10 @@ class Float32LoopsTest {
         cases.add(new Case("GRU, reset gate after", 5, false, 0, gru));
         cases.add(new Case("GRU, reset gate after, padded", 5, true, 0, gru));
         cases.add(new Case("GRU, reset gate after, truncated BPTT (4 of 9 steps back)", 5, false, 4, gru));
+        Supplier<Layer> gruBefore =
+                () -> new Gru.Builder().nIn(5).nOut(HIDDEN).resetAfter(false).build();
+        cases.add(new Case("GRU, reset gate before", 5, false, 0, gruBefore));
+        cases.add(new Case("GRU, reset gate before, padded", 5, true, 0, gruBefore));
         Supplier<Layer> onLstm =
                 () -> new OnLstm.Builder().nIn(5).nOut(HIDDEN).chunkSize(4).build();
         cases.add(new Case("ON-LSTM, chunks of 4", 5, false, 0, onLstm));
