@@ -58,7 +58,7 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
         }
         IActivation activation = layerConf().getActivationFn();
         boolean softmax = activation instanceof ActivationSoftmax;
-        INDArray z = featureMajorPreOutput(training, workspaceMgr, softmax);
+        INDArray z = featureMajorPreOutput(training, workspaceMgr, featureMajorInput(), softmax);
         INDArray z2d = asMatrix(z);
         if (!softmax) {
             INDArray activated = activation.getActivation(z2d, training);
@@ -106,7 +106,7 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
         if (!direct(training)) {
             return super.preOutput2d(training, workspaceMgr);
         }
-        return asMatrix(featureMajorPreOutput(training, workspaceMgr, false));
+        return asMatrix(featureMajorPreOutput(training, workspaceMgr, featureMajorInput(), false));
     }
 
     /**
@@ -126,7 +126,8 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
-        INDArray z2d = asMatrix(featureMajorPreOutput(true, workspaceMgr, false));
+        NativeArray x = featureMajorInput();
+        INDArray z2d = asMatrix(featureMajorPreOutput(true, workspaceMgr, x, false));
         INDArray delta = layerConf()
                 .getLossFn()
                 .computeGradient(
@@ -138,7 +139,6 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
         int columns = (int) delta.size(0);
         int classes = (int) delta.size(1);
         int nIn = (int) w.size(0);
-        NativeArray x = NativeArray.of(featureMajor(input.castTo(dataType)));
         Gradient gradient = new DefaultGradient();
         INDArray weightGradient = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
         // W [nIn, nOut] is stored in F order, so its gradient's memory is ∂W^T [nOut, nIn] in C order.
@@ -176,15 +176,21 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
                 && input.length() <= Integer.MAX_VALUE;
     }
 
+    /** The input as {@code [nIn, T, B]} in C order: read in place when it lies so, else copied once. */
+    private NativeArray featureMajorInput() {
+        return NativeArray.of(featureMajor(input.castTo(dataType)));
+    }
+
     /**
-     * {@code z = W^T x + b} as {@code [nOut, T, B]}, in the workspace's activations; with {@code
-     * softmax}, the softmax of each step's {@code z}.
+     * {@code z = W^T x + b} as {@code [nOut, T, B]}, in the workspace's activations, for the input
+     * {@code x} of {@link #featureMajorInput}; with {@code softmax}, the softmax of each step's {@code z}.
      */
     @SuppressWarnings("try") // the resource is a scope, opened for its effect on the code inside
-    private INDArray featureMajorPreOutput(boolean training, LayerWorkspaceMgr workspaceMgr, boolean softmax) {
+    private INDArray featureMajorPreOutput(
+            boolean training, LayerWorkspaceMgr workspaceMgr, NativeArray x, boolean softmax) {
         INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, training, workspaceMgr);
         boolean nwc = layerConf().getRnnDataFormat() == RNNFormat.NWC;
-        INDArray featureMajor = featureMajor(input.castTo(dataType));
+        INDArray featureMajor = x.array();
         long nIn = w.size(0);
         if (featureMajor.size(0) != nIn) {
             throw new DL4JInvalidInputException("Input of size " + featureMajor.size(0) + " per step (input shape "
@@ -217,7 +223,7 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
                     transposed(w),
                     0,
                     (int) nIn,
-                    NativeArray.of(featureMajor),
+                    x,
                     0,
                     columns,
                     biased ? 1.0 : 0.0,
@@ -234,15 +240,23 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
         return z;
     }
 
-    /** {@code W^T}, wrapped again only when the weights are another array or the kernel path changed. */
+    /**
+     * {@code W^T [nOut, nIn]} as a native array. Kept between calls only when it reads the weights in
+     * place (the direct path), and wrapped again when the weights are another array; a copy (the
+     * portable path) would miss the updates made to the weights in place.
+     */
     private NativeArray transposed(INDArray w) {
         KernelPath path = KernelPath.active();
-        if (w != wrappedWeights || path != wrappedPath) {
-            weightsTransposed = NativeArray.of(w.transpose());
-            wrappedWeights = w;
-            wrappedPath = path;
+        if (w == wrappedWeights && path == wrappedPath) {
+            return weightsTransposed;
         }
-        return weightsTransposed;
+        INDArray t = w.transpose();
+        NativeArray wrapped = NativeArray.of(t);
+        boolean inPlace = wrapped.array() == t;
+        wrappedWeights = inPlace ? w : null;
+        weightsTransposed = inPlace ? wrapped : null;
+        wrappedPath = path;
+        return wrapped;
     }
 
     /** Softmax down each column of {@code a [classes, columns]}, in place. */

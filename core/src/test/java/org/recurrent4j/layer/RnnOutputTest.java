@@ -43,6 +43,7 @@ import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 import org.recurrent4j.conf.Lstm;
 import org.recurrent4j.conf.RnnOutput;
+import org.recurrent4j.kernel.KernelPath;
 import org.recurrent4j.testing.DoublePrecision;
 
 /**
@@ -310,6 +311,31 @@ class RnnOutputTest {
         }
         assertEquals(nets[1].score(), nets[0].score(), 1e-12, "graph score");
         assertClose(nets[1].gradient().gradient(), nets[0].gradient().gradient(), 1e-12, "graph gradients");
+    }
+
+    /** The weights change in place between calls (as training updates them): no path keeps a stale copy. */
+    @Test
+    void seesWeightsChangedInPlaceOnEitherKernelPath() {
+        Case c = new Case(
+                "in place", DataType.FLOAT, RNNFormat.NCW, Activation.SOFTMAX, LossFunction.MCXENT, true, true, false);
+        try {
+            for (KernelPath path : KernelPath.values()) {
+                KernelPath.use(path);
+                MultiLayerNetwork ours = network(c, true);
+                MultiLayerNetwork dl4j = network(c, false);
+                dl4j.setParams(ours.params());
+                INDArray x = sequence(c, 2, N_IN, 4, 6);
+                assertClose(dl4j.output(x), ours.output(x), 1e-5, path + ": before the change");
+                Nd4j.getRandom().setSeed(8);
+                INDArray changed =
+                        Nd4j.rand(DataType.FLOAT, ours.params().shape()).subi(0.5);
+                ours.setParams(changed);
+                dl4j.setParams(changed);
+                assertClose(dl4j.output(x), ours.output(x), 1e-5, path + ": after the change");
+            }
+        } finally {
+            KernelPath.use(KernelPath.automatic());
+        }
     }
 
     @Test
