@@ -15,6 +15,11 @@ LSTM, their nearest built-in equivalent.
 Prints one JSON object per measurement on stdout:
   {"cell": "lstm", "kind": "training", "batch": 32, "steps": 100, "nin": 128, "hidden": 256, "ms": 59.4}
 (kind "step" rows have "ms" per token). Medians over --repeats timed calls after --warmup calls.
+The first line says what PyTorch runs on, so that a report states it:
+  {"kind": "environment", "torch": "1.13.0a0", "blas": "/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3"}
+Debian's python3-torch calls whatever libblas.so.3 the system's alternatives select; with only the
+reference BLAS installed its times are 5-15x slower, and the script warns on stderr
+(apt-get install -y libopenblas0-pthread selects OpenBLAS).
 
   python3 benchmarks/pytorch/compare.py                          # the issue's shape, B 32, T 100, nIn 128, H 256
   python3 benchmarks/pytorch/compare.py --shape 8x50x64x512      # other shapes: BATCHxSTEPSxNINxHIDDEN, repeatable
@@ -29,7 +34,7 @@ import time
 try:
     import torch
 except ImportError:
-    print("PyTorch is not installed: apt-get install -y python3-torch", file=sys.stderr)
+    print("PyTorch is not installed: apt-get install -y python3-torch libopenblas0-pthread", file=sys.stderr)
     sys.exit(3)
 
 CLASSES = 16
@@ -110,6 +115,30 @@ def step_row(cell, n_in, hidden, warmup, repeats, tokens=100):
     return dict(cell=cell, kind="step", ms=ms, batch=1, steps=1, nin=n_in, hidden=hidden)
 
 
+def blas_libraries():
+    """The BLAS libraries mapped into this process once PyTorch has run a product."""
+    torch.mm(torch.ones(64, 64), torch.ones(64, 64))
+    found = []
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            for line in maps:
+                path = line.split()[-1]
+                name = path.rsplit("/", 1)[-1].lower()
+                if path.startswith("/") and ("blas" in name or "mkl" in name) and path not in found:
+                    found.append(path)
+    except OSError:
+        return "unknown (no /proc/self/maps)"
+    return ", ".join(found) if found else "none mapped (PyTorch's own kernels)"
+
+
+def environment_row():
+    blas = blas_libraries()
+    if "/blas/libblas" in blas and "openblas" not in blas:
+        print("warning: PyTorch runs on Debian's reference BLAS (" + blas + "), 5-15x slower than OpenBLAS;"
+              " apt-get install -y libopenblas0-pthread selects OpenBLAS", file=sys.stderr)
+    return dict(kind="environment", torch=torch.__version__, blas=blas)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shape", type=parse_shape, action="append",
@@ -129,6 +158,7 @@ def main():
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     shapes = args.shape or [(32, 100, 128, 256)]
+    print(json.dumps(environment_row()), flush=True)
     for cell in cells:
         for batch, steps, n_in, hidden in shapes:
             for row in sequence_rows(cell, batch, steps, n_in, hidden, args.warmup, args.repeats):

@@ -91,6 +91,8 @@ final class PeerComparison {
     /** Measured values by key ("ours|training|LSTM|shape" ...), one per round. */
     private static final class Samples {
         final Map<String, List<Double>> values = new TreeMap<>();
+        /** What PyTorch's side ran on (its version and BLAS), as compare.py reports it. */
+        String pytorchEnvironment;
 
         void add(String key, double value) {
             values.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
@@ -253,6 +255,10 @@ final class PeerComparison {
                 while (m.find()) {
                     row.put(m.group(1), m.group(2).replace("\"", ""));
                 }
+                if (row.get("kind").equals("environment")) {
+                    s.pytorchEnvironment = "PyTorch " + row.get("torch") + " on BLAS " + row.get("blas");
+                    continue;
+                }
                 double ms = Double.parseDouble(row.get("ms"));
                 if (row.get("kind").equals("step")) {
                     s.add(prefix + "|step|" + row.get("cell") + "|" + row.get("hidden"), ms * 1000.0);
@@ -291,11 +297,12 @@ final class PeerComparison {
                 sgemmGflops));
         sb.append(
                 python == null
-                        ? "PyTorch's side skipped: python3 -c 'import torch' fails here (apt-get install -y python3-torch)\n"
+                        ? "PyTorch's side skipped: python3 -c 'import torch' fails here (apt-get install -y python3-torch libopenblas0-pthread)\n"
                         : "PyTorch: " + python
                                 + ", benchmarks/pytorch/compare.py, 2 threads, in the same rounds, twice:"
                                 + " in its default environment (\"PyTorch\") and with OMP_WAIT_POLICY=PASSIVE"
-                                + " (\"passive\")\n");
+                                + " (\"passive\")\n"
+                                + (s.pytorchEnvironment == null ? "" : s.pytorchEnvironment + "\n"));
         sb.append("Ours: OMP_WAIT_POLICY=" + Objects.requireNonNullElse(System.getenv("OMP_WAIT_POLICY"), "(unset)")
                 + " (benchmarks/run and ./recurrent4j set PASSIVE unless it is set); JVM options "
                 + String.join(" ", ForkedJvm.OPTIONS) + "\n");
