@@ -90,7 +90,9 @@ final class DecodingRows implements AutoCloseable {
         for (DecoderStepPlan.Step step : plan.steps()) {
             if (step instanceof DecoderStepPlan.Attention a) {
                 int memory = r.vertices[a.vertex()].getInputVertices()[1].getVertexIndex();
-                r.keys[a.vertex()] = a.impl().keys(r.encoder[memory]);
+                // In C order once, so that every step reads the memory and its keys in place.
+                r.encoder[memory] = r.encoder[memory].dup('c');
+                r.keys[a.vertex()] = a.impl().keys(r.encoder[memory]).dup('c');
             } else if (step instanceof DecoderStepPlan.Recurrent rec) {
                 r.before.put(rec.vertex(), rec.layer().rnnGetPreviousState());
                 Map<String, INDArray> state = new LinkedHashMap<>();

@@ -19,6 +19,7 @@ import org.nd4j.linalg.indexing.BooleanIndexing;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.recurrent4j.conf.LuongAttentionVertex;
+import org.recurrent4j.kernel.NativeArray;
 
 /**
  * The runtime vertex of {@link LuongAttentionVertex}.
@@ -104,7 +105,69 @@ public class LuongAttentionVertexImpl extends BaseGraphVertex {
      * @param memoryMask {@code [B, S]}, 1 at the real steps, or null if every step is real
      */
     public static INDArray attend(INDArray queries, INDArray keys, INDArray memory, INDArray memoryMask) {
+        if (queries.size(2) == 1) {
+            return attendOneQuery(queries, keys, memory, memoryMask);
+        }
         return Nd4j.matmul(memory, weights(queries, keys, memoryMask), false, true, false);
+    }
+
+    /**
+     * {@link #attend} for one query per example, as a decoder stepped one token at a time asks:
+     * {@code B·S·(D + E)} multiply-adds, accumulated here in double. The batched products and the
+     * softmax's broadcast operations would cost ND4J's per-operation overhead several times over
+     * (at one example, most of a decoder step's time). Same weights as {@link #weights}: a softmax
+     * over the real steps, 0 at padded ones and everywhere for a sequence without a real step. The
+     * keys and the memory are read in place when they are in C order (a stepped decoder keeps them
+     * so), else copied once per call.
+     */
+    private static INDArray attendOneQuery(INDArray queries, INDArray keys, INDArray memory, INDArray memoryMask) {
+        int rows = Math.toIntExact(queries.size(0));
+        int d = Math.toIntExact(keys.size(1));
+        int steps = Math.toIntExact(keys.size(2));
+        int e = Math.toIntExact(memory.size(1));
+        NativeArray q = NativeArray.of(queries);
+        NativeArray k = NativeArray.of(keys);
+        NativeArray v = NativeArray.of(memory);
+        double[] mask = memoryMask == null ? null : NativeArray.values(memoryMask.castTo(DataType.DOUBLE));
+        INDArray context = Nd4j.create(queries.dataType(), rows, e, 1);
+        NativeArray c = NativeArray.of(context);
+        double[] weights = new double[steps];
+        for (int r = 0; r < rows; r++) {
+            Arrays.fill(weights, 0.0);
+            int keyRow = r * d * steps;
+            for (int i = 0; i < d; i++) {
+                double qi = q.get(r * d + i);
+                int at = keyRow + i * steps;
+                for (int t = 0; t < steps; t++) {
+                    weights[t] += qi * k.get(at + t);
+                }
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (int t = 0; t < steps; t++) {
+                if (mask == null || mask[r * steps + t] != 0.0) {
+                    max = Math.max(max, weights[t]);
+                }
+            }
+            if (max == Double.NEGATIVE_INFINITY) {
+                continue; // no real step: the context stays 0
+            }
+            double sum = 0.0;
+            for (int t = 0; t < steps; t++) {
+                boolean real = mask == null || mask[r * steps + t] != 0.0;
+                weights[t] = real ? Math.exp(weights[t] - max) : 0.0;
+                sum += weights[t];
+            }
+            int memoryRow = r * e * steps;
+            for (int j = 0; j < e; j++) {
+                int at = memoryRow + j * steps;
+                double sumOfProducts = 0.0;
+                for (int t = 0; t < steps; t++) {
+                    sumOfProducts += weights[t] * v.get(at + t);
+                }
+                c.set(r * e + j, sumOfProducts / sum);
+            }
+        }
+        return context;
     }
 
     @Override
