@@ -188,6 +188,13 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
         }
     }
 
+    /** Copies {@code count} elements from {@code from} to {@code target}'s elements from {@code to}. */
+    public void copyTo(int from, NativeArray target, int to, int count) {
+        for (int i = 0; i < count; i++) {
+            target.set(to + i, get(from + i));
+        }
+    }
+
     /** Sets every element to zero. */
     public void clear() {
         array.assign(0);
@@ -239,6 +246,15 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
             buffer.put(to, values, at, count);
         }
 
+        @Override
+        public void copyTo(int from, NativeArray target, int to, int count) {
+            if (target instanceof Floats floats) {
+                floats.buffer.put(to, buffer, from, count);
+            } else {
+                super.copyTo(from, target, to, count);
+            }
+        }
+
         FloatPointer at(long offset) {
             return new FloatPointer(pointer).position(pointer.position() + offset);
         }
@@ -275,6 +291,15 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
         @Override
         public void add(int i, double value) {
             buffer.put(i, buffer.get(i) + value);
+        }
+
+        @Override
+        public void copyTo(int from, NativeArray target, int to, int count) {
+            if (target instanceof Doubles doubles) {
+                doubles.buffer.put(to, buffer, from, count);
+            } else {
+                super.copyTo(from, target, to, count);
+            }
         }
 
         DoublePointer at(long offset) {

@@ -72,6 +72,9 @@ import org.recurrent4j.kernel.RowParallel;
 public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
     private static final long serialVersionUID = 1L;
 
+    /** The longest output {@link #outputToSequence} copies row by row rather than with ND4J's assign. */
+    private static final long ROW_COPY_LIMIT = 1 << 16;
+
     /** State map key of the hidden state {@code [B, H]}. */
     public static final String STATE_H = StateEntry.H;
     /** State map key of the memory cell {@code [B, H]}, for cells that have one. */
@@ -412,7 +415,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         } finally {
             leave();
         }
-        pass.output = toSequence(output, ArrayType.ACTIVATIONS, workspaceMgr);
+        pass.output = outputToSequence(pass.arrays, output, workspaceMgr);
         lastForward = training ? pass : null;
         return pass;
     }
@@ -535,7 +538,34 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
     private INDArray toSequence(INDArray featureMajor, ArrayType type, LayerWorkspaceMgr workspaceMgr) {
         INDArray copy = workspaceMgr.createUninitialized(type, dataType, featureMajor.shape(), 'c');
         copy.assign(featureMajor);
-        return format() == RNNFormat.NCW ? copy.permute(2, 0, 1) : copy.permute(2, 1, 0);
+        return asSequence(copy);
+    }
+
+    /**
+     * The output {@code featureMajor} ({@link #outputSequence}) into the workspace, as {@link
+     * #toSequence} gives it. A short output without a mask (one step of {@code rnnTimeStep}, say)
+     * is copied row by row from the states instead: ND4J's assign costs tens of microseconds a call,
+     * more than the copy itself below some tens of thousands of elements.
+     */
+    private INDArray outputToSequence(WorkArrays s, INDArray featureMajor, LayerWorkspaceMgr workspaceMgr) {
+        if (s.mask == null && featureMajor.length() <= ROW_COPY_LIMIT) {
+            INDArray copy =
+                    workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, featureMajor.shape(), 'c');
+            NativeArray into = NativeArray.of(copy);
+            if (into.array() == copy) {
+                int run = s.steps * s.batch;
+                for (int j = 0; j < s.hidden; j++) {
+                    s.h.copyTo(s.stateAt(j, 1), into, j * run, run);
+                }
+                return asSequence(copy);
+            }
+        }
+        return toSequence(featureMajor, ArrayType.ACTIVATIONS, workspaceMgr);
+    }
+
+    /** A {@code [size, T, B]} array as the layer's NCW {@code [B, size, T]} or NWC {@code [B, T, size]} view. */
+    private INDArray asSequence(INDArray featureMajor) {
+        return format() == RNNFormat.NCW ? featureMajor.permute(2, 0, 1) : featureMajor.permute(2, 1, 0);
     }
 
     @SuppressWarnings("try") // the resource is a scope, opened for its effect on the code inside

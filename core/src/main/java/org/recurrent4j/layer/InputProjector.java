@@ -52,9 +52,10 @@ final class InputProjector {
         if (biased) {
             double[] bias = new double[rows];
             for (InputProjection.BiasTerm term : projection.biases()) {
-                double[] values = NativeArray.values(params.get(term.key()));
+                // In place: at one step a call, copying the bias out would cost more than the fill.
+                NativeArray values = NativeArray.of(params.get(term.key()));
                 for (int i = 0; i < term.rows(); i++) {
-                    bias[term.firstRow() + i] += values[i];
+                    bias[term.firstRow() + i] += values.get(i);
                 }
             }
             NativeArray pre = s.gatesAndGradients;
