@@ -96,6 +96,13 @@ final class DecoderStepPlan {
      */
     record Attention(int vertex, LuongAttentionVertexImpl impl, boolean sourceMasked) implements Step {}
 
+    /**
+     * {@code MergeVertex}: its inputs concatenated along {@code axis} (DL4J's merge axis), done by
+     * {@link DecodingRows} for one step without ND4J's concat, which cost half of a step when the
+     * decoder reads the context at every step.
+     */
+    record Merge(int vertex, int axis) implements Step {}
+
     /** A vertex that acts on each step alone, run as it is. */
     record Plain(int vertex, GraphVertex graphVertex) implements Step {}
 
@@ -224,8 +231,12 @@ final class DecoderStepPlan {
                     graph.getConfiguration().getVertices().get(v.getVertexName());
             return new Attention(index, attention, source.equals(conf.getMemoryMaskInput()));
         }
-        if (v instanceof MergeVertex
-                || v instanceof ElementWiseVertex
+        if (v instanceof MergeVertex) {
+            org.deeplearning4j.nn.conf.graph.MergeVertex conf = (org.deeplearning4j.nn.conf.graph.MergeVertex)
+                    graph.getConfiguration().getVertices().get(v.getVertexName());
+            return new Merge(index, conf.getMergeAxis());
+        }
+        if (v instanceof ElementWiseVertex
                 || v instanceof ScaleVertex
                 || v instanceof ShiftVertex
                 || v instanceof PreprocessorVertex) {

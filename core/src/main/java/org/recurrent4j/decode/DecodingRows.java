@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.recurrent4j.kernel.NativeArray;
 import org.recurrent4j.layer.LuongAttentionVertexImpl;
 
 /**
@@ -139,6 +140,8 @@ final class DecodingRows implements AutoCloseable {
                 out = this.step == 0
                         ? in[0].reshape(in[0].size(0), in[0].size(1), 1)
                         : Nd4j.zeros(in[0].dataType(), in[0].size(0), in[0].size(1), 1);
+            } else if (step instanceof DecoderStepPlan.Merge m) {
+                out = merge(in, m.axis());
             } else if (step instanceof DecoderStepPlan.Attention a) {
                 out = LuongAttentionVertexImpl.attend(in[0], keys[v], in[1], a.sourceMasked() ? sourceMask : null);
             } else {
@@ -211,6 +214,48 @@ final class DecodingRows implements AutoCloseable {
 
     private INDArray preProcess(InputPreProcessor preProcessor, INDArray input) {
         return preProcessor == null ? input : preProcessor.preProcess(input, rows, workspaces);
+    }
+
+    /**
+     * What DL4J's {@code MergeVertex} gives for one step: the inputs, cast to the network's data
+     * type, concatenated along {@code axis}. The usual case, features ({@code axis} 1) of {@code
+     * [rows, F, 1]} steps or {@code [rows, F]} vectors, is copied row by row into the result; any
+     * other goes to ND4J's concat.
+     */
+    private INDArray merge(INDArray[] in, int axis) {
+        DataType network = plan.graph().getConfiguration().getDataType();
+        INDArray[] cast = new INDArray[in.length];
+        boolean rows = axis == 1;
+        long total = 0;
+        for (int i = 0; i < in.length; i++) {
+            cast[i] = in[i].castTo(network);
+            INDArray a = cast[i];
+            rows &= a.rank() == in[0].rank()
+                    && (a.rank() == 2 || (a.rank() == 3 && a.size(2) == 1))
+                    && a.size(0) == in[0].size(0)
+                    && a.size(1) <= Integer.MAX_VALUE;
+            total += a.size(1);
+        }
+        if (in.length == 1) {
+            return cast[0];
+        }
+        if (!rows || total * in[0].size(0) > Integer.MAX_VALUE) {
+            return Nd4j.concat(axis, cast);
+        }
+        int n = Math.toIntExact(in[0].size(0));
+        int width = Math.toIntExact(total);
+        INDArray out = in[0].rank() == 3 ? Nd4j.create(network, n, width, 1) : Nd4j.create(network, n, width);
+        NativeArray into = NativeArray.of(out);
+        int offset = 0;
+        for (INDArray a : cast) {
+            NativeArray from = NativeArray.of(a);
+            int f = Math.toIntExact(a.size(1));
+            for (int r = 0; r < n; r++) {
+                from.copyTo(r * f, into, r * width + offset, f);
+            }
+            offset += f;
+        }
+        return out;
     }
 
     /** The decoder input of one step: {@code [rows, V, 1]} one-hot, or {@code [rows, 1, 1]} indices. */
