@@ -59,6 +59,9 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
         IActivation activation = layerConf().getActivationFn();
         boolean softmax = activation instanceof ActivationSoftmax;
         INDArray z = featureMajorPreOutput(training, workspaceMgr, featureMajorInput(), softmax);
+        if (softmax && maskArray == null) {
+            return toInputShape(z); // at one step a call, even the matrix view below is a cost worth saving
+        }
         INDArray z2d = asMatrix(z);
         if (!softmax) {
             INDArray activated = activation.getActivation(z2d, training);
