@@ -26,8 +26,8 @@ import org.recurrent4j.synthetic.PairTask;
 /**
  * N→M: encoder–decoders built by {@link EncoderDecoder}, with three cells, both ways of passing
  * the context and with attention, learn sequence reversal (8 symbols, lengths 3 to 6) to at least 95% exact match on
- * held-out sources (never seen in training), decoded greedily, and beam search does at least as
- * well. (An untrained model matches none.)
+ * held-out sources (never seen in training), decoded greedily and with beam search, which loses
+ * at most one source in a hundred to greedy decoding. (An untrained model matches none.)
  */
 class EncoderDecoderLearningTest {
 
@@ -97,7 +97,11 @@ class EncoderDecoderLearningTest {
         double beam = exactMatch(decoder, heldOut, test, 3);
         assertTrue(untrained < 0.05, s + ": untrained exact match " + untrained);
         assertTrue(greedy >= 0.95, s + ": greedy exact match " + greedy);
-        assertTrue(beam >= greedy, s + ": beam " + beam + " below greedy " + greedy);
+        assertTrue(beam >= 0.95, s + ": beam exact match " + beam);
+        // Beam search returns the best-scoring output it finds, which is not always right where the
+        // greedy one is: on one machine kind's rounding, 1 of these 200 sources (GRU, context at every
+        // step) came out wrong from the beam and right from greedy decoding. One in a hundred is allowed.
+        assertTrue(beam >= greedy - 0.01, s + ": beam " + beam + " below greedy " + greedy + " by more than 0.01");
     }
 
     private static double exactMatch(
