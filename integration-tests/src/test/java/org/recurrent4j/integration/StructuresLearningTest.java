@@ -68,7 +68,7 @@ class StructuresLearningTest {
     static List<Arguments> chartSetups() {
         return List.of(
                 Arguments.of(CellTypes.GRU, SequenceClassifier.Pooling.LAST, Bidirectional.Mode.CONCAT),
-                // LSTM with mean pooling needs more than these 300 batches from the orthogonal W_hh start
+                // LSTM with mean pooling needs more than 300 batches from the orthogonal W_hh start
                 // (80% after them; max pooling 98.5%), so the mean is checked with a GRU.
                 Arguments.of(CellTypes.GRU, SequenceClassifier.Pooling.MEAN, null),
                 Arguments.of(CellTypes.LSTM, SequenceClassifier.Pooling.MAX, null),
@@ -101,7 +101,10 @@ class StructuresLearningTest {
         DataSet test = heldOut.next();
         CENTRE.preProcess(test);
         double before = accuracy(net.outputSingle(test.getFeatures()), test.getLabels(), null);
-        SyntheticControlCharts train = new SyntheticControlCharts(60, 32, 300, 1);
+        // 450 batches: after 300 the LSTM and SRU cases ended at 96.2% and 97.2%, and the SRU once, in a
+        // full build, at 89.8% (the same code: training is not bit-for-bit repeatable across runs of the
+        // build on this machine kind, cause not pinned down); after 450, 98.8-99.7%.
+        SyntheticControlCharts train = new SyntheticControlCharts(60, 32, 450, 1);
         train.setPreProcessor(CENTRE);
         net.fit(train);
         double after = accuracy(net.outputSingle(test.getFeatures()), test.getLabels(), null);
