@@ -58,6 +58,8 @@ public final class ModelServer implements AutoCloseable {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String JSON_TYPE = "application/json";
     private static final String WEB = "/org/recurrent4j/serving/web";
+    /** The most bytes of a body refused for its size that are read and dropped before the 413 (2 MiB). */
+    private static final long SWALLOWED_BYTES = 2L << 20;
 
     private final Map<String, ServedModel> models;
     private final ServerLimits limits;
@@ -356,22 +358,48 @@ public final class ModelServer implements AutoCloseable {
     /** The body, read only up to the size limit. */
     private byte[] body(Context ctx) throws ApiError {
         long declared = ctx.req().getContentLengthLong();
-        if (declared > limits.maxBodyBytes()) {
-            closeUnread(ctx);
-            throw ApiError.tooLarge(
-                    "body", "the body has " + declared + " bytes; at most " + limits.maxBodyBytes() + " are accepted");
-        }
+        byte[] bytes;
         try (InputStream in = ctx.req().getInputStream()) {
-            byte[] bytes = in.readNBytes(limits.maxBodyBytes() + 1);
-            if (bytes.length > limits.maxBodyBytes()) {
-                closeUnread(ctx);
-                throw ApiError.tooLarge(
-                        "body", "the body has more than " + limits.maxBodyBytes() + " bytes, the most accepted");
+            if (declared > limits.maxBodyBytes()) {
+                throw refuseTooLarge(
+                        ctx,
+                        declared > SWALLOWED_BYTES ? null : in,
+                        "the body has " + declared + " bytes; at most " + limits.maxBodyBytes() + " are accepted");
             }
-            return bytes;
+            bytes = in.readNBytes(limits.maxBodyBytes() + 1);
+            if (bytes.length > limits.maxBodyBytes()) {
+                throw refuseTooLarge(
+                        ctx, in, "the body has more than " + limits.maxBodyBytes() + " bytes, the most accepted");
+            }
         } catch (IOException e) {
             throw ApiError.badRequest("body", "the body could not be read: " + e.getMessage());
         }
+        return bytes;
+    }
+
+    /**
+     * The 413 for a body over the size limit, after reading and dropping the rest of it from {@code
+     * in}, up to {@link #SWALLOWED_BYTES}. A connection closed with a body unread is reset, and the
+     * reset can reach the client before the answer, which it then never reads. A body longer than that
+     * ({@code in} null: declared longer) is left unread, and its connection closed.
+     */
+    private static ApiError refuseTooLarge(Context ctx, InputStream in, String message) {
+        boolean drained = false;
+        if (in != null) {
+            try {
+                long left = SWALLOWED_BYTES;
+                while (left > 0 && in.read() >= 0) {
+                    left -= 1 + in.skip(left - 1);
+                }
+                drained = left > 0;
+            } catch (IOException e) {
+                drained = false; // the client stopped sending: nothing more arrives on this connection
+            }
+        }
+        if (!drained) {
+            closeUnread(ctx);
+        }
+        return ApiError.tooLarge("body", message);
     }
 
     /**
