@@ -146,6 +146,19 @@ class ServedEndpointsFuzzTest {
         String shown = new String(body, StandardCharsets.UTF_8) + " -> " + response.body();
         Statistics.label("status").collect(status);
         assertTrue(Set.of(200, 400, 413).contains(status), status + ": " + shown);
+        if (response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream")) {
+            // A valid request with "stream": true: events, each a name and its JSON data, the last "done".
+            assertEquals(200, status, shown);
+            String[] events = response.body().strip().split("\n\n");
+            for (String event : events) {
+                String[] lines = event.split("\n");
+                assertEquals(2, lines.length, shown);
+                assertTrue(lines[0].startsWith("event: ") && lines[1].startsWith("data: "), shown);
+                assertNotNull(JsonRequest.JSON.readTree(lines[1].substring("data: ".length())), shown);
+            }
+            assertEquals("event: done", events[events.length - 1].split("\n")[0], shown);
+            return;
+        }
         JsonNode answer = JsonRequest.JSON.readTree(response.body());
         assertNotNull(answer, shown);
         if (status != 200) {
