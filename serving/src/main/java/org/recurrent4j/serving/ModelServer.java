@@ -361,9 +361,11 @@ public final class ModelServer implements AutoCloseable {
         byte[] bytes;
         try (InputStream in = ctx.req().getInputStream()) {
             if (declared > limits.maxBodyBytes()) {
+                // A client that expects "100 Continue" has not sent the body: reading would ask it to.
+                boolean unsent = "100-continue".equalsIgnoreCase(ctx.header("Expect"));
                 throw refuseTooLarge(
                         ctx,
-                        declared > SWALLOWED_BYTES ? null : in,
+                        declared > SWALLOWED_BYTES || unsent ? null : in,
                         "the body has " + declared + " bytes; at most " + limits.maxBodyBytes() + " are accepted");
             }
             bytes = in.readNBytes(limits.maxBodyBytes() + 1);
@@ -380,8 +382,8 @@ public final class ModelServer implements AutoCloseable {
     /**
      * The 413 for a body over the size limit, after reading and dropping the rest of it from {@code
      * in}, up to {@link #SWALLOWED_BYTES}. A connection closed with a body unread is reset, and the
-     * reset can reach the client before the answer, which it then never reads. A body longer than that
-     * ({@code in} null: declared longer) is left unread, and its connection closed.
+     * reset can reach the client before the answer, which it then never reads. A body declared longer
+     * than that, or not sent yet ({@code in} null), is left unread, and its connection closed.
      */
     private static ApiError refuseTooLarge(Context ctx, InputStream in, String message) {
         boolean drained = false;
