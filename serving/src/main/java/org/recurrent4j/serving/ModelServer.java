@@ -358,15 +358,16 @@ public final class ModelServer implements AutoCloseable {
     /** The body, read only up to the size limit. */
     private byte[] body(Context ctx) throws ApiError {
         long declared = ctx.req().getContentLengthLong();
+        String overDeclared = "the body has " + declared + " bytes; at most " + limits.maxBodyBytes() + " are accepted";
+        // A client that expects "100 Continue" has not sent the body: opening the input would ask it to.
+        boolean unsent = "100-continue".equalsIgnoreCase(ctx.header("Expect"));
+        if (declared > limits.maxBodyBytes() && (declared > SWALLOWED_BYTES || unsent)) {
+            throw refuseTooLarge(ctx, null, overDeclared);
+        }
         byte[] bytes;
         try (InputStream in = ctx.req().getInputStream()) {
             if (declared > limits.maxBodyBytes()) {
-                // A client that expects "100 Continue" has not sent the body: reading would ask it to.
-                boolean unsent = "100-continue".equalsIgnoreCase(ctx.header("Expect"));
-                throw refuseTooLarge(
-                        ctx,
-                        declared > SWALLOWED_BYTES || unsent ? null : in,
-                        "the body has " + declared + " bytes; at most " + limits.maxBodyBytes() + " are accepted");
+                throw refuseTooLarge(ctx, in, overDeclared);
             }
             bytes = in.readNBytes(limits.maxBodyBytes() + 1);
             if (bytes.length > limits.maxBodyBytes()) {
@@ -395,7 +396,7 @@ public final class ModelServer implements AutoCloseable {
                 }
                 drained = left > 0;
             } catch (IOException e) {
-                drained = false; // the client stopped sending: nothing more arrives on this connection
+                // The client stopped sending: the connection is closed below.
             }
         }
         if (!drained) {

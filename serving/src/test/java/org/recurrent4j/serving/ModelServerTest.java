@@ -1,6 +1,7 @@
 package org.recurrent4j.serving;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -161,6 +162,38 @@ class ModelServerTest {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * A body refused for its size but under 2 MiB is read to its end before the 413, so that the
+     * answer is not lost to a reset and the connection carries the next request; one whose client
+     * waits for "100 Continue" is not asked for, and its connection closes.
+     */
+    @Test
+    void aRefusedBodyIsReadBeforeThe413UnlessItsClientWaitsToBeAskedForIt() throws Exception {
+        try (ModelServer server = start(l -> l.withMaxBodyBytes(200), 0, 0)) {
+            for (boolean chunked : new boolean[] {false, true}) {
+                String where = "5,000 bytes" + (chunked ? " in chunks" : "");
+                try (Socket socket = new Socket("127.0.0.1", server.port())) {
+                    socket.setSoTimeout(30_000);
+                    RawExchange exchange = new RawExchange(socket);
+                    exchange.send("{\"text\": \"" + "a".repeat(5_000) + "\"}", chunked);
+                    RawExchange.Response refused = exchange.read();
+                    assertEquals(413, refused.status(), where + ": " + refused);
+                    assertFalse(refused.closes(), where + ": the body was read, the connection need not close");
+                    exchange.send("{\"text\": \"ab\"}", false);
+                    assertEquals(200, exchange.read().status(), where + ", then the next request");
+                }
+            }
+            try (Socket socket = new Socket("127.0.0.1", server.port())) {
+                socket.setSoTimeout(30_000);
+                RawExchange exchange = new RawExchange(socket);
+                exchange.sendHeadExpectingContinue(5_000);
+                RawExchange.Response refused = exchange.read();
+                assertEquals(413, refused.status(), "waiting for 100 Continue: " + refused);
+                assertTrue(refused.closes(), "waiting for 100 Continue, the body unsent: " + refused);
             }
         }
     }

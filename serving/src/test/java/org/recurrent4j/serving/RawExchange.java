@@ -51,6 +51,17 @@ final class RawExchange {
     }
 
     /**
+     * Sends the head of a POST like {@link #send}'s, declaring {@code length} bytes and {@code Expect:
+     * 100-continue}, and no body: the client waits to be asked for it.
+     */
+    void sendHeadExpectingContinue(int length) throws IOException {
+        String head = "POST /v1/models/letters/classify HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + length + "\r\nExpect: 100-continue\r\n\r\n";
+        out.write(head.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    /**
      * Sends as {@link #send} on another thread, so that the response can be read while a large body
      * is still being written. A server that stops reading and closes makes the write fail; that is its
      * right, so the failure is not reported.
