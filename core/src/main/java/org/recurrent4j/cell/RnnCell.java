@@ -5,6 +5,7 @@ import java.util.Map;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.recurrent4j.kernel.Blas;
 import org.recurrent4j.kernel.FloatRows;
 import org.recurrent4j.kernel.NativeArray;
 import org.recurrent4j.kernel.RowParallel;
@@ -69,6 +70,15 @@ public final class RnnCell implements Cell {
         @Override
         public void forward(int t, WorkArrays s) {
             int b = s.batch;
+            if (s.type == DataType.FLOAT && Blas.splits(s.hidden, b, s.hidden)) {
+                // One hand-over per step: each core multiplies its rows and activates them while
+                // they are in its cache, instead of the product and the loop splitting in turn.
+                RowParallel.split(s.hidden, (from, to) -> {
+                    whh.addTo(s, t, s.h, from, to - from);
+                    forwardFloatRows(t, s, from, to);
+                });
+                return;
+            }
             whh.addTo(s, t);
             NativeArray a = s.gatesAndGradients;
             if (s.type == DataType.FLOAT) {
@@ -99,7 +109,9 @@ public final class RnnCell implements Cell {
                 int rows = Math.min(per, to - first);
                 FloatRows.read(s.gatesAndGradients, at, first, rows, b, h);
                 act.applyInPlace(h, 0, rows * b);
-                FloatRows.write(s.gatesAndGradients, at, first, rows, b, h);
+                if (s.training) {
+                    FloatRows.write(s.gatesAndGradients, at, first, rows, b, h); // act'(a_t) reads it back
+                }
                 FloatRows.write(s.h, out, first, rows, b, h);
             }
         }

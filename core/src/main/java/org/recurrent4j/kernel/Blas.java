@@ -31,6 +31,19 @@ public final class Blas {
 
     private Blas() {}
 
+    /**
+     * Whether {@link #gemm} would split a product of this size across the cores when called here:
+     * a caller with work of its own on the same rows (a cell's element-wise step after its product)
+     * can then split both together, one block of rows per core, and hand work over once, not twice.
+     */
+    public static boolean splits(int m, int n, int k) {
+        return splits(KernelPath.gemm(), m, n, k);
+    }
+
+    private static boolean splits(GemmKernel kernel, int m, int n, int k) {
+        return (long) m * n * k >= SPLIT_WORK && m > 1 && n > 1 && kernel.splits() && CoreScope.active();
+    }
+
     /** {@code C = alpha · op(A) · op(B) + beta · C}; {@code op(X)} is {@code X} or its transpose. */
     public static void gemm(
             boolean transA,
@@ -50,7 +63,7 @@ public final class Blas {
             long cOffset,
             int ldc) {
         GemmKernel kernel = KernelPath.gemm();
-        if ((long) m * n * k < SPLIT_WORK || m == 1 || n == 1 || !kernel.splits() || !CoreScope.active()) {
+        if (!splits(kernel, m, n, k)) {
             kernel.gemm(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
         } else {
             // One block per core: rows of C (rows of A, or columns of its stored transpose) when C

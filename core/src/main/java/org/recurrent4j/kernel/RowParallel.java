@@ -40,7 +40,7 @@ public final class RowParallel {
      * on the calling thread and {@link RowTeam}'s workers; on the calling thread alone while the
      * team is taken (by another thread's loop, or by the loop that this one runs inside).
      */
-    static void split(int rows, Rows body) {
+    public static void split(int rows, Rows body) {
         int chunks = Math.min(THREADS, rows);
         RowTeam team = chunks < 2 ? null : Team.INSTANCE;
         if (team == null || !team.claim()) {
