@@ -15,6 +15,7 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.recurrent4j.conf.RnnOutput;
 import org.recurrent4j.kernel.Blas;
 import org.recurrent4j.kernel.CoreScope;
@@ -130,15 +131,28 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
         }
         INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
         NativeArray x = featureMajorInput();
-        INDArray z2d = asMatrix(featureMajorPreOutput(true, workspaceMgr, x, false));
-        INDArray delta = layerConf()
-                .getLossFn()
-                .computeGradient(
-                        getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM),
-                        z2d,
-                        layerConf().getActivationFn(),
-                        maskArray);
-        NativeArray d = NativeArray.of(delta); // [T·B, nOut], C order
+        INDArray z = featureMajorPreOutput(true, workspaceMgr, x, false);
+        INDArray delta;
+        NativeArray d; // δ [T·B, nOut], C order
+        SoftmaxCrossEntropy fused = fusedLoss(z);
+        if (fused != null) {
+            delta = workspaceMgr.createUninitialized(
+                    ArrayType.BP_WORKING_MEM, dataType, new long[] {z.size(1) * z.size(2), z.size(0)}, 'c');
+            d = NativeArray.of(delta);
+            fused.gradient(d);
+            if (d.array() != delta) {
+                delta.assign(d.array());
+            }
+        } else {
+            delta = layerConf()
+                    .getLossFn()
+                    .computeGradient(
+                            getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM),
+                            asMatrix(z),
+                            layerConf().getActivationFn(),
+                            maskArray);
+            d = NativeArray.of(delta);
+        }
         int columns = (int) delta.size(0);
         int classes = (int) delta.size(1);
         int nIn = (int) w.size(0);
@@ -169,6 +183,39 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
         }
         weightNoiseParams.clear();
         return new Pair<>(gradient, toInputShape(inputGradient));
+    }
+
+    /**
+     * The score DL4J's {@code BaseOutputLayer} computes, through {@link SoftmaxCrossEntropy} when
+     * it applies (no copies of the pre-output and labels, one pass over them).
+     */
+    @Override
+    public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (input == null || labels == null || !direct(training)) {
+            return super.computeScore(fullNetRegTerm, training, workspaceMgr);
+        }
+        INDArray z = featureMajorPreOutput(training, workspaceMgr, featureMajorInput(), false);
+        SoftmaxCrossEntropy fused = fusedLoss(z);
+        if (fused == null) {
+            return super.computeScore(fullNetRegTerm, training, workspaceMgr);
+        }
+        double total = fused.score();
+        if (conf().isMiniBatch()) {
+            total /= getInputMiniBatchSize();
+        }
+        total += fullNetRegTerm;
+        this.score = total;
+        return total;
+    }
+
+    /** The fused loss over the pre-output {@code z [nOut, T, B]}, or null where DL4J's loss must run. */
+    private SoftmaxCrossEntropy fusedLoss(INDArray z) {
+        boolean nwc = layerConf().getRnnDataFormat() == RNNFormat.NWC;
+        ILossFunction loss = layerConf().getLossFn();
+        if (!SoftmaxCrossEntropy.appliesTo(loss, layerConf().getActivationFn(), z, labels, maskArray, nwc)) {
+            return null;
+        }
+        return new SoftmaxCrossEntropy(z, labels, maskArray, nwc, loss);
     }
 
     private boolean direct(boolean training) {
@@ -264,6 +311,10 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
 
     /** Softmax down each column of {@code a [classes, columns]}, in place. */
     private static void softmaxOverClasses(NativeArray a, int classes, int columns) {
+        if (a.dataType() == DataType.FLOAT) {
+            RowParallel.run(columns, classes, (from, to) -> softmaxFloatColumns(a, classes, columns, from, to));
+            return;
+        }
         RowParallel.run(columns, classes, (from, to) -> {
             int width = to - from;
             double[] max = new double[width];
@@ -290,5 +341,45 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
                 }
             }
         });
+    }
+
+    /**
+     * The float32 softmax of columns {@code [from, to)}, a block of columns at a time copied into a
+     * heap array (one bulk copy per class row): element access to off-heap memory one value at a
+     * time cost more than the exponentials.
+     */
+    private static void softmaxFloatColumns(NativeArray a, int classes, int columns, int from, int to) {
+        int block = Math.min(to - from, Math.max(1, 4096 / classes));
+        float[] values = new float[classes * block];
+        double[] max = new double[block];
+        double[] sum = new double[block];
+        for (int first = from; first < to; first += block) {
+            int width = Math.min(block, to - first);
+            for (int i = 0; i < classes; i++) {
+                a.read(i * columns + first, values, i * width, width);
+            }
+            Arrays.fill(max, 0, width, Double.NEGATIVE_INFINITY);
+            Arrays.fill(sum, 0, width, 0.0);
+            for (int i = 0; i < classes; i++) {
+                for (int j = 0; j < width; j++) {
+                    max[j] = Math.max(max[j], values[i * width + j]);
+                }
+            }
+            for (int i = 0; i < classes; i++) {
+                for (int j = 0; j < width; j++) {
+                    double e = Math.exp(values[i * width + j] - max[j]);
+                    values[i * width + j] = (float) e;
+                    sum[j] += e;
+                }
+            }
+            for (int i = 0; i < classes; i++) {
+                for (int j = 0; j < width; j++) {
+                    values[i * width + j] = (float) (values[i * width + j] / sum[j]);
+                }
+            }
+            for (int i = 0; i < classes; i++) {
+                a.write(i * columns + first, values, i * width, width);
+            }
+        }
     }
 }
