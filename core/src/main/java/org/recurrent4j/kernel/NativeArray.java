@@ -246,6 +246,23 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
             buffer.put(to, values, at, count);
         }
 
+        /**
+         * The value once, then the filled run copied onto the rest, doubling (bulk copies inside
+         * the buffer): element-wise puts cost a bias fill of every step's rows more than the matrix
+         * product after it.
+         */
+        @Override
+        public void fill(long from, int count, double value) {
+            if (count <= 0) {
+                return;
+            }
+            int start = Math.toIntExact(from);
+            buffer.put(start, (float) value);
+            for (int filled = 1; filled < count; filled *= 2) {
+                buffer.put(start + filled, buffer, start, Math.min(filled, count - filled));
+            }
+        }
+
         @Override
         public void copyTo(int from, NativeArray target, int to, int count) {
             if (target instanceof Floats floats) {

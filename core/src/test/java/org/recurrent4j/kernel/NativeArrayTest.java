@@ -3,6 +3,7 @@ package org.recurrent4j.kernel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -42,6 +43,23 @@ class NativeArrayTest {
             assertArrayEquals(new double[] {16, 17, 18, 19}, NativeArray.values(bias), 0.0, type + ": bias values");
             NativeArray.of(bias).set(3, -2.0);
             assertEquals(-2.0, params.getDouble(0, 19), 0.0, type + ": the F-flagged bias written in place");
+        }
+    }
+
+    @Test
+    void fillSetsExactlyItsRunInsideAView() {
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            for (int count : new int[] {0, 1, 2, 3, 5, 8, 13, 64, 1000}) {
+                INDArray whole = Nd4j.createFromArray(
+                                IntStream.range(0, 1100).asDoubleStream().toArray())
+                        .castTo(type);
+                INDArray view = whole.get(NDArrayIndex.interval(30, 1100)); // in place, at an offset
+                NativeArray.of(view).fill(7, count, -2.5);
+                for (int i = 0; i < 1100; i++) {
+                    double expected = i >= 37 && i < 37 + count ? -2.5 : i;
+                    assertEquals(expected, whole.getDouble(i), 0.0, type + ", " + count + " elements: element " + i);
+                }
+            }
         }
     }
 
