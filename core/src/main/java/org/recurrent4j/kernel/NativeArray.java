@@ -264,6 +264,11 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
         }
 
         @Override
+        public void clear() {
+            fill(0, Math.toIntExact(length()), 0.0);
+        }
+
+        @Override
         public void copyTo(int from, NativeArray target, int to, int count) {
             if (target instanceof Floats floats) {
                 floats.buffer.put(to, buffer, from, count);
