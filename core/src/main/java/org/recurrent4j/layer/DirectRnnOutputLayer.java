@@ -47,6 +47,20 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
 
     private transient KernelPath wrappedPath;
 
+    /**
+     * The loss the last backward pass computed with its gradient, kept for the {@link #computeScore}
+     * that DL4J's {@code computeGradientAndScore} calls right after it, which would otherwise compute
+     * the pre-output and the loss again. Used once, and only for the same input, labels and mask
+     * (the same arrays) and the same parameter values.
+     */
+    private transient BackpropScore backpropScore;
+
+    private record BackpropScore(INDArray input, INDArray labels, INDArray mask, double[] parameters, double total) {
+        boolean isFor(INDArray input, INDArray labels, INDArray mask) {
+            return this.input == input && this.labels == labels && this.mask == mask;
+        }
+    }
+
     public DirectRnnOutputLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
@@ -139,7 +153,10 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
             delta = workspaceMgr.createUninitialized(
                     ArrayType.BP_WORKING_MEM, dataType, new long[] {z.size(1) * z.size(2), z.size(0)}, 'c');
             d = NativeArray.of(delta);
-            fused.gradient(d);
+            double total = fused.gradient(d);
+            backpropScore = layerConf().getWeightNoise() == null
+                    ? new BackpropScore(input, labels, maskArray, parameterValues(), total)
+                    : null;
             if (d.array() != delta) {
                 delta.assign(d.array());
             }
@@ -194,18 +211,45 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
         if (input == null || labels == null || !direct(training)) {
             return super.computeScore(fullNetRegTerm, training, workspaceMgr);
         }
-        INDArray z = featureMajorPreOutput(training, workspaceMgr, featureMajorInput(), false);
-        SoftmaxCrossEntropy fused = fusedLoss(z);
-        if (fused == null) {
-            return super.computeScore(fullNetRegTerm, training, workspaceMgr);
+        BackpropScore last = backpropScore;
+        backpropScore = null;
+        double total;
+        if (last != null
+                && last.isFor(input, labels, maskArray)
+                && Arrays.equals(last.parameters(), parameterValues())) {
+            total = last.total();
+        } else {
+            INDArray z = featureMajorPreOutput(training, workspaceMgr, featureMajorInput(), false);
+            SoftmaxCrossEntropy fused = fusedLoss(z);
+            if (fused == null) {
+                return super.computeScore(fullNetRegTerm, training, workspaceMgr);
+            }
+            total = fused.score();
         }
-        double total = fused.score();
         if (conf().isMiniBatch()) {
             total /= getInputMiniBatchSize();
         }
         total += fullNetRegTerm;
         this.score = total;
         return total;
+    }
+
+    /** The weights and the bias, as values: what a score computed with them depends on besides the data. */
+    private double[] parameterValues() {
+        double[] w = NativeArray.values(getParam(DefaultParamInitializer.WEIGHT_KEY));
+        if (!hasBias()) {
+            return w;
+        }
+        double[] b = NativeArray.values(getParam(DefaultParamInitializer.BIAS_KEY));
+        double[] both = Arrays.copyOf(w, w.length + b.length);
+        System.arraycopy(b, 0, both, w.length, b.length);
+        return both;
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        backpropScore = null;
     }
 
     /** The fused loss over the pre-output {@code z [nOut, T, B]}, or null where DL4J's loss must run. */

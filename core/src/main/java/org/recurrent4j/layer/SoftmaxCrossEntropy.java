@@ -88,33 +88,25 @@ final class SoftmaxCrossEntropy {
         RowParallel.run(columns, classes, (from, to) -> {
             double[] e = new double[classes];
             for (int c = from; c < to; c++) {
-                double m = mask == null ? 1.0 : mask.get(c);
-                double sum = exponentials(c, e);
-                double part = 0;
-                for (int i = 0; i < classes; i++) {
-                    double y = label(c, i);
-                    if (y != 0) {
-                        part += y * Math.log(Math.min(Math.max(e[i] / sum, clip), 1.0 - clip));
-                    }
-                }
-                parts[c] = -m * part;
+                parts[c] = loss(c, exponentials(c, e), e);
             }
         });
-        double total = 0;
-        for (double part : parts) {
-            total += part;
-        }
-        return total;
+        return sum(parts);
     }
 
-    /** {@code ∂L/∂z} into {@code delta [B·T, nOut]} (C order, row {@code t·B + b}). */
-    void gradient(NativeArray delta) {
+    /**
+     * {@code ∂L/∂z} into {@code delta [B·T, nOut]} (C order, row {@code t·B + b}); returns the loss
+     * {@link #score} would, from the same exponentials.
+     */
+    double gradient(NativeArray delta) {
+        double[] parts = new double[columns];
         RowParallel.run(columns, classes, (from, to) -> {
             double[] e = new double[classes];
             float[] row = new float[classes];
             for (int c = from; c < to; c++) {
                 double m = mask == null ? 1.0 : mask.get(c);
                 double sum = exponentials(c, e);
+                parts[c] = loss(c, sum, e);
                 if (delta.dataType() == DataType.FLOAT) {
                     for (int i = 0; i < classes; i++) {
                         row[i] = (float) (m * (e[i] / sum - label(c, i)));
@@ -127,6 +119,29 @@ final class SoftmaxCrossEntropy {
                 }
             }
         });
+        return sum(parts);
+    }
+
+    /** The masked loss of column {@code c}, given its exponentials {@code e} and their {@code sum}. */
+    private double loss(int c, double sum, double[] e) {
+        double m = mask == null ? 1.0 : mask.get(c);
+        double part = 0;
+        for (int i = 0; i < classes; i++) {
+            double y = label(c, i);
+            if (y != 0) {
+                part += y * Math.log(Math.min(Math.max(e[i] / sum, clip), 1.0 - clip));
+            }
+        }
+        return -m * part;
+    }
+
+    /** In column order, so that the total does not depend on how the columns were split. */
+    private static double sum(double[] parts) {
+        double total = 0;
+        for (double part : parts) {
+            total += part;
+        }
+        return total;
     }
 
     /** {@code e[i] = exp(z[i, c] − max_i z[i, c])}; returns their sum. */

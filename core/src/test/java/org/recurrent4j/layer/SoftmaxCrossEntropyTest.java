@@ -5,13 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -175,5 +179,46 @@ class SoftmaxCrossEntropyTest {
         DataSet data = new DataSet(x, y, mask, mask);
         double expected = dl4j.score(data);
         assertEquals(expected, ours.score(data), tolerance * Math.abs(expected), c + ": score(DataSet)");
+    }
+
+    /**
+     * The loss a backward pass computed serves the score DL4J asks for right after it, and only
+     * that: new parameter values, other labels or another input give a score computed again.
+     */
+    @Test
+    void theBackwardPassScoreIsNotReusedForOtherParametersOrData() {
+        Case c = new Case("MCXENT", LossMCXENT::new, false, RNNFormat.NCW, DataType.DOUBLE, false);
+        MultiLayerNetwork ours = network(c, true);
+        MultiLayerNetwork dl4j = network(c, false);
+        dl4j.setParams(ours.params());
+        Nd4j.getRandom().setSeed(5);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, BATCH, N_IN, STEPS).subi(0.5);
+        INDArray otherX = Nd4j.rand(DataType.DOUBLE, BATCH, N_IN, STEPS).subi(0.5);
+        INDArray y = labels(c);
+        INDArray otherY = labels(new Case("soft", LossMCXENT::new, true, RNNFormat.NCW, DataType.DOUBLE, false));
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.noWorkspaces();
+        ours.initGradientsView();
+        dl4j.initGradientsView();
+
+        // Each change, made between the backward pass and the score, on both layers.
+        List<Consumer<IOutputLayer>> changes = List.of(
+                layer -> {},
+                layer -> layer.getParam("W").muli(1.5),
+                layer -> layer.getParam("b").addi(0.25),
+                layer -> layer.setLabels(otherY),
+                layer -> layer.setInput(otherX, mgr));
+        for (int i = 0; i < changes.size(); i++) {
+            double[] scores = new double[2];
+            MultiLayerNetwork[] nets = {ours, dl4j};
+            for (int n = 0; n < 2; n++) {
+                IOutputLayer layer = (IOutputLayer) nets[n].getLayer(0);
+                layer.setInput(x, mgr);
+                layer.setLabels(y);
+                layer.backpropGradient(null, mgr);
+                changes.get(i).accept(layer);
+                scores[n] = layer.computeScore(0.0, true, mgr);
+            }
+            assertEquals(scores[1], scores[0], 1e-12 * Math.abs(scores[1]), "change " + i);
+        }
     }
 }
