@@ -28,8 +28,9 @@ import org.recurrent4j.kernel.RowParallel;
  * {@code [B, nOut, T]} (NCW) or {@code [B, T, nOut]} (NWC), the mask DL4J's {@code RnnOutputLayer}
  * keeps: {@code [B·T, 1]}, row {@code t·B + b}, or none. Sums are taken in double, so the score can
  * differ from DL4J's float32 sum in its last digits, and a class whose label is 0 adds nothing
- * (DL4J computes {@code 0 · log p}, which is NaN where ε is 0 and p underflows to 0). A loss with class weights, another activation
- * or a mask per output is not this one ({@link #appliesTo}): DL4J's code computes those.
+ * (DL4J computes {@code 0 · log p}, which is NaN where ε is 0 and p underflows to 0). A loss with
+ * class weights, another activation (a subclass of the softmax included) or a mask per output is
+ * not this one ({@link #appliesTo}): DL4J's code computes those.
  */
 final class SoftmaxCrossEntropy {
 
@@ -68,7 +69,7 @@ final class SoftmaxCrossEntropy {
      */
     static boolean appliesTo(
             ILossFunction loss, IActivation activation, INDArray z, INDArray labels, INDArray mask, boolean nwc) {
-        if (!(activation instanceof ActivationSoftmax)
+        if (activation.getClass() != ActivationSoftmax.class
                 || (loss.getClass() != LossMCXENT.class && loss.getClass() != LossNegativeLogLikelihood.class)
                 || ((LossMCXENT) loss).getWeights() != null
                 || labels == null) {
