@@ -15,7 +15,6 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.recurrent4j.conf.RnnOutput;
 import org.recurrent4j.kernel.Blas;
 import org.recurrent4j.kernel.CoreScope;
@@ -208,7 +207,7 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
      */
     @Override
     public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (input == null || labels == null || !direct(training)) {
+        if (input == null || labels == null || !direct(training) || !fusedLossApplies()) {
             return super.computeScore(fullNetRegTerm, training, workspaceMgr);
         }
         BackpropScore last = backpropScore;
@@ -219,12 +218,8 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
                 && Arrays.equals(last.parameters(), parameterValues())) {
             total = last.total();
         } else {
-            INDArray z = featureMajorPreOutput(training, workspaceMgr, featureMajorInput(), false);
-            SoftmaxCrossEntropy fused = fusedLoss(z);
-            if (fused == null) {
-                return super.computeScore(fullNetRegTerm, training, workspaceMgr);
-            }
-            total = fused.score();
+            total = fusedLoss(featureMajorPreOutput(training, workspaceMgr, featureMajorInput(), false))
+                    .score();
         }
         if (conf().isMiniBatch()) {
             total /= getInputMiniBatchSize();
@@ -252,14 +247,30 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
         backpropScore = null;
     }
 
+    /**
+     * Whether the score and the loss's gradient go through {@link SoftmaxCrossEntropy}, judged from
+     * the configuration and the shapes of the input, labels and mask (before any pre-output is computed).
+     */
+    private boolean fusedLossApplies() {
+        boolean nwc = layerConf().getRnnDataFormat() == RNNFormat.NWC;
+        return SoftmaxCrossEntropy.appliesTo(
+                layerConf().getLossFn(),
+                layerConf().getActivationFn(),
+                layerConf().getNOut(),
+                input.size(nwc ? 1 : 2),
+                input.size(0),
+                labels,
+                maskArray,
+                nwc);
+    }
+
     /** The fused loss over the pre-output {@code z [nOut, T, B]}, or null where DL4J's loss must run. */
     private SoftmaxCrossEntropy fusedLoss(INDArray z) {
-        boolean nwc = layerConf().getRnnDataFormat() == RNNFormat.NWC;
-        ILossFunction loss = layerConf().getLossFn();
-        if (!SoftmaxCrossEntropy.appliesTo(loss, layerConf().getActivationFn(), z, labels, maskArray, nwc)) {
+        if (!fusedLossApplies()) {
             return null;
         }
-        return new SoftmaxCrossEntropy(z, labels, maskArray, nwc, loss);
+        boolean nwc = layerConf().getRnnDataFormat() == RNNFormat.NWC;
+        return new SoftmaxCrossEntropy(z, labels, maskArray, nwc, layerConf().getLossFn());
     }
 
     private boolean direct(boolean training) {

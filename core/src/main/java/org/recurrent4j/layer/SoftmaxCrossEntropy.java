@@ -63,21 +63,25 @@ final class SoftmaxCrossEntropy {
     }
 
     /**
-     * Whether the fused pass computes what {@code loss} would for the pre-output {@code z [nOut, T,
-     * B]}: DL4J's MCXENT (or negative log-likelihood) without class weights, after a softmax, with
-     * labels of the output's shape and no mask or one value per step.
+     * Whether the fused pass computes what {@code loss} would for a pre-output {@code [classes, steps,
+     * batch]}: DL4J's MCXENT (or negative log-likelihood) without class weights, after DL4J's softmax,
+     * with labels of the output's shape and no mask or one value per step.
      */
     static boolean appliesTo(
-            ILossFunction loss, IActivation activation, INDArray z, INDArray labels, INDArray mask, boolean nwc) {
+            ILossFunction loss,
+            IActivation activation,
+            long classes,
+            long steps,
+            long batch,
+            INDArray labels,
+            INDArray mask,
+            boolean nwc) {
         if (activation.getClass() != ActivationSoftmax.class
                 || (loss.getClass() != LossMCXENT.class && loss.getClass() != LossNegativeLogLikelihood.class)
                 || ((LossMCXENT) loss).getWeights() != null
                 || labels == null) {
             return false;
         }
-        long classes = z.size(0);
-        long steps = z.size(1);
-        long batch = z.size(2);
         long[] expected = nwc ? new long[] {batch, steps, classes} : new long[] {batch, classes, steps};
         return Arrays.equals(labels.shape(), expected)
                 && (mask == null || (mask.rank() == 2 && mask.size(0) == steps * batch && mask.size(1) == 1));
@@ -89,7 +93,7 @@ final class SoftmaxCrossEntropy {
         RowParallel.run(columns, classes, (from, to) -> {
             double[] e = new double[classes];
             for (int c = from; c < to; c++) {
-                parts[c] = loss(c, exponentials(c, e), e);
+                parts[c] = loss(c, maskOf(c), exponentials(c, e), e);
             }
         });
         return sum(parts);
@@ -105,9 +109,9 @@ final class SoftmaxCrossEntropy {
             double[] e = new double[classes];
             float[] row = new float[classes];
             for (int c = from; c < to; c++) {
-                double m = mask == null ? 1.0 : mask.get(c);
+                double m = maskOf(c);
                 double sum = exponentials(c, e);
-                parts[c] = loss(c, sum, e);
+                parts[c] = loss(c, m, sum, e);
                 if (delta.dataType() == DataType.FLOAT) {
                     for (int i = 0; i < classes; i++) {
                         row[i] = (float) (m * (e[i] / sum - label(c, i)));
@@ -123,9 +127,13 @@ final class SoftmaxCrossEntropy {
         return sum(parts);
     }
 
-    /** The masked loss of column {@code c}, given its exponentials {@code e} and their {@code sum}. */
-    private double loss(int c, double sum, double[] e) {
-        double m = mask == null ? 1.0 : mask.get(c);
+    /** The mask of column {@code c}: 1 without a mask. */
+    private double maskOf(int c) {
+        return mask == null ? 1.0 : mask.get(c);
+    }
+
+    /** The loss of column {@code c} with mask {@code m}, given its exponentials {@code e} and their {@code sum}. */
+    private double loss(int c, double m, double sum, double[] e) {
         double part = 0;
         for (int i = 0; i < classes; i++) {
             double y = label(c, i);
