@@ -118,6 +118,9 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
     /** The pass's hold on the cores (see {@link CoreScope}), from {@link #enter} to {@link #leave}. */
     private transient CoreScope cores;
 
+    /** {@code rnnTimeStep}'s state between calls; the state map is filled from it when asked for. */
+    private SteppedState stepped;
+
     private Map<String, INDArray> initialState;
     private Map<String, INDArray> initialStateGradient;
     private boolean recordStateGradients;
@@ -256,9 +259,42 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
     @Override
     public INDArray rnnTimeStep(INDArray input, LayerWorkspaceMgr workspaceMgr) {
         setInput(input, workspaceMgr);
-        ForwardRecord pass = forward(false, stateMap, false, workspaceMgr);
-        storeFinalState(pass, stateMap);
+        SteppedState stepped = stepped();
+        ForwardRecord pass = forward(false, stepped.held() ? stepped.current() : stateMap, false, workspaceMgr);
+        storeFinalState(pass, stepped.next());
+        stepped.advance();
         return pass.output;
+    }
+
+    /** The state of the last {@code rnnTimeStep}, as DL4J's layers give it: arrays the caller may keep. */
+    @Override
+    public Map<String, INDArray> rnnGetPreviousState() {
+        SteppedState stepped = stepped();
+        if (stepped.held()) {
+            stateMap.clear();
+            stateMap.putAll(stepped.copies());
+            stepped.release();
+        }
+        return super.rnnGetPreviousState();
+    }
+
+    @Override
+    public void rnnSetPreviousState(Map<String, INDArray> stateMap) {
+        stepped().release();
+        super.rnnSetPreviousState(stateMap);
+    }
+
+    @Override
+    public void rnnClearPreviousState() {
+        stepped().release();
+        super.rnnClearPreviousState();
+    }
+
+    private SteppedState stepped() {
+        if (stepped == null) {
+            stepped = new SteppedState();
+        }
+        return stepped;
     }
 
     @Override
@@ -270,7 +306,10 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         Map<String, INDArray> start = carried ? tBpttStateMap : initialState;
         ForwardRecord pass = forward(training, start, !carried && initialState != null, workspaceMgr);
         if (storeLastForTBPTT) {
-            storeFinalState(pass, tBpttStateMap);
+            // New arrays each segment: the start of this one (kept for a backward pass) must stay intact.
+            Map<String, INDArray> carriedOn = new HashMap<>();
+            storeFinalState(pass, carriedOn);
+            tBpttStateMap.putAll(carriedOn);
         }
         return pass.output;
     }
@@ -590,8 +629,12 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
      * are tens of microseconds.
      */
     private INDArray copyStateRows(WorkArrays s, LayerWorkspaceMgr workspaceMgr) {
-        INDArray copy = workspaceMgr.createUninitialized(
-                ArrayType.ACTIVATIONS, dataType, new long[] {s.hidden, s.steps, s.batch}, 'c');
+        // At batch 1 the sequence's own C order is feature-major's: made in that shape, no permuted view.
+        boolean sequenceShaped = s.batch == 1 && (format() == RNNFormat.NCW || s.steps == 1);
+        long[] shape = !sequenceShaped
+                ? new long[] {s.hidden, s.steps, s.batch}
+                : format() == RNNFormat.NCW ? new long[] {1, s.hidden, s.steps} : new long[] {1, s.steps, s.hidden};
+        INDArray copy = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, shape, 'c');
         NativeArray into = NativeArray.of(copy);
         if (into.array() != copy) {
             throw new IllegalStateException("a workspace array was not wrapped in place on the direct kernel path");
@@ -600,7 +643,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         for (int j = 0; j < s.hidden; j++) {
             s.h.copyTo(s.stateAt(j, 1), into, j * run, run);
         }
-        return asSequence(copy);
+        return sequenceShaped ? copy : asSequence(copy);
     }
 
     /** A {@code [size, T, B]} array as the layer's NCW {@code [B, size, T]} or NWC {@code [B, T, size]} view. */
@@ -608,25 +651,27 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         return format() == RNNFormat.NCW ? featureMajor.permute(2, 0, 1) : featureMajor.permute(2, 1, 0);
     }
 
+    /**
+     * Writes the pass's final state into {@code target}, each entry {@code [B, size]}: over the
+     * entry's array there when it has that shape and type and is written in place, into a new
+     * detached array otherwise.
+     */
     @SuppressWarnings("try") // the resource is a scope, opened for its effect on the code inside
     private void storeFinalState(ForwardRecord pass, Map<String, INDArray> target) {
         WorkArrays s = pass.arrays;
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             for (StateEntry e : layout().cellState()) {
                 NativeArray state = s.state(e.name());
-                INDArray last = Nd4j.createUninitialized(dataType, s.batch, e.size());
-                NativeArray out = NativeArray.of(last);
+                NativeArray out = finalStateArray(target, e.name(), s.batch, e.size());
                 for (int j = 0; j < e.size(); j++) {
                     int at = s.stateAt(j, s.steps);
                     for (int b = 0; b < s.batch; b++) {
                         out.set(b * e.size() + j, state.get(at + b));
                     }
                 }
-                target.put(e.name(), last);
             }
             if (s.history > 0) {
-                INDArray window = Nd4j.createUninitialized(dataType, s.batch, (long) s.history * s.nIn);
-                NativeArray out = NativeArray.of(window);
+                NativeArray out = finalStateArray(target, StateEntry.INPUT_WINDOW, s.batch, s.history * s.nIn);
                 for (int b = 0; b < s.batch; b++) {
                     for (int i = 0; i < s.history; i++) {
                         int step = pass.projector.finalWindowStep(b, i);
@@ -637,9 +682,26 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
                         }
                     }
                 }
-                target.put(StateEntry.INPUT_WINDOW, window);
             }
         }
+    }
+
+    /** {@code target}'s array for {@code name} if it is a {@code [rows, columns]} array written in place, else a new one put there. */
+    private NativeArray finalStateArray(Map<String, INDArray> target, String name, int rows, int columns) {
+        INDArray kept = target.get(name);
+        if (kept != null
+                && kept.dataType() == dataType
+                && kept.rank() == 2
+                && kept.size(0) == rows
+                && kept.size(1) == columns) {
+            NativeArray inPlace = NativeArray.of(kept);
+            if (inPlace.array() == kept) {
+                return inPlace;
+            }
+        }
+        INDArray created = Nd4j.createUninitialized(dataType, rows, columns);
+        target.put(name, created);
+        return NativeArray.of(created);
     }
 
     /** Back through the pass; returns the input's gradient as {@code [nIn, T, B]}. */

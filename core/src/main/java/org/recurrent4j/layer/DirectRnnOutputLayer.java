@@ -72,10 +72,11 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
         }
         IActivation activation = layerConf().getActivationFn();
         boolean softmax = activation instanceof ActivationSoftmax;
-        INDArray z = featureMajorPreOutput(training, workspaceMgr, featureMajorInput(), softmax);
         if (softmax && maskArray == null) {
-            return toInputShape(z); // at one step a call, even the matrix view below is a cost worth saving
+            // At one step a call, even the matrix view below is a cost worth saving.
+            return featureMajorPreOutput(training, workspaceMgr, featureMajorInput(), true, true);
         }
+        INDArray z = featureMajorPreOutput(training, workspaceMgr, featureMajorInput(), softmax, false);
         INDArray z2d = asMatrix(z);
         if (!softmax) {
             INDArray activated = activation.getActivation(z2d, training);
@@ -123,7 +124,7 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
         if (!direct(training)) {
             return super.preOutput2d(training, workspaceMgr);
         }
-        return asMatrix(featureMajorPreOutput(training, workspaceMgr, featureMajorInput(), false));
+        return asMatrix(featureMajorPreOutput(training, workspaceMgr, featureMajorInput(), false, false));
     }
 
     /**
@@ -143,8 +144,9 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
-        NativeArray x = featureMajorInput();
-        INDArray z = featureMajorPreOutput(true, workspaceMgr, x, false);
+        FeatureMajorInput in = featureMajorInput();
+        NativeArray x = in.values();
+        INDArray z = featureMajorPreOutput(true, workspaceMgr, in, false, false);
         INDArray delta;
         NativeArray d; // δ [T·B, nOut], C order
         SoftmaxCrossEntropy fused = fusedLoss(z);
@@ -218,7 +220,7 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
                 && Arrays.equals(last.parameters(), parameterValues())) {
             total = last.total();
         } else {
-            total = fusedLoss(featureMajorPreOutput(training, workspaceMgr, featureMajorInput(), false))
+            total = fusedLoss(featureMajorPreOutput(training, workspaceMgr, featureMajorInput(), false, false))
                     .score();
         }
         if (conf().isMiniBatch()) {
@@ -281,33 +283,59 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
                 && input.length() <= Integer.MAX_VALUE;
     }
 
-    /** The input as {@code [nIn, T, B]} in C order: read in place when it lies so, else copied once. */
-    private NativeArray featureMajorInput() {
-        return NativeArray.of(featureMajor(input.castTo(dataType)));
+    /** The input {@code x [size, T, B]} in C order ({@code values}), with its sizes. */
+    private record FeatureMajorInput(NativeArray values, long size, int steps, int batch) {}
+
+    /**
+     * The input as {@code [nIn, T, B]} in C order: read in place when it lies so, else copied once.
+     * At batch 1 the input's own C order (NCW, or NWC at one step) is that order: read without a
+     * permuted view, whose shape descriptor alone is a tenth of a vanilla RNN's batch-1 token.
+     */
+    private FeatureMajorInput featureMajorInput() {
+        boolean nwc = layerConf().getRnnDataFormat() == RNNFormat.NWC;
+        INDArray in = input.castTo(dataType);
+        int batch = Math.toIntExact(in.size(0));
+        int steps = Math.toIntExact(in.size(nwc ? 1 : 2));
+        NativeArray values = NativeArray.of(sequenceOrderIsFeatureMajor(batch, steps) ? in : featureMajor(in));
+        return new FeatureMajorInput(values, in.size(nwc ? 2 : 1), steps, batch);
+    }
+
+    /** Whether a {@code [B, size, T]} (NCW) or {@code [B, T, size]} (NWC) array in C order has {@code [size, T, B]}'s memory order. */
+    private boolean sequenceOrderIsFeatureMajor(int batch, int steps) {
+        return batch == 1 && (layerConf().getRnnDataFormat() != RNNFormat.NWC || steps == 1);
     }
 
     /**
      * {@code z = W^T x + b} as {@code [nOut, T, B]}, in the workspace's activations, for the input
-     * {@code x} of {@link #featureMajorInput}; with {@code softmax}, the softmax of each step's {@code z}.
+     * {@code x} of {@link #featureMajorInput}; with {@code softmax}, the softmax of each step's
+     * {@code z}. With {@code inInputShape}, returned as the layer's output {@code [B, nOut, T]} (NCW)
+     * or {@code [B, T, nOut]} (NWC): a permuted view, or at batch 1 an array made in that shape.
      */
     @SuppressWarnings("try") // the resource is a scope, opened for its effect on the code inside
     private INDArray featureMajorPreOutput(
-            boolean training, LayerWorkspaceMgr workspaceMgr, NativeArray x, boolean softmax) {
+            boolean training,
+            LayerWorkspaceMgr workspaceMgr,
+            FeatureMajorInput in,
+            boolean softmax,
+            boolean inInputShape) {
         INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, training, workspaceMgr);
         boolean nwc = layerConf().getRnnDataFormat() == RNNFormat.NWC;
-        INDArray featureMajor = x.array();
+        NativeArray x = in.values();
         long nIn = w.size(0);
-        if (featureMajor.size(0) != nIn) {
-            throw new DL4JInvalidInputException("Input of size " + featureMajor.size(0) + " per step (input shape "
+        if (in.size() != nIn) {
+            throw new DL4JInvalidInputException("Input of size " + in.size() + " per step (input shape "
                     + Arrays.toString(input.shape()) + ", " + (nwc ? "NWC" : "NCW")
                     + ") does not match the layer's nIn " + nIn + ": check the previous layer's nOut " + layerId());
         }
         int classes = Math.toIntExact(w.size(1));
-        int steps = (int) featureMajor.size(1);
-        int batch = (int) featureMajor.size(2);
+        int steps = in.steps();
+        int batch = in.batch();
         int columns = Math.toIntExact((long) steps * batch);
-        INDArray z = workspaceMgr.createUninitialized(
-                ArrayType.ACTIVATIONS, dataType, new long[] {classes, steps, batch}, 'c');
+        boolean sequenceShaped = inInputShape && sequenceOrderIsFeatureMajor(batch, steps);
+        long[] shape = !sequenceShaped
+                ? new long[] {classes, steps, batch}
+                : nwc ? new long[] {1, steps, classes} : new long[] {1, classes, steps};
+        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, shape, 'c');
         NativeArray out = NativeArray.of(z);
         boolean biased = hasBias();
         if (biased) {
@@ -342,7 +370,7 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
         if (out.array() != z) {
             z.assign(out.array()); // a workspace array NativeArray could not wrap in place
         }
-        return z;
+        return inInputShape && !sequenceShaped ? toInputShape(z) : z;
     }
 
     /**

@@ -246,6 +246,8 @@ class RnnOutputTest {
                     : one.get(all(), all(), interval(t, t + 1));
             assertClose(dl4j.rnnTimeStep(token), ours.rnnTimeStep(token), tolerance, c + ": token " + t);
         }
+        // A whole sequence at batch 1 (its arrays are made in the sequence's own shape for NCW).
+        assertClose(dl4j.output(one), ours.output(one), tolerance, c + ": a sequence at batch 1");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
@@ -178,8 +179,22 @@ final class SequenceCases {
             net.rnnClearPreviousState();
             net.rnnTimeStep(x.get(all(), all(), interval(0, 2)));
             Map<String, INDArray> saved = net.rnnGetPreviousState(0);
+            Map<String, INDArray> savedValues = new HashMap<>();
+            saved.forEach((k, v) -> savedValues.put(k, v.dup()));
             INDArray rest = net.rnnTimeStep(x.get(all(), all(), interval(2, STEPS)));
             Expect.close(full.get(all(), all(), interval(2, STEPS)), rest, EXACT, id + ": the second chunk");
+            // Single steps after it (the layer may reuse its own state arrays from step to step):
+            // a map taken from rnnGetPreviousState is the caller's and never changes.
+            for (int t = 0; t < 3; t++) {
+                net.rnnTimeStep(x.get(all(), all(), interval(t, t + 1)));
+            }
+            for (Map.Entry<String, INDArray> e : savedValues.entrySet()) {
+                Expect.close(
+                        e.getValue(),
+                        saved.get(e.getKey()),
+                        0.0,
+                        id + ": state '" + e.getKey() + "' taken by rnnGetPreviousState changed under later steps");
+            }
             net.rnnSetPreviousState(0, saved);
             Expect.close(
                     rest,
