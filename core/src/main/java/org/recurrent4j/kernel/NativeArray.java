@@ -202,12 +202,18 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
 
     static final class Floats extends NativeArray {
         private final FloatBuffer buffer;
-        private final FloatPointer pointer;
+        /** The buffer whose address {@link #pointer} is, taken when a BLAS call first needs it. */
+        private final DataBuffer data;
+        /**
+         * Taken on first use: each of the buffer and the pointer is a native call, and most arrays
+         * wrapped per step (states, inputs, biases) are never handed to BLAS.
+         */
+        private volatile FloatPointer pointer;
 
         private Floats(INDArray array, DataBuffer data) {
             super(array);
             this.buffer = data.asNioFloat();
-            this.pointer = (FloatPointer) data.addressPointer();
+            this.data = data;
         }
 
         /**
@@ -217,6 +223,7 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
         private Floats(INDArray view) {
             super(view);
             long n = view.length();
+            this.data = null;
             this.pointer = new FloatPointer((FloatPointer) view.data().addressPointer());
             this.buffer = new FloatPointer(pointer).capacity(n).limit(n).asBuffer();
         }
@@ -278,24 +285,33 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
         }
 
         FloatPointer at(long offset) {
-            return new FloatPointer(pointer).position(pointer.position() + offset);
+            FloatPointer p = pointer;
+            if (p == null) {
+                p = (FloatPointer) data.addressPointer();
+                pointer = p;
+            }
+            return new FloatPointer(p).position(p.position() + offset);
         }
     }
 
     static final class Doubles extends NativeArray {
         private final DoubleBuffer buffer;
-        private final DoublePointer pointer;
+        /** As {@link Floats}: the pointer is taken on first use. */
+        private final DataBuffer data;
+
+        private volatile DoublePointer pointer;
 
         private Doubles(INDArray array, DataBuffer data) {
             super(array);
             this.buffer = data.asNioDouble();
-            this.pointer = (DoublePointer) data.addressPointer();
+            this.data = data;
         }
 
         /** A view in place, read through its buffer's address pointer (see {@link Floats}). */
         private Doubles(INDArray view) {
             super(view);
             long n = view.length();
+            this.data = null;
             this.pointer = new DoublePointer((DoublePointer) view.data().addressPointer());
             this.buffer = new DoublePointer(pointer).capacity(n).limit(n).asBuffer();
         }
@@ -325,7 +341,12 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
         }
 
         DoublePointer at(long offset) {
-            return new DoublePointer(pointer).position(pointer.position() + offset);
+            DoublePointer p = pointer;
+            if (p == null) {
+                p = (DoublePointer) data.addressPointer();
+                pointer = p;
+            }
+            return new DoublePointer(p).position(p.position() + offset);
         }
     }
 
