@@ -79,18 +79,25 @@ public final class BufferPool {
     }
 
     /** A block of at least {@code elements} values of that type, with unspecified contents. */
-    @SuppressWarnings("try") // the resource is a scope, opened for its effect on the code inside
     synchronized Block acquire(DataType type, long elements) {
+        return acquire(type, elements, null);
+    }
+
+    /**
+     * As {@link #acquire(DataType, long)}, and {@code preferred} (may be null) if it is idle and
+     * fits: the block the caller held for the same purpose before.
+     */
+    @SuppressWarnings("try") // the resource is a scope, opened for its effect on the code inside
+    synchronized Block acquire(DataType type, long elements, Block preferred) {
         long now = System.nanoTime();
         freeExpired(now);
         long largestFit = Math.max(2 * elements, elements + 65536);
-        Block best = null;
-        for (Block b : idle) {
-            if (b.type == type
-                    && b.capacity >= elements
-                    && b.capacity <= largestFit
-                    && (best == null || b.capacity < best.capacity)) {
-                best = b;
+        Block best = fits(preferred, type, elements, largestFit) && idle.contains(preferred) ? preferred : null;
+        if (best == null) {
+            for (Block b : idle) {
+                if (fits(b, type, elements, largestFit) && (best == null || b.capacity < best.capacity)) {
+                    best = b;
+                }
             }
         }
         if (best != null) {
@@ -106,6 +113,10 @@ public final class BufferPool {
         inUseBytes += best.bytes();
         peakInUseBytes = Math.max(peakInUseBytes, inUseBytes);
         return best;
+    }
+
+    private static boolean fits(Block b, DataType type, long elements, long largestFit) {
+        return b != null && b.type == type && b.capacity >= elements && b.capacity <= largestFit;
     }
 
     /** Takes a block back; its memory must not be used any more by the one who gave it. */

@@ -23,6 +23,13 @@ public final class Buffers {
     private final BufferPool pool;
     private final String owner;
     private final Map<String, BufferPool.Block> held = new HashMap<>();
+    /**
+     * The block each name held before the last {@link #release()}, asked for again first: DL4J
+     * clears a layer after every call, and a block keeps the view of the shape it last served
+     * (creating one is an ND4J array), so a name that got another block from the pool at each call
+     * paid a new view every time (a tenth of an ON-LSTM's batch-1 token).
+     */
+    private final Map<String, BufferPool.Block> previous = new HashMap<>();
 
     /**
      * @param owner how errors name the owner, e.g. {@code layer "lstm1" (index 0)}
@@ -49,7 +56,7 @@ public final class Buffers {
             if (block != null) {
                 pool.release(block);
             }
-            block = pool.acquire(type, elements);
+            block = pool.acquire(type, elements, previous.get(name));
             held.put(name, block);
         }
         return block.view(shape);
@@ -67,6 +74,7 @@ public final class Buffers {
         for (BufferPool.Block block : held.values()) {
             pool.release(block);
         }
+        previous.putAll(held);
         held.clear();
     }
 
