@@ -29,8 +29,9 @@ import org.recurrent4j.kernel.RowParallel;
  *
  * <p>{@code z} is laid out as {@code [nOut, T, B]}: one row per class, the columns in the order
  * {@code t·B + b}, which is the row order of DL4J's {@code [B·T, nOut]} matrix of every step. So the
- * output is a permuted view of it, and the pre-output DL4J's losses read ({@link #preOutput2d}) is
- * its transpose, neither copied. The input is read where it lies when it is in that order too (the
+ * output is a permuted view of it (at batch 1, where that memory order is the output's own C order,
+ * it is made in the output's shape: no view), and the pre-output DL4J's losses read ({@link
+ * #preOutput2d}) is its transpose, neither copied. The input is read where it lies when it is in that order too (the
  * output of this library's recurrent layers), else copied once.
  *
  * <p>Activations other than softmax and masks run as ND4J operations on that view. DL4J's own code
