@@ -629,11 +629,11 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
      * are tens of microseconds.
      */
     private INDArray copyStateRows(WorkArrays s, LayerWorkspaceMgr workspaceMgr) {
-        // At batch 1 the sequence's own C order is feature-major's: made in that shape, no permuted view.
-        boolean sequenceShaped = s.batch == 1 && (format() == RNNFormat.NCW || s.steps == 1);
-        long[] shape = !sequenceShaped
-                ? new long[] {s.hidden, s.steps, s.batch}
-                : format() == RNNFormat.NCW ? new long[] {1, s.hidden, s.steps} : new long[] {1, s.steps, s.hidden};
+        boolean nwc = format() == RNNFormat.NWC;
+        boolean sequenceShaped = SequenceOrder.isFeatureMajor(nwc, s.batch, s.steps);
+        long[] shape = sequenceShaped
+                ? SequenceOrder.shape(nwc, s.hidden, s.steps, s.batch)
+                : new long[] {s.hidden, s.steps, s.batch};
         INDArray copy = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, shape, 'c');
         NativeArray into = NativeArray.of(copy);
         if (into.array() != copy) {
@@ -686,7 +686,10 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         }
     }
 
-    /** {@code target}'s array for {@code name} if it is a {@code [rows, columns]} array written in place, else a new one put there. */
+    /**
+     * {@code target}'s array for {@code name} if it is a {@code [rows, columns]} array written in
+     * place, else a new one put there.
+     */
     private NativeArray finalStateArray(Map<String, INDArray> target, String name, int rows, int columns) {
         INDArray kept = target.get(name);
         if (kept != null

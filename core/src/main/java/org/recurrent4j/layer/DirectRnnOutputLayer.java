@@ -29,10 +29,10 @@ import org.recurrent4j.kernel.RowParallel;
  *
  * <p>{@code z} is laid out as {@code [nOut, T, B]}: one row per class, the columns in the order
  * {@code t·B + b}, which is the row order of DL4J's {@code [B·T, nOut]} matrix of every step. So the
- * output is a permuted view of it (at batch 1, where that memory order is the output's own C order,
- * it is made in the output's shape: no view), and the pre-output DL4J's losses read ({@link
- * #preOutput2d}) is its transpose, neither copied. The input is read where it lies when it is in that order too (the
- * output of this library's recurrent layers), else copied once.
+ * output is a permuted view of it (at batch 1, where that memory order is the output's own C
+ * order, it is made in the output's shape: {@link SequenceOrder}), and the pre-output DL4J's losses
+ * read ({@link #preOutput2d}) is its transpose, neither copied. The input is read where it lies
+ * when it is in that order too (the output of this library's recurrent layers), else copied once.
  *
  * <p>Activations other than softmax and masks run as ND4J operations on that view. DL4J's own code
  * runs while training with dropout.
@@ -288,22 +288,16 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
     private record FeatureMajorInput(NativeArray values, long size, int steps, int batch) {}
 
     /**
-     * The input as {@code [nIn, T, B]} in C order: read in place when it lies so, else copied once.
-     * At batch 1 the input's own C order (NCW, or NWC at one step) is that order: read without a
-     * permuted view, whose shape descriptor alone is a tenth of a vanilla RNN's batch-1 token.
+     * The input as {@code [nIn, T, B]} in C order: read in place when it lies so, else copied once;
+     * without a permuted view where the input's own order is that one ({@link SequenceOrder}).
      */
     private FeatureMajorInput featureMajorInput() {
         boolean nwc = layerConf().getRnnDataFormat() == RNNFormat.NWC;
         INDArray in = input.castTo(dataType);
         int batch = Math.toIntExact(in.size(0));
         int steps = Math.toIntExact(in.size(nwc ? 1 : 2));
-        NativeArray values = NativeArray.of(sequenceOrderIsFeatureMajor(batch, steps) ? in : featureMajor(in));
+        NativeArray values = NativeArray.of(SequenceOrder.isFeatureMajor(nwc, batch, steps) ? in : featureMajor(in));
         return new FeatureMajorInput(values, in.size(nwc ? 2 : 1), steps, batch);
-    }
-
-    /** Whether a {@code [B, size, T]} (NCW) or {@code [B, T, size]} (NWC) array in C order has {@code [size, T, B]}'s memory order. */
-    private boolean sequenceOrderIsFeatureMajor(int batch, int steps) {
-        return batch == 1 && (layerConf().getRnnDataFormat() != RNNFormat.NWC || steps == 1);
     }
 
     /**
@@ -332,10 +326,9 @@ public class DirectRnnOutputLayer extends RnnOutputLayer {
         int steps = in.steps();
         int batch = in.batch();
         int columns = Math.toIntExact((long) steps * batch);
-        boolean sequenceShaped = inInputShape && sequenceOrderIsFeatureMajor(batch, steps);
-        long[] shape = !sequenceShaped
-                ? new long[] {classes, steps, batch}
-                : nwc ? new long[] {1, steps, classes} : new long[] {1, classes, steps};
+        boolean sequenceShaped = inInputShape && SequenceOrder.isFeatureMajor(nwc, batch, steps);
+        long[] shape =
+                sequenceShaped ? SequenceOrder.shape(nwc, classes, steps, batch) : new long[] {classes, steps, batch};
         INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, shape, 'c');
         NativeArray out = NativeArray.of(z);
         boolean biased = hasBias();
