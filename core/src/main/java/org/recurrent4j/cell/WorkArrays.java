@@ -97,6 +97,8 @@ public final class WorkArrays {
     private final Map<String, NativeArray> dStatesPrev = new LinkedHashMap<>();
     private final Map<String, long[]> parameterShapes;
     private final List<String> gradientsStarted = new ArrayList<>();
+    /** The caller's gradient read in place by {@link #epsilon()}, or null for the work buffer. */
+    private NativeArray epsilonInPlace;
 
     /**
      * Takes the layer's reusable arrays for a pass (contents unspecified: the loop fills the
@@ -187,9 +189,25 @@ public final class WorkArrays {
         return a;
     }
 
-    /** The gradient with respect to the output of every step, {@code [H, T, B]}, zero on padded steps. */
+    /**
+     * The gradient with respect to the output of every step, {@code [H, T, B]}, zero on padded steps.
+     * Read only: it may be the caller's array ({@link #readEpsilonInPlace}).
+     */
     public NativeArray epsilon() {
-        return buffers.get("epsilon", type, hidden, steps, batch);
+        return epsilonInPlace != null ? epsilonInPlace : buffers.get("epsilon", type, hidden, steps, batch);
+    }
+
+    /**
+     * Makes {@link #epsilon()} the caller's gradient {@code [H, T, B]} itself, when it already has the
+     * work layout's memory order and nothing needs zeroing (no padded steps): a copy fewer per
+     * backward pass.
+     */
+    public void readEpsilonInPlace(NativeArray given) {
+        if (given.length() != (long) hidden * steps * batch) {
+            throw new IllegalArgumentException("epsilon of " + given.length() + " elements, expected [" + hidden + ", "
+                    + steps + ", " + batch + "]");
+        }
+        epsilonInPlace = given;
     }
 
     /** The gradient with respect to a declared initial state, {@code [size, B]}. */

@@ -59,6 +59,15 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
     }
 
     /**
+     * The array itself, read and written in place, or null where {@link #of} would copy it (not C
+     * order, or a strided view off the direct path).
+     */
+    public static NativeArray inPlace(INDArray array) {
+        boolean whole = !array.isView() && array.offset() == 0 && array.data().length() == array.length();
+        return contiguous(array) && (whole || KernelPath.active() == KernelPath.DIRECT) ? of(array) : null;
+    }
+
+    /**
      * The elements of an array in C order, as doubles: for a layer's parameters, read in place (on
      * the direct path) rather than through ND4J's {@code toDoubleVector}, which copies the array into
      * a new one first.

@@ -713,9 +713,16 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         int steps = s.steps;
         int batch = s.batch;
         validateEpsilon(epsilon, steps, batch);
-        NativeArray eps = s.epsilon();
         INDArray e = epsilon.castTo(dataType);
-        eps.array().assign(format() == RNNFormat.NCW ? e.permute(1, 2, 0) : e.permute(2, 1, 0));
+        INDArray featureMajor = format() == RNNFormat.NCW ? e.permute(1, 2, 0) : e.permute(2, 1, 0);
+        NativeArray given = s.mask == null ? NativeArray.inPlace(featureMajor) : null;
+        if (given != null) {
+            // Already in the work layout's memory order (e.g. RnnOutput's gradient): read in place.
+            s.readEpsilonInPlace(given);
+        } else {
+            s.epsilon().array().assign(featureMajor);
+        }
+        NativeArray eps = s.epsilon();
         if (s.mask != null) {
             for (int j = 0; j < s.hidden; j++) {
                 for (int t = 0; t < steps; t++) {
