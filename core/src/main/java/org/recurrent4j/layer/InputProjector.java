@@ -1,6 +1,8 @@
 package org.recurrent4j.layer;
 
+import java.util.Arrays;
 import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.recurrent4j.cell.CellKeys;
 import org.recurrent4j.cell.InputProjection;
@@ -15,8 +17,10 @@ import org.recurrent4j.kernel.RowParallel;
  *
  * <p>{@code x} holds {@code W = k − 1} history steps before the pass's steps. Without padding,
  * window block {@code j} (multiplying {@code x_{t−k+1+j}}) is one matrix product of the block's
- * columns of {@code W_ih} with {@code x} from step {@code j}, shifted by {@code j·B} columns: k
- * products, no copy. With padding and {@code k > 1}, a real step's window must skip the padded
+ * columns of {@code W_ih} with {@code x} from step {@code j}, shifted by {@code j·B} columns. A
+ * training pass stacks these shifts into one {@code [k·nIn, T, B]} copy and multiplies all blocks
+ * at once (forward and for {@code ∂L/∂W_ih}); the input gradient is always one product, folded
+ * back onto the shifts. With padding and {@code k > 1}, a real step's window must skip the padded
  * steps before it, so each lag {@code ℓ = 1 … k−1} is first gathered per example into a {@code
  * [nIn, T, B]} array (and scattered back for the input gradient).
  */
@@ -64,6 +68,32 @@ final class InputProjector {
                     pre.fill((long) i * columns, columns, bias[i]);
                 }
             });
+        }
+        if (stacksWindow(s)) {
+            NativeArray window = stackedWindow(s);
+            RowParallel.run(width * nIn, columns, (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    s.x.copyTo((r % nIn) * s.xStride() + (r / nIn) * s.batch, window, r * columns, columns);
+                }
+            });
+            Blas.gemm(
+                    false,
+                    false,
+                    rows,
+                    columns,
+                    width * nIn,
+                    1.0,
+                    wIh,
+                    0,
+                    ldw,
+                    window,
+                    0,
+                    columns,
+                    biased ? 1.0 : 0.0,
+                    s.gatesAndGradients,
+                    0,
+                    columns);
+            return;
         }
         for (int j = 0; j < width; j++) {
             int lag = history - j;
@@ -146,6 +176,27 @@ final class InputProjector {
         }
     }
 
+    /**
+     * Whether a training pass multiplies the window's blocks as one product over a stacked copy of
+     * {@code x} ({@link #stackedWindow}), forward and for {@code ∂L/∂W_ih}: a product with {@code k}
+     * times the inner size runs at a higher rate than {@code k} products, and the copy costs less
+     * than the difference of the two. At inference the copy would take what the one product saves.
+     * Not with gathering.
+     */
+    private boolean stacksWindow(WorkArrays s) {
+        return s.training && foldsWindow();
+    }
+
+    /** Whether the window's blocks are shifts of {@code x} (more than one block, no gathering). */
+    private boolean foldsWindow() {
+        return width > 1 && sources == null;
+    }
+
+    /** {@code [k·nIn, T, B]}: row {@code j·nIn + f} is feature f of {@code x} from step {@code j}, the block's input. */
+    private static NativeArray stackedWindow(WorkArrays s) {
+        return s.buffer("window.x", (long) (s.history + 1) * s.nIn, s.steps, s.batch);
+    }
+
     private static NativeArray lagged(WorkArrays s, int lag) {
         return s.buffer("window.lag" + lag, s.nIn, s.steps, s.batch);
     }
@@ -160,37 +211,84 @@ final class InputProjector {
         int nIn = s.nIn;
         int columns = s.steps * s.batch;
         NativeArray dW = s.gradient(CellKeys.INPUT_WEIGHT);
-        for (int j = 0; j < width; j++) {
-            int lag = history - j;
-            boolean shifted = lag == 0 || sources == null;
+        if (stacksWindow(s)) {
             Blas.gemm(
                     false,
                     true,
                     s.rows,
-                    nIn,
+                    width * nIn,
                     columns,
                     1.0,
                     s.gatesAndGradients,
                     0,
                     columns,
-                    shifted ? s.x : lagged(s, lag),
-                    shifted ? (long) j * s.batch : 0,
-                    shifted ? s.xStride() : columns,
+                    stackedWindow(s),
+                    0,
+                    columns,
                     0.0,
                     dW,
-                    (long) j * nIn,
+                    0,
                     width * nIn);
+        } else {
+            for (int j = 0; j < width; j++) {
+                int lag = history - j;
+                boolean shifted = lag == 0 || sources == null;
+                Blas.gemm(
+                        false,
+                        true,
+                        s.rows,
+                        nIn,
+                        columns,
+                        1.0,
+                        s.gatesAndGradients,
+                        0,
+                        columns,
+                        shifted ? s.x : lagged(s, lag),
+                        shifted ? (long) j * s.batch : 0,
+                        shifted ? s.xStride() : columns,
+                        0.0,
+                        dW,
+                        (long) j * nIn,
+                        width * nIn);
+            }
         }
         for (InputProjection.BiasTerm term : projection.biases()) {
             s.addRowSums(s.gatesAndGradients, term.firstRow(), term.rows(), from, s.gradient(term.key()), 0);
         }
     }
 
-    /** Writes {@code s.dx()}: {@code W_ih^T ∂L/∂a} placed at the steps each window block read. */
+    /**
+     * Writes {@code s.dx()}: {@code W_ih^T ∂L/∂a} placed at the steps each window block read.
+     * Without gathering, all blocks are one product {@code [k·nIn, T·B]} (inner size {@code G·H}: a
+     * product with {@code k} times the rows runs at a higher rate than {@code k} of them), then
+     * folded onto {@code x}'s steps, each block shifted by its lag.
+     */
     NativeArray inputGradient(WorkArrays s, NativeArray wIh) {
         int nIn = s.nIn;
         int columns = s.steps * s.batch;
         NativeArray dx = s.dx();
+        if (foldsWindow()) {
+            NativeArray blocks = s.buffer("window.dx", (long) width * nIn, s.steps, s.batch);
+            Blas.gemm(
+                    true,
+                    false,
+                    width * nIn,
+                    columns,
+                    s.rows,
+                    1.0,
+                    wIh,
+                    0,
+                    width * nIn,
+                    s.gatesAndGradients,
+                    0,
+                    columns,
+                    0.0,
+                    blocks,
+                    0,
+                    columns);
+            RowParallel.run(nIn, (long) s.xStride() * width, (from, to) -> foldWindow(s, blocks, dx, from, to));
+            return dx;
+        }
         if (width > 1) {
             dx.clear();
         }
@@ -245,5 +343,41 @@ final class InputProjector {
             }
         }
         return dx;
+    }
+
+    /**
+     * Rows {@code [from, to)} of {@code dx [nIn, W + T, B]} as the sum of the window blocks of {@code
+     * blocks [k·nIn, T, B]}: block {@code j} (which multiplied {@code x} from step {@code j}) lands
+     * {@code j·B} columns on.
+     */
+    private void foldWindow(WorkArrays s, NativeArray blocks, NativeArray dx, int from, int to) {
+        int columns = s.steps * s.batch;
+        int length = s.xStride();
+        if (s.type == DataType.FLOAT) {
+            float[] row = new float[length];
+            float[] block = new float[columns];
+            for (int f = from; f < to; f++) {
+                Arrays.fill(row, 0f);
+                for (int j = 0; j < width; j++) {
+                    blocks.read((j * s.nIn + f) * columns, block, 0, columns);
+                    int shift = j * s.batch;
+                    for (int i = 0; i < columns; i++) {
+                        row[shift + i] += block[i];
+                    }
+                }
+                dx.write(f * length, row, 0, length);
+            }
+        } else {
+            for (int f = from; f < to; f++) {
+                dx.fill((long) f * length, length, 0.0);
+                for (int j = 0; j < width; j++) {
+                    int source = (j * s.nIn + f) * columns;
+                    int target = f * length + j * s.batch;
+                    for (int i = 0; i < columns; i++) {
+                        dx.add(target + i, blocks.get(source + i));
+                    }
+                }
+            }
+        }
     }
 }
