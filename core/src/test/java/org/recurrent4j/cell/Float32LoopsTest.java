@@ -22,6 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 import org.recurrent4j.conf.Gru;
+import org.recurrent4j.conf.Lstm;
 import org.recurrent4j.conf.OnLstm;
 import org.recurrent4j.conf.Qrnn;
 import org.recurrent4j.conf.Rnn;
@@ -32,7 +33,9 @@ import org.recurrent4j.conf.Sru;
  * The float32 loops of the SRU, the QRNN, the vanilla RNN, the GRU and the ON-LSTM against their
  * float64 ones, parameter by parameter and for the input gradient: the SRU's two highways, with and
  * without cell feedback and rescaling; the QRNN's three poolings, with zoneout; the RNN with tanh and
- * ReLU; the GRU with its reset gate after and before the product; padded examples and a truncated backward pass.
+ * ReLU; the GRU with its reset gate after and before the product; padded examples and a truncated backward pass;
+ * sequences long enough for the backward products to read a transposed copy of the recurrent weights
+ * (the LSTM there too).
  * The whole-network check of the test kit compares one norm over every gradient; this one finds an
  * error in a single term of a backward recurrence.
  */
@@ -42,7 +45,14 @@ class Float32LoopsTest {
     private static final int BATCH = 7;
     private static final int STEPS = 9;
 
-    record Case(String name, int nIn, boolean masked, int truncation, Supplier<Layer> layer) {
+    /** Long enough for the backward products to read a transposed copy of the recurrent weights. */
+    private static final int LONG_STEPS = RecurrentProduct.TRANSPOSE_FROM_STEPS + 4;
+
+    record Case(String name, int nIn, boolean masked, int truncation, int steps, Supplier<Layer> layer) {
+        Case(String name, int nIn, boolean masked, int truncation, Supplier<Layer> layer) {
+            this(name, nIn, masked, truncation, STEPS, layer);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -116,6 +126,26 @@ class Float32LoopsTest {
         cases.add(new Case("ON-LSTM, chunks of 4", 5, false, 0, onLstm));
         cases.add(new Case("ON-LSTM, chunks of 4, padded", 5, true, 0, onLstm));
         cases.add(new Case("ON-LSTM, chunks of 4, truncated BPTT (4 of 9 steps back)", 5, false, 4, onLstm));
+        String longer = ", " + LONG_STEPS + " steps (transposed recurrent weights)";
+        cases.add(new Case("RNN, TANH" + longer, 5, false, 0, LONG_STEPS, () -> new Rnn.Builder()
+                .nIn(5)
+                .nOut(HIDDEN)
+                .activation(Activation.TANH)
+                .build()));
+        cases.add(new Case("GRU, reset gate after" + longer, 5, true, 0, LONG_STEPS, gru));
+        cases.add(new Case("GRU, reset gate before" + longer, 5, false, 0, LONG_STEPS, gruBefore));
+        cases.add(new Case("ON-LSTM, chunks of 4" + longer, 5, false, 0, LONG_STEPS, onLstm));
+        cases.add(new Case("LSTM" + longer, 5, false, 0, LONG_STEPS, () -> new Lstm.Builder()
+                .nIn(5)
+                .nOut(HIDDEN)
+                .build()));
+        cases.add(new Case(
+                "LSTM, peepholes, truncated BPTT (6 steps back)" + longer,
+                5,
+                false,
+                6,
+                LONG_STEPS,
+                () -> new Lstm.Builder().nIn(5).nOut(HIDDEN).peephole(true).build()));
         return cases;
     }
 
@@ -133,7 +163,7 @@ class Float32LoopsTest {
                         .build());
         if (c.truncation() > 0) {
             list.backpropType(BackpropType.TruncatedBPTT)
-                    .tBPTTForwardLength(STEPS)
+                    .tBPTTForwardLength(c.steps())
                     .tBPTTBackwardLength(c.truncation());
         }
         MultiLayerNetwork net = new MultiLayerNetwork(list.build());
@@ -151,12 +181,13 @@ class Float32LoopsTest {
         MultiLayerNetwork floats = network(c, DataType.FLOAT);
         floats.setParams(doubles.params().castTo(DataType.FLOAT));
 
-        INDArray x = Nd4j.rand(DataType.DOUBLE, BATCH, c.nIn(), STEPS).subi(0.5).muli(2);
-        INDArray y = Nd4j.rand(DataType.DOUBLE, BATCH, 3, STEPS);
+        INDArray x =
+                Nd4j.rand(DataType.DOUBLE, BATCH, c.nIn(), c.steps()).subi(0.5).muli(2);
+        INDArray y = Nd4j.rand(DataType.DOUBLE, BATCH, 3, c.steps());
         INDArray mask = null;
         if (c.masked()) {
-            mask = Nd4j.ones(DataType.DOUBLE, BATCH, STEPS);
-            mask.get(interval(0, 3), interval(STEPS - 3, STEPS)).assign(0);
+            mask = Nd4j.ones(DataType.DOUBLE, BATCH, c.steps());
+            mask.get(interval(0, 3), interval(c.steps() - 3, c.steps())).assign(0);
         }
         INDArray maskF = mask == null ? null : mask.castTo(DataType.FLOAT);
         Pair<Gradient, INDArray> expected = gradients(doubles, c, x, y, mask);
