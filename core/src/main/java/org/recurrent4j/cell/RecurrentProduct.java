@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.recurrent4j.kernel.Blas;
 import org.recurrent4j.kernel.NativeArray;
+import org.recurrent4j.kernel.RowParallel;
 
 /**
  * The recurrent matrix product of a step and its gradients, for cells with recurrent weights
@@ -184,23 +185,29 @@ public final class RecurrentProduct {
     }
 
     /**
-     * {@code W [rows, H]} into {@code copy [H, rows]} through heap arrays, in tiles whose writes are
-     * contiguous runs: a tile's reads stay in L1 whatever the row length.
+     * {@code W [rows, H]} into {@code copy [H, rows]}, a tile of {@link #TILE} rows at a time on
+     * each core: the tile's rows are one run of memory, read at once; its transpose is written as
+     * {@code H} runs of the tile's length.
      */
     private void transposeFloats(NativeArray copy, int h) {
-        float[] from = new float[rows * h];
-        float[] to = new float[rows * h];
-        weights.read(0, from, 0, from.length);
-        for (int r0 = 0; r0 < rows; r0 += TILE) {
-            int r1 = Math.min(rows, r0 + TILE);
-            for (int j = 0; j < h; j++) {
-                int at = j * rows;
-                for (int r = r0; r < r1; r++) {
-                    to[at + r] = from[r * h + j];
+        int tiles = (rows + TILE - 1) / TILE;
+        RowParallel.run(tiles, (long) TILE * h, (fromTile, toTile) -> {
+            float[] tile = new float[TILE * h];
+            float[] transposedTile = new float[TILE * h];
+            for (int t = fromTile; t < toTile; t++) {
+                int first = t * TILE;
+                int count = Math.min(TILE, rows - first);
+                weights.read(first * h, tile, 0, count * h);
+                for (int r = 0; r < count; r++) {
+                    for (int j = 0; j < h; j++) {
+                        transposedTile[j * count + r] = tile[r * h + j];
+                    }
+                }
+                for (int j = 0; j < h; j++) {
+                    copy.write(j * rows + first, transposedTile, j * count, count);
                 }
             }
-        }
-        copy.write(0, to, 0, to.length);
+        });
     }
 
     private static final int TILE = 64;
