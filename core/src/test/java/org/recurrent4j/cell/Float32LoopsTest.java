@@ -48,9 +48,21 @@ class Float32LoopsTest {
     /** Long enough for the backward products to read a transposed copy of the recurrent weights. */
     private static final int LONG_STEPS = RecurrentProduct.TRANSPOSE_FROM_STEPS + 4;
 
-    record Case(String name, int nIn, boolean masked, int truncation, int steps, Supplier<Layer> layer) {
+    record Case(
+            String name,
+            int nIn,
+            boolean masked,
+            int truncation,
+            int steps,
+            int hidden,
+            int batch,
+            Supplier<Layer> layer) {
         Case(String name, int nIn, boolean masked, int truncation, Supplier<Layer> layer) {
             this(name, nIn, masked, truncation, STEPS, layer);
+        }
+
+        Case(String name, int nIn, boolean masked, int truncation, int steps, Supplier<Layer> layer) {
+            this(name, nIn, masked, truncation, steps, HIDDEN, BATCH, layer);
         }
 
         @Override
@@ -146,6 +158,24 @@ class Float32LoopsTest {
                 6,
                 LONG_STEPS,
                 () -> new Lstm.Builder().nIn(5).nOut(HIDDEN).peephole(true).build()));
+        // Large enough for the recurrent products to be split across the cores.
+        String fused = ", hidden 64, batch 16, " + LONG_STEPS + " steps (products split across the cores)";
+        cases.add(new Case("LSTM" + fused, 5, false, 0, LONG_STEPS, 64, 16, () -> new Lstm.Builder()
+                .nIn(5)
+                .nOut(64)
+                .build()));
+        cases.add(new Case("LSTM, peepholes, padded" + fused, 5, true, 0, LONG_STEPS, 64, 16, () -> new Lstm.Builder()
+                .nIn(5)
+                .nOut(64)
+                .peephole(true)
+                .build()));
+        cases.add(new Case(
+                "LSTM, coupled gates, peepholes" + fused, 5, false, 0, LONG_STEPS, 64, 16, () -> new Lstm.Builder()
+                        .nIn(5)
+                        .nOut(64)
+                        .peephole(true)
+                        .coupledInputForget(true)
+                        .build()));
         return cases;
     }
 
@@ -158,7 +188,7 @@ class Float32LoopsTest {
                 .layer(c.layer().get())
                 .layer(new RnnOutput.Builder(LossFunction.MSE)
                         .activation(Activation.IDENTITY)
-                        .nIn(HIDDEN)
+                        .nIn(c.hidden())
                         .nOut(3)
                         .build());
         if (c.truncation() > 0) {
@@ -181,12 +211,13 @@ class Float32LoopsTest {
         MultiLayerNetwork floats = network(c, DataType.FLOAT);
         floats.setParams(doubles.params().castTo(DataType.FLOAT));
 
-        INDArray x =
-                Nd4j.rand(DataType.DOUBLE, BATCH, c.nIn(), c.steps()).subi(0.5).muli(2);
-        INDArray y = Nd4j.rand(DataType.DOUBLE, BATCH, 3, c.steps());
+        INDArray x = Nd4j.rand(DataType.DOUBLE, c.batch(), c.nIn(), c.steps())
+                .subi(0.5)
+                .muli(2);
+        INDArray y = Nd4j.rand(DataType.DOUBLE, c.batch(), 3, c.steps());
         INDArray mask = null;
         if (c.masked()) {
-            mask = Nd4j.ones(DataType.DOUBLE, BATCH, c.steps());
+            mask = Nd4j.ones(DataType.DOUBLE, c.batch(), c.steps());
             mask.get(interval(0, 3), interval(c.steps() - 3, c.steps())).assign(0);
         }
         INDArray maskF = mask == null ? null : mask.castTo(DataType.FLOAT);
