@@ -11,8 +11,10 @@ import org.recurrent4j.kernel.RowParallel;
  * The recurrent matrix product of a step and its gradients, for cells with recurrent weights
  * {@code W_hh [rows, H]}: forward {@code a_t[rows] += W_hh · h_{t−1}}, backward {@code ∂L/∂h_{t−1}
  * += W_hh^T · ∂L/∂a_t}, and {@code ∂L/∂W_hh = Σ_t ∂L/∂a_t · h_{t−1}^T} as one product over all
- * steps. Each is one {@link Blas#gemm} call at an offset into the pass's arrays, on a copy of the
- * weights taken once per pass ({@link #of}, scratch array {@code "weights." + key}).
+ * steps. Each is one {@link Blas#gemm} call at an offset into the pass's arrays, on the weights
+ * read in place ({@link #of}; {@link #ofCopy} copies them, scratch array {@code "weights." + key}).
+ * From 16 steps a pass, the backward products read a copy of {@code
+ * W_hh^T} taken at the first of them (scratch array {@code "weights.transposed." + key}).
  *
  * <p>Rows: every method takes a block of rows {@code [first, first + count)} of {@code W_hh}, so a
  * gated cell can multiply its gate blocks separately (a GRU's reset-before form, a minimal gated
@@ -44,6 +46,9 @@ public final class RecurrentProduct {
      * copy costs about as much as ten steps gain.
      */
     static final int TRANSPOSE_FROM_STEPS = 16;
+
+    /** Rows of the weights per tile of the float32 transposition. */
+    private static final int TILE = 64;
 
     private final NativeArray weights;
     private final int rows;
@@ -209,8 +214,6 @@ public final class RecurrentProduct {
             }
         });
     }
-
-    private static final int TILE = 64;
 
     /** {@code s.dhPrev = W^T · ∂L/∂a_t}, all rows. */
     public void backprop(WorkArrays s, int t) {
