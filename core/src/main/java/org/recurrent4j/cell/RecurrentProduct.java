@@ -135,36 +135,18 @@ public final class RecurrentProduct {
      */
     public void backprop(WorkArrays s, int t, NativeArray grad, int first, int count, double beta, NativeArray out) {
         int h = s.hidden;
-        if (s.steps >= TRANSPOSE_FROM_STEPS) {
-            Blas.gemm(
-                    false,
-                    false,
-                    h,
-                    s.batch,
-                    count,
-                    1.0,
-                    transposed(s),
-                    first,
-                    rows,
-                    grad,
-                    s.sequenceAt(first, t),
-                    s.sequenceStride(),
-                    beta,
-                    out,
-                    0,
-                    s.batch);
-            return;
-        }
+        // W^T as a row-order copy (A = W^T [H, rows]), or the stored W read transposed (A^T).
+        boolean copied = s.steps >= TRANSPOSE_FROM_STEPS;
         Blas.gemm(
-                true,
+                !copied,
                 false,
                 h,
                 s.batch,
                 count,
                 1.0,
-                weights,
-                (long) first * h,
-                h,
+                copied ? transposed(s) : weights,
+                copied ? first : (long) first * h,
+                copied ? rows : h,
                 grad,
                 s.sequenceAt(first, t),
                 s.sequenceStride(),
