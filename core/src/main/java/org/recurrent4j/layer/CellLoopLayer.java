@@ -697,8 +697,8 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
                 && kept.rank() == 2
                 && kept.size(0) == rows
                 && kept.size(1) == columns) {
-            NativeArray inPlace = NativeArray.of(kept);
-            if (inPlace.array() == kept) {
+            NativeArray inPlace = NativeArray.inPlace(kept);
+            if (inPlace != null) {
                 return inPlace;
             }
         }
