@@ -10,10 +10,11 @@ package org.recurrent4j.kernel;
  * backend), or ND4J's own {@code Nd4j.gemm} on views (the portable path, any backend). A call costs
  * one field read on top of the product. Inside a {@link CoreScope} (every pass of the recurrent
  * layers), a product of at least {@value #SPLIT_WORK} multiply–adds is split into one block of
- * rows (or of columns, when C is wider than tall) per core, each a single-threaded product. A
- * matrix–vector product (one row or one column: a step at batch 1) is never split: it is bound by
- * reading the matrix, and two halves on two cores took 1.1–2.5× one core's time (a 1024×256 float
- * matrix: 34 µs against 13.5; 2048×512: 63 against 55).
+ * rows (or of columns, when C is wider than tall) per core, each a single-threaded product. That
+ * includes a matrix–vector product (one row or one column: a step at batch 1): it is bound by
+ * reading the matrix, and each core reading its half, which then stays in its own cache, took
+ * 0.6–0.7× one core's time at 512×512 and 1,024×256 floats, and 0.25–0.3× at 1,536×512 and
+ * 2,048×512, whose whole matrix does not fit one core's cache (docs/benchmarks.md).
  *
  * <pre>{@code
  * // a_t[rows, B] += W[rows, H] · h_{t−1}[H, B], both steps of [·, T(+1), B] arrays
@@ -41,7 +42,7 @@ public final class Blas {
     }
 
     private static boolean splits(GemmKernel kernel, int m, int n, int k) {
-        return (long) m * n * k >= SPLIT_WORK && m > 1 && n > 1 && kernel.splits() && CoreScope.active();
+        return (long) m * n * k >= SPLIT_WORK && kernel.splits() && CoreScope.active();
     }
 
     /** {@code C = alpha · op(A) · op(B) + beta · C}; {@code op(X)} is {@code X} or its transpose. */

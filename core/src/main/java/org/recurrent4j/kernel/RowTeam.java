@@ -1,5 +1,7 @@
 package org.recurrent4j.kernel;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
@@ -14,11 +16,19 @@ import java.util.concurrent.locks.LockSupport;
  * few tens of µs apart. The pool parks its idle workers at once, and waking one cost about 30 µs
  * per hand-off here (a split of 2 × 50 µs of work took 80 µs); a worker still waiting takes the
  * next chunk in a few µs (53 µs). The wait is bounded, so an idle team costs nothing once a pass
- * is over, and it yields the core on each turn rather than spinning on it: with a pure spin, a
+ * is over. It is long enough to span a batch-1 token of {@code rnnTimeStep} (40–300 µs, one split
+ * or more): with a 50 µs wait the worker had parked by the next token, and waking it (a futex call,
+ * 15–20 µs on the calling thread here) cost more than the split saved. It yields the core on each
+ * turn rather than spinning on it: with a pure spin, a
  * training step at times took 1.4× as long (the spinning thread held a core that another thread of
  * the process, DL4J's or the JVM's, was waiting for). Measured alternately against the pool
  * (docs/benchmarks.md): an LSTM inference at batch 32, T 100, H 256 went from about 47 to 36 ms,
  * GRU training from 107 to 87 ms.
+ *
+ * <p>A chunk that no worker has started by the time the caller has finished its own, the caller
+ * takes back and runs itself: a worker still waking from its park, or descheduled for another
+ * thread, then does not hold the caller up. A worker that wakes to find its chunk taken spins again
+ * for the full wait before it parks, so the next split finds it ready.
  *
  * <p>One caller at a time: {@link #claim} fails while another thread's split runs (or when a chunk
  * itself splits), and that caller runs its loop alone, on cores that are busy anyway.
@@ -26,16 +36,23 @@ import java.util.concurrent.locks.LockSupport;
 final class RowTeam {
 
     /** How long a worker, or a caller waiting for the workers, keeps polling before it parks. */
-    static final long SPIN_NANOS = 50_000;
+    static final long SPIN_NANOS = 200_000;
 
     private final Worker[] workers;
     private final AtomicBoolean claimed = new AtomicBoolean();
 
     RowTeam(int size) {
+        this(size, true);
+    }
+
+    /** A team whose workers are started, or (for tests) never run, so that the caller takes every chunk back. */
+    RowTeam(int size, boolean start) {
         workers = new Worker[size];
         for (int i = 0; i < size; i++) {
             workers[i] = new Worker(i + 1);
-            workers[i].start();
+            if (start) {
+                workers[i].start();
+            }
         }
     }
 
@@ -85,6 +102,16 @@ final class RowTeam {
     }
 
     private static final class Worker extends Thread {
+        private static final VarHandle BODY;
+
+        static {
+            try {
+                BODY = MethodHandles.lookup().findVarHandle(Worker.class, "body", RowParallel.Rows.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private volatile RowParallel.Rows body;
         private volatile boolean done = true;
         private volatile Thread waiter;
@@ -107,8 +134,21 @@ final class RowTeam {
             LockSupport.unpark(this);
         }
 
-        /** Waits for the chunk handed last; returns what it threw, if anything. */
+        /**
+         * Waits for the chunk handed last, or runs it on the calling thread if the worker has not
+         * taken it yet; returns what it threw, if anything.
+         */
         Throwable await() {
+            RowParallel.Rows untaken = body;
+            if (untaken != null && BODY.compareAndSet(this, untaken, null)) {
+                try {
+                    untaken.run(from, to);
+                } catch (RuntimeException | Error e) {
+                    failure = e;
+                }
+                done = true;
+                return failure;
+            }
             long until = System.nanoTime() + SPIN_NANOS;
             while (!done) {
                 if (System.nanoTime() < until) {
@@ -134,9 +174,12 @@ final class RowTeam {
                         Thread.yield();
                     } else {
                         LockSupport.park(this);
+                        until = System.nanoTime() + SPIN_NANOS;
                     }
                 }
-                body = null;
+                if (!BODY.compareAndSet(this, work, null)) {
+                    continue; // the caller took the chunk back
+                }
                 try {
                     work.run(from, to);
                 } catch (RuntimeException | Error e) {

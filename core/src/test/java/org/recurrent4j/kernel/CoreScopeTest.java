@@ -10,7 +10,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Inside a {@link CoreScope}, a product large enough to split is computed in blocks of rows (or of
- * columns, when C is wider than tall), each a single-threaded product: the blocks must add up to
+ * columns, when C is wider than tall), each a single-threaded product (a matrix–vector product
+ * too): the blocks must add up to
  * the one product outside a scope, for every transpose, offset and leading dimension, and the
  * memory around C (before it, in its rows' padding, after it) must stay untouched.
  */
@@ -20,8 +21,9 @@ class CoreScopeTest {
     @SuppressWarnings("try") // the resource is a scope, opened for its effect on the code inside
     void splitProductsEqualTheWholeProduct() {
         Random random = new Random(3);
-        // Taller than wide (blocks of rows) and wider than tall (blocks of columns), both above the split threshold.
-        int[][] shapes = {{600, 40, 96}, {24, 1500, 64}, {257, 257, 33}};
+        // Taller than wide (blocks of rows) and wider than tall (blocks of columns), both above the
+        // split threshold; the last two a matrix times a column and a row times a matrix (batch 1).
+        int[][] shapes = {{600, 40, 96}, {24, 1500, 64}, {257, 257, 33}, {1537, 1, 129}, {1, 1201, 131}};
         for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
             for (int[] shape : shapes) {
                 int m = shape[0];

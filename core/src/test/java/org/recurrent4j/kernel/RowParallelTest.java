@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link RowParallel#split} on {@link RowTeam}'s threads: every row exactly once, on more than one
- * thread where there are cores, failures thrown to the caller, nested and concurrent splits, and a
- * team woken from its parked state.
+ * thread where there are cores, failures thrown to the caller, nested and concurrent splits, a
+ * team woken from its parked state, and chunks no worker started taken back by the caller.
  */
 @Timeout(60)
 class RowParallelTest {
@@ -35,6 +35,12 @@ class RowParallelTest {
                     threads.add(Thread.currentThread());
                     for (int i = from; i < to; i++) {
                         runs.incrementAndGet(i);
+                    }
+                    // Long enough for a waiting worker to take its chunk before the caller,
+                    // done with its own, takes it back.
+                    long until = System.nanoTime() + 20_000;
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();
                     }
                 });
             }
@@ -125,6 +131,37 @@ class RowParallelTest {
         } finally {
             callers.shutdownNow();
         }
+    }
+
+    @Test
+    void theCallerTakesBackChunksNoWorkerStarted() {
+        RowTeam idle = new RowTeam(3, false);
+        for (int repeat = 0; repeat < 3; repeat++) {
+            AtomicIntegerArray runs = new AtomicIntegerArray(10);
+            Set<Thread> threads = ConcurrentHashMap.newKeySet();
+            assertTrue(idle.claim());
+            idle.run(10, 4, (from, to) -> {
+                threads.add(Thread.currentThread());
+                for (int i = from; i < to; i++) {
+                    runs.incrementAndGet(i);
+                }
+            });
+            for (int i = 0; i < 10; i++) {
+                assertEquals(1, runs.get(i), "row " + i);
+            }
+            assertEquals(Set.of(Thread.currentThread()), threads);
+        }
+        assertTrue(idle.claim());
+        IllegalStateException thrown = assertThrows(
+                IllegalStateException.class,
+                () -> idle.run(10, 4, (from, to) -> {
+                    if (from > 0) {
+                        throw new IllegalStateException("chunk from " + from);
+                    }
+                }));
+        assertEquals("chunk from 2", thrown.getMessage());
+        assertEquals(2, thrown.getSuppressed().length, "the other taken-back chunks' failures");
+        assertTrue(idle.claim(), "a failed split releases the team");
     }
 
     @Test
