@@ -1,7 +1,9 @@
 package org.recurrent4j.cell;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +30,8 @@ import org.recurrent4j.conf.Qrnn;
 import org.recurrent4j.conf.Rnn;
 import org.recurrent4j.conf.RnnOutput;
 import org.recurrent4j.conf.Sru;
+import org.recurrent4j.kernel.Blas;
+import org.recurrent4j.kernel.CoreScope;
 
 /**
  * The float32 loops of the SRU, the QRNN, the vanilla RNN, the GRU and the ON-LSTM against their
@@ -35,7 +39,7 @@ import org.recurrent4j.conf.Sru;
  * without cell feedback and rescaling; the QRNN's three poolings, with zoneout; the RNN with tanh and
  * ReLU; the GRU with its reset gate after and before the product; padded examples and a truncated backward pass;
  * sequences long enough for the backward products to read a transposed copy of the recurrent weights
- * (the LSTM there too).
+ * (the LSTM there too); and every cell's batch-1 tokens with each product split across the cores.
  * The whole-network check of the test kit compares one norm over every gradient; this one finds an
  * error in a single term of a backward recurrence.
  */
@@ -201,15 +205,23 @@ class Float32LoopsTest {
         return net;
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
-    void float32GradientsMatchFloat64(Case c) {
+    /** The case's network in float64 with random parameters of scale {@code scale}, and in float32 with the same. */
+    private static MultiLayerNetwork[] float64AndFloat32(Case c, double scale) {
         MultiLayerNetwork doubles = network(c, DataType.DOUBLE);
         Nd4j.getRandom().setSeed(21);
         doubles.setParams(
-                Nd4j.rand(DataType.DOUBLE, doubles.params().shape()).subi(0.5).muli(0.8));
+                Nd4j.rand(DataType.DOUBLE, doubles.params().shape()).subi(0.5).muli(scale));
         MultiLayerNetwork floats = network(c, DataType.FLOAT);
         floats.setParams(doubles.params().castTo(DataType.FLOAT));
+        return new MultiLayerNetwork[] {doubles, floats};
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void float32GradientsMatchFloat64(Case c) {
+        MultiLayerNetwork[] nets = float64AndFloat32(c, 0.8);
+        MultiLayerNetwork doubles = nets[0];
+        MultiLayerNetwork floats = nets[1];
 
         INDArray x = Nd4j.rand(DataType.DOUBLE, c.batch(), c.nIn(), c.steps())
                 .subi(0.5)
@@ -231,6 +243,79 @@ class Float32LoopsTest {
         }
         if (expected.getSecond() != null) {
             close(expected.getSecond(), actual.getSecond(), c + ": input gradient");
+        }
+    }
+
+    /** A hidden size and input size at which every product of a batch-1 step is split across the cores. */
+    private static final int SPLIT_HIDDEN = 400;
+
+    private static final int SPLIT_N_IN = 352;
+
+    static List<Case> splitTokenCases() {
+        List<Supplier<Layer>> layers = List.of(
+                () -> new Rnn.Builder()
+                        .nIn(SPLIT_N_IN)
+                        .nOut(SPLIT_HIDDEN)
+                        .activation(Activation.TANH)
+                        .build(),
+                () -> new Gru.Builder().nIn(SPLIT_N_IN).nOut(SPLIT_HIDDEN).build(),
+                () -> new Lstm.Builder()
+                        .nIn(SPLIT_N_IN)
+                        .nOut(SPLIT_HIDDEN)
+                        .peephole(true)
+                        .build(),
+                () -> new Sru.Builder().nIn(SPLIT_N_IN).nOut(SPLIT_HIDDEN).build(),
+                () -> new Qrnn.Builder()
+                        .nIn(SPLIT_N_IN)
+                        .nOut(SPLIT_HIDDEN)
+                        .window(2)
+                        .build(),
+                () -> new OnLstm.Builder()
+                        .nIn(SPLIT_N_IN)
+                        .nOut(SPLIT_HIDDEN)
+                        .chunkSize(8)
+                        .build());
+        List<String> names =
+                List.of("RNN, tanh", "GRU", "LSTM, peepholes", "SRU", "QRNN, window 2", "ON-LSTM, chunks of 8");
+        List<Case> cases = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            cases.add(new Case(
+                    names.get(i) + ", batch-1 tokens at hidden " + SPLIT_HIDDEN,
+                    SPLIT_N_IN,
+                    false,
+                    0,
+                    5,
+                    SPLIT_HIDDEN,
+                    2,
+                    layers.get(i)));
+        }
+        return cases;
+    }
+
+    /**
+     * float32 {@code rnnTimeStep} at batch 1, where each step's matrix–vector products (and the
+     * vanilla RNN's fused step) are split across the cores, against the float64 network over a batch
+     * of two whole sequences, where no product is a vector: the tokens' outputs are the first
+     * sequence's.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("splitTokenCases")
+    @SuppressWarnings("try") // the scope is opened for its effect on Blas.splits
+    void float32SplitTokensMatchFloat64WholeSequences(Case c) {
+        try (CoreScope scope = CoreScope.open()) {
+            assertTrue(Blas.splits(c.hidden(), 1, c.hidden()), "a token's recurrent product must split");
+            assertTrue(Blas.splits(c.hidden(), 1, c.nIn()), "a token's input projection must split");
+        }
+        MultiLayerNetwork[] nets = float64AndFloat32(c, 0.2);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, c.batch(), c.nIn(), c.steps())
+                .subi(0.5)
+                .muli(2);
+        INDArray expected = nets[0].output(x).get(point(0), all(), all());
+        MultiLayerNetwork floats = nets[1];
+        floats.rnnClearPreviousState();
+        for (int t = 0; t < c.steps(); t++) {
+            INDArray token = x.get(interval(0, 1), all(), interval(t, t + 1)).castTo(DataType.FLOAT);
+            close(expected.get(all(), point(t)), floats.rnnTimeStep(token).reshape(3), c + ", token " + t);
         }
     }
 
