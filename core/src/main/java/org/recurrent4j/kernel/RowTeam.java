@@ -19,9 +19,9 @@ import java.util.concurrent.locks.LockSupport;
  * is over. It is long enough to span a batch-1 token of {@code rnnTimeStep} (40–300 µs, one split
  * or more): with a 50 µs wait the worker had parked by the next token, and waking it (a futex call,
  * 15–20 µs on the calling thread here) cost more than the split saved. It yields the core on each
- * turn rather than spinning on it: with a pure spin, a
- * training step at times took 1.4× as long (the spinning thread held a core that another thread of
- * the process, DL4J's or the JVM's, was waiting for). Measured alternately against the pool
+ * turn rather than spinning on it: with a pure spin, a training step at times took 1.4× as long
+ * (the spinning thread held a core that another thread of the process, DL4J's or the JVM's, was
+ * waiting for). Measured alternately against the pool
  * (docs/benchmarks.md): an LSTM inference at batch 32, T 100, H 256 went from about 47 to 36 ms,
  * GRU training from 107 to 87 ms.
  *

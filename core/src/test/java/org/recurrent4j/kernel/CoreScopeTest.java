@@ -11,9 +11,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * Inside a {@link CoreScope}, a product large enough to split is computed in blocks of rows (or of
  * columns, when C is wider than tall), each a single-threaded product (a matrix–vector product
- * too): the blocks must add up to
- * the one product outside a scope, for every transpose, offset and leading dimension, and the
- * memory around C (before it, in its rows' padding, after it) must stay untouched.
+ * too): the blocks must add up to the one product outside a scope, for every transpose, offset and
+ * leading dimension, and the memory around C (before it, in its rows' padding, after it) must stay
+ * untouched.
  */
 class CoreScopeTest {
 
