@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,18 +30,10 @@ class RowParallelTest {
     void everyRowRunsExactlyOnceOnMoreThanOneThread() {
         for (int rows : new int[] {1, 2, 3, 7, 1000}) {
             AtomicIntegerArray runs = new AtomicIntegerArray(rows);
-            Set<Thread> threads = ConcurrentHashMap.newKeySet();
             for (int repeat = 0; repeat < 200; repeat++) {
                 RowParallel.split(rows, (from, to) -> {
-                    threads.add(Thread.currentThread());
                     for (int i = from; i < to; i++) {
                         runs.incrementAndGet(i);
-                    }
-                    // Long enough for a waiting worker to take its chunk before the caller,
-                    // done with its own, takes it back.
-                    long until = System.nanoTime() + 20_000;
-                    while (System.nanoTime() < until) {
-                        Thread.onSpinWait();
                     }
                 });
             }
@@ -48,6 +41,23 @@ class RowParallelTest {
                 assertEquals(200, runs.get(i), rows + " rows: row " + i);
             }
             if (MULTICORE && rows > 1) {
+                // The caller's own chunk (the first) waits until a worker has started another: a
+                // chunk that no worker has started when the caller's is done, the caller takes
+                // back, so without the wait a worker kept off the cores (by the JIT's threads, say)
+                // would never show.
+                Set<Thread> threads = ConcurrentHashMap.newKeySet();
+                AtomicBoolean otherStarted = new AtomicBoolean();
+                RowParallel.split(rows, (from, to) -> {
+                    threads.add(Thread.currentThread());
+                    if (from > 0) {
+                        otherStarted.set(true);
+                        return;
+                    }
+                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                    while (!otherStarted.get() && System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                });
                 assertTrue(threads.size() > 1, rows + " rows ran on " + threads);
             }
         }
