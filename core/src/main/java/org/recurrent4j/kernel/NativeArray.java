@@ -40,19 +40,9 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
      * copied first, so writes then go to the copy.
      */
     public static NativeArray of(INDArray array) {
-        // The strides, not ordering(): ND4J can report 'c' for a permuted array over a whole buffer.
-        if (!array.isView()
-                && contiguous(array)
-                && array.offset() == 0
-                && array.data().length() == array.length()) {
-            return over(array.data(), array);
-        }
-        if (KernelPath.active() == KernelPath.DIRECT && contiguous(array)) {
-            return switch (array.dataType()) {
-                case FLOAT -> new Floats(array);
-                case DOUBLE -> new Doubles(array);
-                default -> over(array.data(), array);
-            };
+        NativeArray inPlace = inPlace(array);
+        if (inPlace != null) {
+            return inPlace;
         }
         INDArray dense = array.dup('c');
         return over(dense.data(), dense);
@@ -60,11 +50,24 @@ public abstract sealed class NativeArray permits NativeArray.Floats, NativeArray
 
     /**
      * The array itself, read and written in place, or null where {@link #of} would copy it (not C
-     * order, or a strided view off the direct path).
+     * order, or a view off the direct path).
      */
     public static NativeArray inPlace(INDArray array) {
-        boolean whole = !array.isView() && array.offset() == 0 && array.data().length() == array.length();
-        return contiguous(array) && (whole || KernelPath.active() == KernelPath.DIRECT) ? of(array) : null;
+        // The strides, not ordering(): ND4J can report 'c' for a permuted array over a whole buffer.
+        if (!contiguous(array)) {
+            return null;
+        }
+        if (!array.isView() && array.offset() == 0 && array.data().length() == array.length()) {
+            return over(array.data(), array);
+        }
+        if (KernelPath.active() == KernelPath.DIRECT) {
+            return switch (array.dataType()) {
+                case FLOAT -> new Floats(array);
+                case DOUBLE -> new Doubles(array);
+                default -> over(array.data(), array);
+            };
+        }
+        return null;
     }
 
     /**
