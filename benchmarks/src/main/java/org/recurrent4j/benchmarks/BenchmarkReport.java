@@ -166,7 +166,13 @@ public final class BenchmarkReport {
                             r.steps(),
                             RecurrentLayerBenchmark.N_IN,
                             RecurrentLayerBenchmark.HIDDEN);
-            double trainGflops = 3 * flops / (r.trainMs() * 1e6);
+            double trainGflops = r.layer()
+                            .trainingFlops(
+                                    RecurrentLayerBenchmark.BATCH,
+                                    r.steps(),
+                                    RecurrentLayerBenchmark.N_IN,
+                                    RecurrentLayerBenchmark.HIDDEN)
+                    / (r.trainMs() * 1e6);
             double inferGflops = flops / (r.inferMs() * 1e6);
             sb.append(String.format(
                     Locale.ROOT,

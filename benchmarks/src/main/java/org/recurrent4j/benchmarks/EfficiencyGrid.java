@@ -89,7 +89,10 @@ final class EfficiencyGrid {
                     sb.append(String.format(
                             Locale.ROOT,
                             " %s / %s |",
-                            percent(3 * flops, train, sgemmGflops),
+                            percent(
+                                    kind.trainingFlops(Integer.parseInt(b), STEPS, 128, Integer.parseInt(h)),
+                                    train,
+                                    sgemmGflops),
                             percent(flops, infer, sgemmGflops)));
                 }
                 sb.append('\n');

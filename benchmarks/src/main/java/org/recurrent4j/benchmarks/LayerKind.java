@@ -89,8 +89,7 @@ public enum LayerKind {
      * recurrent4j's {@link RnnOutput} after our layers, DL4J's {@code RnnOutputLayer} after DL4J's.
      */
     public Layer softmaxOutput(int nIn, int classes) {
-        boolean ours = name().startsWith("RECURRENT4J");
-        return ours
+        return ours()
                 ? new RnnOutput.Builder(LossFunction.MCXENT)
                         .activation(Activation.SOFTMAX)
                         .nIn(nIn)
@@ -107,10 +106,36 @@ public enum LayerKind {
      * Matrix FLOPs of one forward pass: {@code 2·B·T·(R_in·k·nIn + R_rec·H)}, with {@code R_in}
      * the projection rows, {@code k} the window and {@code R_rec} the recurrent rows: LSTM 4H and
      * 4H, GRU 3H, RNN H, QRNN (fo) 3H with k = 2 and no recurrent product, SRU (nIn ≠ H: projected
-     * highway) 4H and none, ON-LSTM 4H + 2H/C for both. A training step does three times that
-     * (the forward products, and the weight and input gradients).
+     * highway) 4H and none, ON-LSTM 4H + 2H/C for both.
      */
     public double forwardFlops(int batch, int steps, int nIn, int hidden) {
+        MatrixWork work = work(nIn, hidden);
+        return 2.0 * batch * steps * (work.projection() + work.recurrent());
+    }
+
+    /**
+     * Matrix FLOPs of one training step of the layer as the network's first layer, as performed:
+     * the forward products, the weight gradients (as many again) and the recurrent product's input
+     * gradient. The input projection's input gradient ({@code 2·B·T·R_in·k·nIn}) is not computed by
+     * recurrent4j's layers there, since the network discards it (as PyTorch does for an input that
+     * does not require a gradient); DL4J's layers compute it, so theirs is three times the forward.
+     */
+    public double trainingFlops(int batch, int steps, int nIn, int hidden) {
+        double forward = forwardFlops(batch, steps, nIn, hidden);
+        if (!ours()) {
+            return 3 * forward;
+        }
+        return 3 * forward - 2.0 * batch * steps * work(nIn, hidden).projection();
+    }
+
+    private boolean ours() {
+        return name().startsWith("RECURRENT4J");
+    }
+
+    /** Multiply-adds per example and step: the input projection's and the recurrent product's. */
+    private record MatrixWork(double projection, double recurrent) {}
+
+    private MatrixWork work(int nIn, int hidden) {
         double projection;
         double recurrent;
         switch (this) {
@@ -141,6 +166,6 @@ public enum LayerKind {
             }
             default -> throw new IllegalStateException(name());
         }
-        return 2.0 * batch * steps * (projection + recurrent);
+        return new MatrixWork(projection, recurrent);
     }
 }

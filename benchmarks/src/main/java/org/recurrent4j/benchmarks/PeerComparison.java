@@ -321,8 +321,8 @@ final class PeerComparison {
             for (LayerKind kind : OURS) {
                 String ours = "|" + kind.name() + "|" + shape;
                 String theirs = "|" + counterpart(kind) + "|" + shape;
-                double flops = kind.forwardFlops(shape.batch(), shape.steps(), shape.nIn(), shape.hidden());
-                double trainGflops = 3 * flops / (s.median("ours|training" + ours) * 1e6);
+                double trainGflops = kind.trainingFlops(shape.batch(), shape.steps(), shape.nIn(), shape.hidden())
+                        / (s.median("ours|training" + ours) * 1e6);
                 sb.append(String.format(
                         Locale.ROOT,
                         "| %s | %s | %s | %s | %s | %s | %s | %.0f%% | %s | %s | %s | %s | %s |%n",

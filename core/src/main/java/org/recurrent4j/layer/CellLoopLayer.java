@@ -55,7 +55,9 @@ import org.recurrent4j.kernel.RowParallel;
  *
  * <p>Backward: per step the cell's element-wise gradients (and its recurrent product), the state
  * gradients carried over padded steps; then the weight, bias and input gradients as a few large
- * products over all steps. Truncated BPTT stops after {@code tbpttBackLength} steps.
+ * products over all steps. The input gradient is left out where the network discards it (the first
+ * layer of a {@code MultiLayerNetwork} in training: {@link #inputGradientSkipped}). Truncated BPTT
+ * stops after {@code tbpttBackLength} steps.
  *
  * <p>State: {@code rnnTimeStep}'s state map holds every entry the cell declares ({@code "h"},
  * {@code "c"}, a window's {@code "x"}), each {@code [B, size]}. {@link #setInitialState} supplies
@@ -127,6 +129,9 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
     private double[] stateGradientNorms;
     private boolean wholeSequencePath = true;
     private boolean wholeSequencePathTaken;
+
+    /** Whether the last backward pass left the input gradient out ({@link NetworkInputGradient}). */
+    private transient boolean inputGradientSkipped;
 
     public CellLoopLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -251,6 +256,17 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         return wholeSequencePathTaken;
     }
 
+    /**
+     * Whether the last backward pass left the input gradient out, because the network that called
+     * it discards it: the first layer of a {@code MultiLayerNetwork} in {@code fit} (any training
+     * through {@code computeGradientAndScore}), directly or inside DL4J's {@code Bidirectional},
+     * {@code LastTimeStep} or {@code MaskZeroLayer}. The gradient it returned then is zeros, as
+     * PyTorch leaves out the gradient of an input that does not require one.
+     */
+    public boolean inputGradientSkipped() {
+        return inputGradientSkipped;
+    }
+
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         return forward(training, initialState, initialState != null, workspaceMgr).output;
@@ -344,10 +360,11 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
             pass = forward(true, start.states(), start.external(), workspaceMgr);
         }
         lastForward = null;
+        inputGradientSkipped = NetworkInputGradient.discarded(this, CellLoopLayer.class);
         INDArray epsilonOut;
         enter();
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            epsilonOut = backward(pass, epsilon, tbpttBackLength);
+            epsilonOut = backward(pass, epsilon, tbpttBackLength, !inputGradientSkipped);
         } finally {
             leave();
         }
@@ -356,7 +373,10 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         for (String key : layout().parameterShapes().keySet()) {
             gradient.gradientForVariable().put(key, gradientViews.get(key));
         }
-        INDArray result = toSequence(epsilonOut, ArrayType.ACTIVATION_GRAD, workspaceMgr);
+        // The network discards it: zeros of its shape for whatever sees it first (a preprocessor, a wrapper).
+        INDArray result = inputGradientSkipped
+                ? workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c')
+                : toSequence(epsilonOut, ArrayType.ACTIVATION_GRAD, workspaceMgr);
         return new Pair<>(gradient, backpropDropOutIfPresent(result));
     }
 
@@ -707,8 +727,11 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
         return NativeArray.of(created);
     }
 
-    /** Back through the pass; returns the input's gradient as {@code [nIn, T, B]}. */
-    private INDArray backward(ForwardRecord pass, INDArray epsilon, int tbpttBackLength) {
+    /**
+     * Back through the pass; returns the input's gradient as {@code [nIn, T, B]}, or null without
+     * {@code inputGradient}.
+     */
+    private INDArray backward(ForwardRecord pass, INDArray epsilon, int tbpttBackLength, boolean inputGradient) {
         WorkArrays s = pass.arrays;
         int steps = s.steps;
         int batch = s.batch;
@@ -750,6 +773,17 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
 
         pass.projector.parameterGradients(s, end);
         pass.cellSteps.parameterGradients(end, s);
+        for (String key : layout().parameterShapes().keySet()) {
+            INDArray view = gradientViews.get(key);
+            if (s.hasGradient(key)) {
+                view.assign(s.gradient(key).array());
+            } else {
+                view.assign(0);
+            }
+        }
+        if (!inputGradient) {
+            return null;
+        }
         NativeArray dx = pass.projector.inputGradient(s, pass.wIh);
         pass.cellSteps.inputGradient(end, s);
         // Steps before the truncation point receive no gradient either (a window reaches back into them).
@@ -757,14 +791,6 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
             int at = s.xAt(f, 0);
             for (int k = 0; k < end * batch; k++) {
                 dx.set(at + k, 0.0);
-            }
-        }
-        for (String key : layout().parameterShapes().keySet()) {
-            INDArray view = gradientViews.get(key);
-            if (s.hasGradient(key)) {
-                view.assign(s.gradient(key).array());
-            } else {
-                view.assign(0);
             }
         }
         return dx.view((long) s.history * batch, new long[] {s.nIn, steps, batch}, new long[] {
