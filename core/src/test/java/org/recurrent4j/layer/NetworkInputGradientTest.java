@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Field;
+import java.util.Arrays;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.function.IntFunction;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -47,7 +48,8 @@ class NetworkInputGradientTest {
     private static final int BATCH = 3;
     private static final int STEPS = 7;
 
-    private record Cell(String name, Supplier<Layer> first, Supplier<Layer> second) {
+    /** A cell's layer, made for an input size: the first layer reads N_IN features, a second HIDDEN. */
+    private record Cell(String name, IntFunction<Layer> layer) {
         @Override
         public String toString() {
             return name;
@@ -56,55 +58,28 @@ class NetworkInputGradientTest {
 
     static List<Cell> cells() {
         return List.of(
-                new Cell(
-                        "LSTM",
-                        () -> new Lstm.Builder().nIn(N_IN).nOut(HIDDEN).build(),
-                        () -> new Lstm.Builder().nIn(HIDDEN).nOut(HIDDEN).build()),
-                new Cell(
-                        "GRU",
-                        () -> new Gru.Builder().nIn(N_IN).nOut(HIDDEN).build(),
-                        () -> new Gru.Builder().nIn(HIDDEN).nOut(HIDDEN).build()),
-                new Cell(
-                        "RNN",
-                        () -> new Rnn.Builder().nIn(N_IN).nOut(HIDDEN).build(),
-                        () -> new Rnn.Builder().nIn(HIDDEN).nOut(HIDDEN).build()),
-                new Cell(
-                        "QRNN, fo pooling, window 2",
-                        () -> new Qrnn.Builder()
-                                .nIn(N_IN)
-                                .nOut(HIDDEN)
-                                .pooling(QrnnCell.Pooling.FO)
-                                .window(2)
-                                .build(),
-                        () -> new Qrnn.Builder()
-                                .nIn(HIDDEN)
-                                .nOut(HIDDEN)
-                                .pooling(QrnnCell.Pooling.FO)
-                                .window(2)
-                                .build()),
-                // The second SRU's highway is the identity: its input gradient has an element-wise term too.
-                new Cell(
-                        "SRU",
-                        () -> new Sru.Builder().nIn(N_IN).nOut(HIDDEN).build(),
-                        () -> new Sru.Builder().nIn(HIDDEN).nOut(HIDDEN).build()),
-                new Cell(
-                        "ON-LSTM",
-                        () -> new OnLstm.Builder()
-                                .nIn(N_IN)
-                                .nOut(HIDDEN)
-                                .chunkSize(4)
-                                .build(),
-                        () -> new OnLstm.Builder()
-                                .nIn(HIDDEN)
-                                .nOut(HIDDEN)
-                                .chunkSize(4)
-                                .build()));
+                new Cell("LSTM", nIn -> new Lstm.Builder().nIn(nIn).nOut(HIDDEN).build()),
+                new Cell("GRU", nIn -> new Gru.Builder().nIn(nIn).nOut(HIDDEN).build()),
+                new Cell("RNN", nIn -> new Rnn.Builder().nIn(nIn).nOut(HIDDEN).build()),
+                new Cell("QRNN, fo pooling, window 2", nIn -> new Qrnn.Builder()
+                        .nIn(nIn)
+                        .nOut(HIDDEN)
+                        .pooling(QrnnCell.Pooling.FO)
+                        .window(2)
+                        .build()),
+                // As a second layer the SRU's highway is the identity: its input gradient has an element-wise term.
+                new Cell("SRU", nIn -> new Sru.Builder().nIn(nIn).nOut(HIDDEN).build()),
+                new Cell("ON-LSTM", nIn -> new OnLstm.Builder()
+                        .nIn(nIn)
+                        .nOut(HIDDEN)
+                        .chunkSize(4)
+                        .build()));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cells")
     void trainingLeavesOutTheFirstLayersInputGradientAndNoParameterGradientChanges(Cell cell) {
-        MultiLayerNetwork net = network(cell.first().get());
+        MultiLayerNetwork net = network(cell.layer().apply(N_IN));
         INDArray x = input();
         INDArray y = labels();
 
@@ -124,15 +99,8 @@ class NetworkInputGradientTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cells")
     void aSecondLayerStillSendsItsInputGradientToTheFirst(Cell cell) {
-        MultiLayerNetwork net = network(cell.first().get(), cell.second().get());
-        INDArray x = input();
-        INDArray y = labels();
-        INDArray expected =
-                net.calculateGradients(x, y, null, null).getFirst().gradient().dup();
-
-        net.setInput(x);
-        net.setLabels(y);
-        net.computeGradientAndScore();
+        MultiLayerNetwork net = network(cell.layer().apply(N_IN), cell.layer().apply(HIDDEN));
+        INDArray expected = calculatedThenTrained(net);
         assertTrue(((CellLoopLayer) net.getLayer(0)).inputGradientSkipped());
         assertFalse(((CellLoopLayer) net.getLayer(1)).inputGradientSkipped(), "the first layer needs it");
         assertSame(expected, net.gradient().gradient(), cell + ": the parameter gradients of both layers");
@@ -143,14 +111,7 @@ class NetworkInputGradientTest {
         MultiLayerNetwork net = network(new Bidirectional(
                 Bidirectional.Mode.ADD,
                 new Lstm.Builder().nIn(N_IN).nOut(HIDDEN).build()));
-        INDArray x = input();
-        INDArray y = labels();
-        INDArray expected =
-                net.calculateGradients(x, y, null, null).getFirst().gradient().dup();
-
-        net.setInput(x);
-        net.setLabels(y);
-        net.computeGradientAndScore();
+        INDArray expected = calculatedThenTrained(net);
         // BidirectionalLayer has no getter for the layers it wraps.
         for (String direction : new String[] {"fwd", "bwd"}) {
             Field field = BidirectionalLayer.class.getDeclaredField(direction);
@@ -178,7 +139,11 @@ class NetworkInputGradientTest {
             x.putScalar(at, original);
             // calculateGradients' gradient is of the loss summed over the batch; score() is its mean.
             double numeric = BATCH * (plus - minus) / (2 * h);
-            assertEquals(numeric, analytic.getDouble(at), 1e-6 * Math.max(1, Math.abs(numeric)), "x" + at[0]);
+            assertEquals(
+                    numeric,
+                    analytic.getDouble(at),
+                    1e-6 * Math.max(1, Math.abs(numeric)),
+                    "x at " + Arrays.toString(at));
         }
     }
 
@@ -200,6 +165,21 @@ class NetworkInputGradientTest {
         graph.setLabels(labels());
         graph.computeGradientAndScore();
         assertFalse(((CellLoopLayer) graph.getLayer("rnn")).inputGradientSkipped());
+    }
+
+    /**
+     * The parameter gradients {@code calculateGradients} gives (the input gradient computed); then
+     * the training pass on the same data, whose gradients the network holds after.
+     */
+    private static INDArray calculatedThenTrained(MultiLayerNetwork net) {
+        INDArray x = input();
+        INDArray y = labels();
+        INDArray calculated =
+                net.calculateGradients(x, y, null, null).getFirst().gradient().dup();
+        net.setInput(x);
+        net.setLabels(y);
+        net.computeGradientAndScore();
+        return calculated;
     }
 
     private static MultiLayerNetwork network(Layer... recurrent) {
