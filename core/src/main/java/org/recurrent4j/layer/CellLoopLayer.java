@@ -360,7 +360,7 @@ public class CellLoopLayer extends BaseRecurrentLayer<RecurrentCellLayer> {
             pass = forward(true, start.states(), start.external(), workspaceMgr);
         }
         lastForward = null;
-        inputGradientSkipped = NetworkInputGradient.discarded(this, CellLoopLayer.class);
+        inputGradientSkipped = NetworkInputGradient.discarded(this);
         INDArray epsilonOut;
         enter();
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {

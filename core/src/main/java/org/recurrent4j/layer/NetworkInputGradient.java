@@ -3,7 +3,6 @@ package org.recurrent4j.layer;
 import java.lang.StackWalker.StackFrame;
 import java.util.Iterator;
 import java.util.Set;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.layers.recurrent.BidirectionalLayer;
 import org.deeplearning4j.nn.layers.recurrent.LastTimeStepLayer;
 import org.deeplearning4j.nn.layers.recurrent.MaskZeroLayer;
@@ -47,9 +46,9 @@ final class NetworkInputGradient {
 
     /**
      * True when the input gradient that {@code layer}'s backward pass, running on this thread now,
-     * returns will be discarded. {@code layerClass} is the class whose frames are the layer's own.
+     * returns will be discarded.
      */
-    static boolean discarded(Layer layer, Class<?> layerClass) {
+    static boolean discarded(CellLoopLayer layer) {
         if (layer.getIndex() != 0) {
             return false;
         }
@@ -61,7 +60,7 @@ final class NetworkInputGradient {
                     return false;
                 }
                 frame = it.next();
-            } while (layerClass.isAssignableFrom(frame.getDeclaringClass()));
+            } while (CellLoopLayer.class.isAssignableFrom(frame.getDeclaringClass())); // the layer's own
             while (PASS_THROUGH_WRAPPERS.contains(frame.getDeclaringClass())) {
                 if (!it.hasNext()) {
                     return false;
